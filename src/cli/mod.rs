@@ -1,0 +1,54 @@
+//! Command-line arguments; one file per command.
+
+pub mod build;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Typesets analysts' briefs written in TOML into print-ready, archival PDFs
+/// (tagged PDF/A-2b and PDF/UA-1), with the embedded Typst compiler: no
+/// external programs, no network.
+#[derive(Debug, Parser)]
+#[command(name = "briefpress", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build documents into PDFs.
+    #[command(
+        after_help = "Examples:\n  briefpress build                      every document under briefs/ into out/\n  briefpress build briefs/central-asia/bri-uzbekistan.toml -o /tmp/x.pdf"
+    )]
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Document files or folders to build (folders are searched for *.toml).
+    #[arg(default_value = "briefs")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write the PDF here (only when building a single document).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Folder for built PDFs; each goes to <out-dir>/<path under briefs/>/<id>.pdf.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out_dir: PathBuf,
+
+    /// The project root: documents, images and templates are read only
+    /// inside it; its templates/ folder overrides the built-in templates.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// Add the fonts in this folder (repeatable). System fonts are never used.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+
+    /// Print only errors and the summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}

@@ -1,0 +1,210 @@
+//! One diagnostic type for every stage, rendered the way compilers do:
+//! `file:line:col`, the offending source line and a caret under the span.
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found in a user's file (a TOML document or a template), or with
+/// a document as a whole when there is no place to point at.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file the problem is in, with the text of that file so that the
+    /// line can be shown, and the byte range of the offending text.
+    pub location: Option<Location>,
+    /// Extra advice, printed as `= help: ...`.
+    pub hints: Vec<String>,
+}
+
+/// A byte range in a file whose text we hold.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub span: Range<usize>,
+}
+
+impl Location {
+    /// One-based line and column (in characters) of the span's start.
+    pub fn line_col(&self) -> (usize, usize) {
+        let start = floor_char_boundary(&self.text, self.span.start.min(self.text.len()));
+        let before = &self.text[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hints: vec![],
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(message)
+        }
+    }
+
+    /// Points the diagnostic at `span` in the file `path` whose text is `text`.
+    pub fn at(mut self, path: &Path, text: &Arc<str>, span: Range<usize>) -> Self {
+        self.location = Some(Location {
+            path: path.to_path_buf(),
+            text: text.clone(),
+            span,
+        });
+        self
+    }
+
+    /// Names the file without a position (for problems with a whole file).
+    pub fn in_file(mut self, path: &Path) -> Self {
+        self.location = Some(Location {
+            path: path.to_path_buf(),
+            text: Arc::from(""),
+            span: 0..0,
+        });
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            if loc.text.is_empty() {
+                writeln!(f, "  --> {}", loc.path.display())?;
+            } else {
+                let (line, col) = loc.line_col();
+                let number = line.to_string();
+                let pad = " ".repeat(number.len());
+                writeln!(f, "{pad}--> {}:{line}:{col}", loc.path.display())?;
+                let source_line = loc.text.lines().nth(line - 1).unwrap_or("");
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{number} | {source_line}")?;
+                let width = caret_width(source_line, col, &loc.text, &loc.span);
+                let mut marker = String::new();
+                let _ = write!(marker, "{}{}", " ".repeat(col - 1), "^".repeat(width));
+                writeln!(f, "{pad} | {marker}")?;
+            }
+        }
+        for hint in &self.hints {
+            writeln!(f, "  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How many carets to draw: the span's length in characters, clipped to the
+/// end of the line and at least one.
+fn caret_width(line: &str, col: usize, text: &str, span: &Range<usize>) -> usize {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+    let spanned = text[start..end].chars().take_while(|&c| c != '\n').count();
+    let rest_of_line = line.chars().count().saturating_sub(col - 1);
+    spanned.min(rest_of_line).max(1)
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_line_column_and_caret() {
+        let text: Arc<str> = Arc::from("kind = \"article\"\nheadlin = \"x\"\n");
+        let diag = Diagnostic::error("unknown key `headlin`")
+            .at(Path::new("a.toml"), &text, 17..24)
+            .with_hint("did you mean `headline`?");
+        let shown = diag.to_string();
+        assert!(shown.contains("--> a.toml:2:1"), "{shown}");
+        assert!(shown.contains("2 | headlin = \"x\""), "{shown}");
+        assert!(shown.contains("  | ^^^^^^^\n"), "{shown}");
+        assert!(
+            shown.contains("= help: did you mean `headline`?"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text: Arc<str> = Arc::from("title = \"习近平\" x");
+        let loc = Location {
+            path: "a".into(),
+            text: text.clone(),
+            span: 20..21,
+        };
+        assert_eq!(loc.line_col(), (1, 15));
+    }
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let keys = ["headline", "section", "sources"];
+        assert_eq!(closest("headlin", keys), Some("headline"));
+        assert_eq!(closest("source", keys), Some("sources"));
+        assert_eq!(closest("zzzzzz", keys), None);
+    }
+}

@@ -1,0 +1,5 @@
+//! Pages -> files: PDF with the archive and accessibility standards, written
+//! atomically so that a failed build never leaves a partial file.
+
+pub mod pdf;
+pub mod write;

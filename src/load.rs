@@ -1,0 +1,278 @@
+//! File -> model. Reads a document's TOML, picks its kind and deserializes
+//! it, turning every syntax and schema error into a diagnostic that points at
+//! the offending text (with the closest valid key for unknown keys).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, closest};
+use crate::model::{Article, Document};
+
+/// A document's TOML file as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// How diagnostics name the file (relative to the working directory
+    /// where possible).
+    pub display: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// A diagnostic pointing at `span` in this file.
+    pub fn error_at(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message).at(&self.display, &self.text, span)
+    }
+
+    /// A diagnostic pointing at a piece of a string value: `inner` is a byte
+    /// range in the decoded string whose literal spans `literal` in the file.
+    pub fn error_in_string(
+        &self,
+        literal: Range<usize>,
+        inner: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let raw = &self.text[literal.clone()];
+        let start = literal.start + raw_offset(raw, inner.start);
+        let end = literal.start + raw_offset(raw, inner.end);
+        self.error_at(start..end.max(start), message)
+    }
+}
+
+/// A document and the file it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedDocument {
+    pub file: SourceFile,
+    pub document: Document,
+}
+
+/// Reads and parses one document file.
+pub fn load(path: &Path, display: &Path) -> Result<LoadedDocument, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::error(format!("cannot read the document: {err}")).in_file(display)
+    })?;
+    let text = decode(&bytes).map_err(|message| Diagnostic::error(message).in_file(display))?;
+    let file = SourceFile {
+        path: path.to_path_buf(),
+        display: display.to_path_buf(),
+        text,
+    };
+    let document = parse(&file)?;
+    Ok(LoadedDocument { file, document })
+}
+
+/// Documents are UTF-8; a byte-order mark is accepted and dropped.
+fn decode(bytes: &[u8]) -> Result<Arc<str>, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("the document is UTF-16 encoded; save it as UTF-8".into());
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(err) => Err(format!(
+            "the document is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+            err.valid_up_to()
+        )),
+    }
+}
+
+/// Just the `kind` key, read before the full schema is chosen.
+#[derive(Deserialize)]
+struct KindProbe {
+    kind: Option<Spanned<toml::Value>>,
+}
+
+fn parse(file: &SourceFile) -> Result<Document, Diagnostic> {
+    let probe: KindProbe = toml::from_str(&file.text).map_err(|err| toml_error(file, &err))?;
+    let Some(kind) = probe.kind else {
+        return Err(file
+            .error_at(0..0, "the document has no `kind`")
+            .with_hint(format!(
+                "add a first line such as `kind = \"{}\"`",
+                Document::KINDS[0]
+            )));
+    };
+    let span = kind.span();
+    let name = match kind.into_inner() {
+        toml::Value::String(name) => name,
+        other => {
+            return Err(file.error_at(
+                span,
+                format!("`kind` must be a string, found {}", other.type_str()),
+            ));
+        }
+    };
+    match name.as_str() {
+        "article" => Ok(Document::Article(schema::<Article>(file)?)),
+        _ => {
+            let mut diag = file.error_at(span, format!("unknown document kind `{name}`"));
+            if let Some(near) = closest(&name, Document::KINDS.iter().copied()) {
+                diag = diag.with_hint(format!("did you mean `{near}`?"));
+            }
+            Err(diag.with_hint(format!("known kinds: {}", Document::KINDS.join(", "))))
+        }
+    }
+}
+
+fn schema<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
+    toml::from_str(&file.text).map_err(|err| toml_error(file, &err))
+}
+
+/// Rewrites a TOML or serde error in the publication's terms.
+fn toml_error(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
+    let span = err.span().unwrap_or(0..0);
+    let message = err.message().trim();
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let names = backticked(rest);
+        if let Some((unknown, valid)) = names.split_first() {
+            let mut diag = file.error_at(span, format!("unknown key `{unknown}`"));
+            if let Some(near) = closest(unknown, valid.iter().map(String::as_str)) {
+                diag = diag.with_hint(format!("did you mean `{near}`?"));
+            }
+            if !valid.is_empty() {
+                diag = diag.with_hint(format!("valid keys here: {}", valid.join(", ")));
+            }
+            return diag;
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field ")
+        && let Some(field) = backticked(rest).first()
+    {
+        return file.error_at(span, format!("missing required key `{field}`"));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let names = backticked(rest);
+        if let Some((unknown, valid)) = names.split_first() {
+            return file
+                .error_at(span, format!("unknown value `{unknown}`"))
+                .with_hint(format!("expected one of: {}", valid.join(", ")));
+        }
+    }
+    let message = message.replace("invalid type: ", "wrong type: ");
+    file.error_at(span, message)
+}
+
+/// The `quoted` names in a serde message, in order.
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Maps a byte offset in a decoded TOML string to a byte offset in its
+/// literal as written (`raw`, quotes included), so that errors inside long
+/// multi-line strings point at the exact character.
+pub fn raw_offset(raw: &str, decoded: usize) -> usize {
+    let (quote, multiline) = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        (&raw[..1], true)
+    } else if raw.starts_with('"') || raw.starts_with('\'') {
+        (&raw[..1], false)
+    } else {
+        return decoded.min(raw.len());
+    };
+    let mut pos = if multiline { 3 } else { 1 };
+    if multiline {
+        // A newline right after the opening delimiter is not part of the value.
+        if raw[pos..].starts_with("\r\n") {
+            pos += 2;
+        } else if raw[pos..].starts_with('\n') {
+            pos += 1;
+        }
+    }
+    let literal = quote == "'";
+    let mut out = 0;
+    let bytes = raw.as_bytes();
+    while out < decoded && pos < raw.len() {
+        if !literal && bytes[pos] == b'\\' {
+            let next = raw[pos + 1..].chars().next().unwrap_or(' ');
+            let (raw_len, decoded_len) = match next {
+                'u' => (6, decoded_char_len(&raw[pos + 2..], 4)),
+                'U' => (10, decoded_char_len(&raw[pos + 2..], 8)),
+                c if c.is_whitespace() => {
+                    // Line-ending backslash: skips all following whitespace.
+                    let rest = &raw[pos + 1..];
+                    let skipped = rest.len() - rest.trim_start().len();
+                    (1 + skipped, 0)
+                }
+                _ => (2, 1),
+            };
+            pos += raw_len;
+            out += decoded_len;
+        } else {
+            let len = raw[pos..].chars().next().map_or(1, char::len_utf8);
+            pos += len;
+            out += len;
+        }
+    }
+    pos.min(raw.len())
+}
+
+/// UTF-8 length of the character a `\u`/`\U` escape with `digits` hex digits
+/// stands for.
+fn decoded_char_len(hex: &str, digits: usize) -> usize {
+    hex.get(..digits)
+        .and_then(|h| u32::from_str_radix(h, 16).ok())
+        .and_then(char::from_u32)
+        .map_or(1, char::len_utf8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: "t.toml".into(),
+            display: "t.toml".into(),
+            text: Arc::from(text),
+        }
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let f = file("kind = \"article\"\nheadlin = \"x\"\n");
+        let diag = parse(&f).unwrap_err();
+        assert_eq!(diag.message, "unknown key `headlin`");
+        assert_eq!(diag.location.unwrap().line_col(), (2, 1));
+        assert_eq!(diag.hints[0], "did you mean `headline`?");
+    }
+
+    #[test]
+    fn unknown_kind_is_named() {
+        let diag = parse(&file("kind = \"artcle\"\n")).unwrap_err();
+        assert_eq!(diag.message, "unknown document kind `artcle`");
+        assert_eq!(diag.hints[0], "did you mean `article`?");
+    }
+
+    #[test]
+    fn rejects_utf16_and_accepts_bom() {
+        assert!(
+            decode(&[0xFF, 0xFE, b'k', 0])
+                .unwrap_err()
+                .contains("UTF-16")
+        );
+        assert_eq!(&*decode(b"\xEF\xBB\xBFkind").unwrap(), "kind");
+    }
+
+    #[test]
+    fn maps_offsets_through_escapes() {
+        // decoded: `a"b[^x]`; the reference starts at decoded byte 3.
+        let raw = r#""a\"b[^x]""#;
+        assert_eq!(&raw[raw_offset(raw, 3)..], "[^x]\"");
+        let raw = "\"\"\"\nfirst\\\n   second [^y]\"\"\"";
+        // decoded: `firstsecond [^y]`
+        assert_eq!(&raw[raw_offset(raw, 12)..], "[^y]\"\"\"");
+        let raw = "'''\nliteral \\ [^z]'''";
+        assert_eq!(&raw[raw_offset(raw, 10)..], "[^z]'''");
+        let raw = r#""\u00e9 [^w]""#;
+        assert_eq!(&raw[raw_offset(raw, 3)..], "[^w]\"");
+    }
+}

@@ -1,0 +1,38 @@
+//! The article kind: one piece of a magazine issue, as in the samples.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::common::{DateInput, Image, Notes, Paper, Source};
+
+/// An analyst's article: headline, lead image, pull quote, analysis body,
+/// sources with excerpts, endnotes and image information.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Article {
+    /// Always `"article"`; read first to pick this type.
+    pub kind: String,
+    /// Unique document id; defaults to the file stem.
+    pub id: Option<Spanned<String>>,
+    pub headline: String,
+    /// Region or section, e.g. "Central Asia".
+    pub section: Option<String>,
+    /// Printed as a byline at the end of the body.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub date: Spanned<DateInput>,
+    /// Main language of the document (BCP 47), `en` by default.
+    pub language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub paper: Paper,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub image: Option<Image>,
+    pub pull_quote: Option<String>,
+    /// The analysis (rich text), paragraphs separated by blank lines.
+    pub body: Spanned<String>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub notes: Notes,
+}

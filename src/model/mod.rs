@@ -1,0 +1,19 @@
+//! The documents as their authors write them: serde types, one per kind,
+//! with source spans kept on every field a later stage may complain about.
+
+pub mod article;
+pub mod common;
+
+pub use article::Article;
+pub use common::{DateInput, Image, Notes, Paper, PartialDate, Source};
+
+/// Every document kind briefpress typesets.
+#[derive(Debug, Clone)]
+pub enum Document {
+    Article(Article),
+}
+
+impl Document {
+    /// The names accepted in a document's `kind` key.
+    pub const KINDS: &'static [&'static str] = &["article"];
+}

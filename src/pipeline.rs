@@ -1,0 +1,57 @@
+//! One document through every stage: load, prepare, typeset, export.
+
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+use crate::export;
+use crate::load::{self, LoadedDocument};
+use crate::prepare::{self, Prepared};
+use crate::typeset::{self, Typesetter};
+
+/// A document that loaded and prepared without errors.
+pub struct Ready {
+    pub loaded: LoadedDocument,
+    pub prepared: Prepared,
+}
+
+/// A finished PDF, not yet written.
+pub struct Built {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and prepares a document: every error that needs no layout.
+pub fn ready(
+    typesetter: &Typesetter,
+    path: &Path,
+    display: &Path,
+) -> Result<Ready, Vec<Diagnostic>> {
+    if let Ok(real) = path.canonicalize()
+        && !real.starts_with(typesetter.project().root())
+    {
+        return Err(vec![
+            Diagnostic::error("the document is outside the project root")
+                .in_file(display)
+                .with_hint("build from the project folder or name it with --root"),
+        ]);
+    }
+    let loaded = load::load(path, display).map_err(|diag| vec![diag])?;
+    let prepared = prepare::prepare(&loaded, typesetter.project())?;
+    Ok(Ready { loaded, prepared })
+}
+
+/// Lays out and exports a prepared document. Compiler caches are trimmed
+/// afterwards, so memory stays bounded over long batches.
+pub fn build(typesetter: &Typesetter, prepared: &Prepared) -> Result<Built, Vec<Diagnostic>> {
+    let result = typeset::typeset(typesetter, prepared).and_then(|typeset| {
+        let pdf = export::pdf::export(&typeset.document, prepared)?;
+        Ok(Built {
+            pdf,
+            pages: typeset.document.pages().len(),
+            warnings: typeset.warnings,
+        })
+    });
+    typst::comemo::evict(2);
+    result
+}

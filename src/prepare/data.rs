@@ -1,0 +1,112 @@
+//! The render data: what Rust hands the templates, as JSON in a virtual
+//! file. This is the data contract documented in `templates/CONTRACT.md`;
+//! bump [`CONTRACT_VERSION`] with every incompatible change.
+
+use serde::Serialize;
+
+use crate::model::PartialDate;
+
+/// Version of the data contract between Rust and the templates.
+pub const CONTRACT_VERSION: u32 = 1;
+
+/// A run of rich text: styled text (maybe a link) or an endnote reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Run {
+    Text {
+        text: String,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        emph: bool,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        strong: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
+    },
+    Note {
+        note: usize,
+        marker: String,
+        /// The first reference carries the label the note links back to.
+        first: bool,
+    },
+}
+
+/// Paragraphs of runs.
+pub type Rich = Vec<Vec<Run>>;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateData {
+    pub iso: String,
+    pub display: String,
+    pub year: i32,
+    pub month: u8,
+    pub day: Option<u8>,
+}
+
+impl From<PartialDate> for DateData {
+    fn from(date: PartialDate) -> Self {
+        Self {
+            iso: date.iso(),
+            display: date.display(),
+            year: date.year,
+            month: date.month,
+            day: date.day,
+        }
+    }
+}
+
+/// A language as Typst's `text(lang:, region:)` takes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LangData {
+    pub lang: String,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageData {
+    /// Absolute path inside the project root, already checked to exist.
+    pub path: String,
+    pub alt: String,
+    pub caption: String,
+    pub source: String,
+    pub license: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceData {
+    pub author: Option<String>,
+    pub title: String,
+    pub lang: LangData,
+    pub translation: Option<String>,
+    pub outlet: String,
+    pub outlet_description: Option<String>,
+    pub date: Option<DateData>,
+    pub url: Option<String>,
+    pub excerpt: Rich,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteData {
+    pub number: usize,
+    pub marker: String,
+    pub content: Rich,
+}
+
+/// Everything the article template prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleData {
+    pub contract: u32,
+    pub kind: &'static str,
+    pub id: String,
+    pub title: String,
+    pub section: Option<String>,
+    pub authors: Vec<String>,
+    pub date: DateData,
+    pub lang: LangData,
+    pub paper: &'static str,
+    pub keywords: Vec<String>,
+    pub image: Option<ImageData>,
+    pub pull_quote: Option<String>,
+    pub body: Rich,
+    pub sources: Vec<SourceData>,
+    pub notes: Vec<NoteData>,
+}

@@ -1,0 +1,333 @@
+//! Model -> render data: rich text parsed into runs, endnotes numbered,
+//! dates and languages checked, image paths resolved inside the project.
+//! All problems of a document are collected, each pointing at its line.
+
+pub mod data;
+pub mod inline;
+pub mod notes;
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, closest};
+use crate::load::{LoadedDocument, SourceFile};
+use crate::model::{Article, DateInput, Document, Image, Notes, PartialDate, Source};
+use crate::project::Project;
+use data::{ArticleData, DateData, ImageData, LangData, NoteData, Rich, Run, SourceData};
+use inline::Inline;
+use notes::{NoteNumbering, roman};
+
+/// A document ready to typeset.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub id: String,
+    /// The template that lays it out (`templates/<template>.typ`).
+    pub template: &'static str,
+    pub title: String,
+    pub date: PartialDate,
+    /// The render data as JSON.
+    pub data: Vec<u8>,
+}
+
+/// Prepares one loaded document.
+pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, Vec<Diagnostic>> {
+    let mut cx = Context {
+        file: &loaded.file,
+        project,
+        note_keys: vec![],
+        errors: vec![],
+    };
+    let prepared = match &loaded.document {
+        Document::Article(article) => cx.article(article),
+    };
+    match prepared {
+        Some(prepared) if cx.errors.is_empty() => Ok(prepared),
+        _ => Err(cx.errors),
+    }
+}
+
+struct Context<'a> {
+    file: &'a SourceFile,
+    project: &'a Project,
+    /// Keys of the document's `[notes]`, which references must name.
+    note_keys: Vec<String>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Context<'_> {
+    fn article(&mut self, article: &Article) -> Option<Prepared> {
+        let id = self.id(article.id.as_ref());
+        let date = self.date(&article.date);
+        let lang = match &article.language {
+            Some(lang) => self.lang(lang),
+            None => LangData {
+                lang: "en".into(),
+                region: None,
+            },
+        };
+        let image = article.image.as_ref().and_then(|image| self.image(image));
+
+        self.note_keys = article.notes.keys().cloned().collect();
+        let mut numbering = NoteNumbering::default();
+        let body = self.rich(&article.body, &mut numbering, true);
+        let sources: Vec<SourceData> = article
+            .sources
+            .iter()
+            .map(|source| self.source(source, &mut numbering))
+            .collect();
+        let notes = self.notes(&article.notes, &numbering);
+
+        let data = ArticleData {
+            contract: data::CONTRACT_VERSION,
+            kind: "article",
+            id: id.clone(),
+            title: article.headline.clone(),
+            section: article.section.clone(),
+            authors: article.authors.clone(),
+            date: DateData::from(date?),
+            lang,
+            paper: article.paper.typst_name(),
+            keywords: article.keywords.clone(),
+            image,
+            pull_quote: article.pull_quote.clone(),
+            body,
+            sources,
+            notes,
+        };
+        Some(Prepared {
+            id,
+            template: "article",
+            title: article.headline.clone(),
+            date: date?,
+            data: serde_json::to_vec(&data).ok()?,
+        })
+    }
+
+    /// The document id: as given, or the file stem. Ids name output files,
+    /// so they are restricted to letters, digits, `-`, `_` and `.`.
+    fn id(&mut self, id: Option<&Spanned<String>>) -> String {
+        let stem = self
+            .file
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned());
+        let (id, span) = match id {
+            Some(id) => (id.get_ref().clone(), Some(id.span())),
+            None => (stem.unwrap_or_default(), None),
+        };
+        let valid = !id.is_empty()
+            && !id.starts_with('.')
+            && id
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid {
+            let message =
+                format!("document id `{id}` may only contain letters, digits, `-`, `_` and `.`");
+            let diag = match span {
+                Some(span) => self.file.error_at(span, message),
+                None => Diagnostic::error(message)
+                    .in_file(&self.file.display)
+                    .with_hint("rename the file or set `id = \"...\"`"),
+            };
+            self.errors.push(diag);
+        }
+        id
+    }
+
+    fn date(&mut self, date: &Spanned<DateInput>) -> Option<PartialDate> {
+        match PartialDate::from_input(date.get_ref()) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                self.errors.push(
+                    self.file
+                        .error_at(date.span(), format!("invalid date: {message}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks a language tag such as `zh`, `ru`, `fa-IR`.
+    fn lang(&mut self, tag: &Spanned<String>) -> LangData {
+        let text = tag.get_ref();
+        let mut parts = text.split(['-', '_']);
+        let lang = parts.next().unwrap_or_default();
+        let region = parts.next();
+        let lang_ok =
+            (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic());
+        let region_ok =
+            region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()));
+        if !lang_ok || !region_ok || parts.next().is_some() {
+            self.errors.push(
+                self.file
+                    .error_at(tag.span(), format!("`{text}` is not a language tag"))
+                    .with_hint("use an ISO 639 code such as `zh`, `ru`, `ar`, `fa`, optionally with a region: `fa-IR`"),
+            );
+        }
+        LangData {
+            lang: lang.to_ascii_lowercase(),
+            region: region.map(|r| r.to_ascii_uppercase()),
+        }
+    }
+
+    fn image(&mut self, image: &Image) -> Option<ImageData> {
+        let path = match self
+            .project
+            .resolve_asset(&self.file.path, image.path.get_ref())
+        {
+            Ok(path) => path,
+            Err(message) => {
+                self.errors
+                    .push(self.file.error_at(image.path.span(), message));
+                return None;
+            }
+        };
+        Some(ImageData {
+            path,
+            alt: image.alt.clone(),
+            caption: image.caption.clone(),
+            source: image.source.clone(),
+            license: image.license.clone(),
+        })
+    }
+
+    fn source(&mut self, source: &Source, numbering: &mut NoteNumbering) -> SourceData {
+        let url = source.url.as_ref().map(|url| {
+            if !inline::allowed_link(url.get_ref()) {
+                self.errors.push(self.file.error_at(
+                    url.span(),
+                    format!(
+                        "`{}` is not an http, https or mailto address",
+                        url.get_ref()
+                    ),
+                ));
+            }
+            url.get_ref().clone()
+        });
+        SourceData {
+            author: source.author.clone(),
+            title: source.title.clone(),
+            lang: self.lang(&source.lang),
+            translation: source.translation.clone(),
+            outlet: source.outlet.clone(),
+            outlet_description: source.outlet_description.clone(),
+            date: source
+                .date
+                .as_ref()
+                .and_then(|d| self.date(d))
+                .map(DateData::from),
+            url,
+            excerpt: source
+                .excerpt
+                .as_ref()
+                .map(|excerpt| self.rich(excerpt, numbering, true))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Notes in order of first reference; notes nobody refers to are errors.
+    fn notes(&mut self, notes: &Notes, numbering: &NoteNumbering) -> Vec<NoteData> {
+        for (key, text) in notes {
+            if !numbering.contains(key) {
+                self.errors.push(
+                    self.file
+                        .error_at(text.span(), format!("note `{key}` is never referenced"))
+                        .with_hint(format!(
+                            "refer to it in the text with [^{key}], or remove it"
+                        )),
+                );
+            }
+        }
+        let mut unused = NoteNumbering::default();
+        numbering
+            .keys()
+            .iter()
+            .enumerate()
+            .filter_map(|(index, key)| {
+                let text = notes.get(key)?;
+                Some(NoteData {
+                    number: index + 1,
+                    marker: roman(index + 1),
+                    content: self.rich(text, &mut unused, false),
+                })
+            })
+            .collect()
+    }
+
+    /// Parses a rich-text field; note references are numbered, and must name
+    /// a note of the document.
+    fn rich(
+        &mut self,
+        field: &Spanned<String>,
+        numbering: &mut NoteNumbering,
+        refs_allowed: bool,
+    ) -> Rich {
+        let literal = field.span();
+        let paragraphs = match inline::parse(field.get_ref()) {
+            Ok(paragraphs) => paragraphs,
+            Err(err) => {
+                self.errors
+                    .push(self.file.error_in_string(literal, err.span, err.message));
+                return Vec::new();
+            }
+        };
+        paragraphs
+            .into_iter()
+            .map(|runs| {
+                runs.into_iter()
+                    .filter_map(|run| self.run(run, &literal, numbering, refs_allowed))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn run(
+        &mut self,
+        run: Inline,
+        literal: &Range<usize>,
+        numbering: &mut NoteNumbering,
+        refs_allowed: bool,
+    ) -> Option<Run> {
+        match run {
+            Inline::Text {
+                text,
+                emph,
+                strong,
+                link,
+            } => Some(Run::Text {
+                text,
+                emph,
+                strong,
+                link,
+            }),
+            Inline::NoteRef { key, span } => {
+                let error = |message: String| {
+                    self.file
+                        .error_in_string(literal.clone(), span.clone(), message)
+                };
+                if !refs_allowed {
+                    self.errors
+                        .push(error(format!("note reference [^{key}] inside a note")));
+                    return None;
+                }
+                if !self.note_keys.contains(&key) {
+                    let mut diag = error(format!("reference to undefined note `{key}`"));
+                    if let Some(near) = closest(&key, self.note_keys.iter().map(String::as_str)) {
+                        diag = diag.with_hint(format!("did you mean [^{near}]?"));
+                    } else {
+                        diag = diag.with_hint(format!("define it under [notes]: {key} = \"...\""));
+                    }
+                    self.errors.push(diag);
+                    return None;
+                }
+                let (number, first) = numbering.reference(&key);
+                Some(Run::Note {
+                    note: number,
+                    marker: roman(number),
+                    first,
+                })
+            }
+        }
+    }
+}

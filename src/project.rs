@@ -1,0 +1,155 @@
+//! The project: the folder whose files a build may read (documents, images,
+//! override templates, fonts) and nothing outside it.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// The sandbox every document of a run is built in.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Canonical absolute path of the project root.
+    root: PathBuf,
+}
+
+impl Project {
+    /// Opens the project rooted at `root`.
+    pub fn open(root: &Path) -> Result<Self, String> {
+        let root = root
+            .canonicalize()
+            .map_err(|err| format!("cannot open the project root {}: {err}", root.display()))?;
+        if !root.is_dir() {
+            return Err(format!(
+                "the project root {} is not a folder",
+                root.display()
+            ));
+        }
+        Ok(Self { root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder whose templates override the built-in ones, file by file.
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join("templates")
+    }
+
+    /// Resolves `path` inside the project root, refusing anything that leaves
+    /// it: `..` past the root, absolute paths and symbolic links pointing out.
+    pub fn contain(&self, path: &Path) -> Result<PathBuf, String> {
+        let real = path.canonicalize().map_err(|err| match err.kind() {
+            std::io::ErrorKind::NotFound => "not found".to_string(),
+            _ => err.to_string(),
+        })?;
+        if real.starts_with(&self.root) {
+            Ok(real)
+        } else {
+            Err("it resolves outside the project root (through a symbolic link)".into())
+        }
+    }
+
+    /// Checks an image path written in the document at `document` and returns
+    /// the absolute path inside the project that templates may read.
+    pub fn resolve_asset(&self, document: &Path, written: &str) -> Result<String, String> {
+        let refuse = |why: &str| Err(format!("image `{written}` is refused: {why}"));
+        if written.trim().is_empty() {
+            return refuse("the path is empty");
+        }
+        if written.contains("://") || written.starts_with("file:") {
+            return refuse("URLs are not allowed; give a file path relative to the document");
+        }
+        let relative = Path::new(written);
+        if relative.is_absolute() || written.starts_with('/') || written.starts_with('\\') {
+            return refuse("absolute paths are not allowed; give a path relative to the document");
+        }
+        let document = document
+            .canonicalize()
+            .unwrap_or_else(|_| document.to_path_buf());
+        let base = document.parent().unwrap_or(&self.root);
+        let joined = normalize(&base.join(relative));
+        if !joined.starts_with(&self.root) {
+            return refuse("it points outside the project root");
+        }
+        let real = match self.contain(&joined) {
+            Ok(real) => real,
+            Err(why) if why == "not found" => {
+                return Err(format!(
+                    "image `{written}` not found (looked for {})",
+                    joined.display()
+                ));
+            }
+            Err(why) => return refuse(&why),
+        };
+        if !real.is_file() {
+            return refuse("it is not a file");
+        }
+        sniff_image(&real).map_err(|why| format!("image `{written}` cannot be used: {why}"))?;
+        let inside = real.strip_prefix(&self.root).unwrap_or(&real);
+        let parts: Vec<String> = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Ok(format!("/{}", parts.join("/")))
+    }
+
+    /// The path of `path` relative to the root, for messages and outputs.
+    pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+}
+
+/// Removes `.` and `..` lexically (without touching the file system).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Accepts the image formats Typst decodes, judged from the first bytes.
+fn sniff_image(path: &Path) -> Result<(), String> {
+    let mut head = [0u8; 512];
+    let mut file = std::fs::File::open(path).map_err(|err| err.to_string())?;
+    let mut len = 0;
+    while len < head.len() {
+        match file.read(&mut head[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(err) => return Err(err.to_string()),
+        }
+    }
+    let head = &head[..len];
+    let known = head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(b"GIF87a")
+        || head.starts_with(b"GIF89a")
+        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
+        || String::from_utf8_lossy(head).contains("<svg");
+    if known {
+        Ok(())
+    } else {
+        Err("it is not a PNG, JPEG, GIF, WebP or SVG image".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_lexically() {
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
+        assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
+    }
+}

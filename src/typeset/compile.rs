@@ -1,0 +1,111 @@
+//! Prepared document -> laid-out pages, with Typst's diagnostics pointing
+//! into the templates and a check for glyphs no font could supply.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use typst::WorldExt;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::Datetime;
+use typst::layout::{Frame, FrameItem};
+use typst_layout::PagedDocument;
+
+use super::world::Typesetter;
+use crate::diag::{Diagnostic, Severity};
+use crate::prepare::Prepared;
+
+/// A laid-out document and the warnings it produced.
+pub struct Typeset {
+    pub document: PagedDocument,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Lays out one prepared document.
+pub fn typeset(typesetter: &Typesetter, prepared: &Prepared) -> Result<Typeset, Vec<Diagnostic>> {
+    let date = prepared.date;
+    let today = Datetime::from_ymd(date.year, date.month, date.day.unwrap_or(1))
+        .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
+    let world = typesetter.world(prepared.template, prepared.data.clone(), today);
+    let result = typst::compile::<PagedDocument>(&world);
+    let warnings: Vec<Diagnostic> = result
+        .warnings
+        .iter()
+        .map(|d| convert(typesetter, &world, d))
+        .collect();
+    let document = result.output.map_err(|errors| {
+        errors
+            .iter()
+            .map(|d| convert(typesetter, &world, d))
+            .collect::<Vec<_>>()
+    })?;
+    let missing = missing_glyphs(&document);
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    Ok(Typeset { document, warnings })
+}
+
+/// Turns a Typst diagnostic into ours, naming the template file and line.
+fn convert(typesetter: &Typesetter, world: &impl WorldExt, diag: &SourceDiagnostic) -> Diagnostic {
+    let severity = match diag.severity {
+        TypstSeverity::Error => Severity::Error,
+        TypstSeverity::Warning => Severity::Warning,
+    };
+    let mut out = Diagnostic {
+        severity,
+        ..Diagnostic::error(diag.message.to_string())
+    };
+    if let (Some(id), Some(range)) = (diag.span.id(), world.range(diag.span))
+        && let Some(source) = typesetter.source(id)
+    {
+        let vpath = id.vpath().get_without_slash();
+        if vpath.starts_with("templates/") && !typesetter.project().root().join(vpath).exists() {
+            out = out.with_hint("the error is in briefpress's built-in template");
+        }
+        out = out.at(Path::new(vpath), &Arc::from(source.text()), range);
+    }
+    for hint in &diag.hints {
+        out = out.with_hint(hint.v.to_string());
+    }
+    out
+}
+
+/// Typst sets a `.notdef` box where no font in the chain has a glyph and
+/// does not warn; a box in a brief is a defect, so it is an error here.
+fn missing_glyphs(document: &PagedDocument) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (index, page) in document.pages().iter().enumerate() {
+        scan_frame(&page.frame, index + 1, &mut found);
+    }
+    found.dedup_by(|a, b| a.message == b.message);
+    found
+}
+
+fn scan_frame(frame: &Frame, page: usize, found: &mut Vec<Diagnostic>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => scan_frame(&group.frame, page, found),
+            FrameItem::Text(text) => {
+                for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                    let missing = &text.text[glyph.range()];
+                    let codes: Vec<String> = missing
+                        .chars()
+                        .map(|c| format!("U+{:04X}", c as u32))
+                        .collect();
+                    let family = &text.font.info().family;
+                    found.push(
+                        Diagnostic::error(format!(
+                            "no bundled font has a glyph for `{missing}` ({}) in \"{}\" on page {page}",
+                            codes.join(" "),
+                            text.text.trim(),
+                        ))
+                        .with_hint(format!(
+                            "it would print as an empty box in {family}; remove the character or add a font with --font-path"
+                        )),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The bundled fonts, chosen per script and embedded in the binary, so that
+//! output never depends on the machine's fonts. They are parsed lazily: a
+//! run that sets no Chinese never parses the Chinese font.
+
+use std::path::Path;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontInfo};
+use typst_kit::fonts::{FontSource, FontStore};
+
+/// A font file compiled into the binary.
+pub struct BundledFont {
+    pub file: &'static str,
+    pub data: &'static [u8],
+}
+
+macro_rules! bundled {
+    ($($file:literal),* $(,)?) => {
+        &[$(BundledFont { file: $file, data: include_bytes!(concat!("../../fonts/", $file)) }),*]
+    };
+}
+
+/// Noto Serif and Noto Sans (Latin, Greek, Cyrillic including Uzbek, Kyrgyz
+/// and Tajik letters), Noto Naskh Arabic (Arabic, Persian), Noto Serif SC
+/// (Chinese). The templates name them in this fallback order.
+pub const BUNDLED: &[BundledFont] = bundled![
+    "NotoSerif-Regular.ttf",
+    "NotoSerif-Italic.ttf",
+    "NotoSerif-Bold.ttf",
+    "NotoSerif-BoldItalic.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Italic.ttf",
+    "NotoSans-Bold.ttf",
+    "NotoSans-BoldItalic.ttf",
+    "NotoNaskhArabic-Regular.ttf",
+    "NotoNaskhArabic-Bold.ttf",
+    "NotoSerifSC-Regular.ttf",
+    "NotoSerifSC-Bold.ttf",
+];
+
+/// A bundled font, loaded on first use.
+struct LazyBundled(&'static [u8]);
+
+impl FontSource for LazyBundled {
+    fn load(&self) -> Option<Font> {
+        Font::new(Bytes::new(self.0), 0)
+    }
+}
+
+/// The font store of a run: the bundled fonts, then fonts from the folders
+/// given with `--font-path` (system fonts are never scanned).
+pub fn font_store(extra: &[impl AsRef<Path>]) -> Result<FontStore, String> {
+    let mut store = FontStore::new();
+    for font in BUNDLED {
+        let info = FontInfo::new(font.data, 0)
+            .ok_or_else(|| format!("bundled font {} cannot be read", font.file))?;
+        store.push((LazyBundled(font.data), info));
+    }
+    for dir in extra {
+        let dir = dir.as_ref();
+        let mut files = Vec::new();
+        collect_font_files(dir, &mut files)
+            .map_err(|err| format!("cannot read font folder {}: {err}", dir.display()))?;
+        files.sort();
+        for path in files {
+            let data = std::fs::read(&path)
+                .map_err(|err| format!("cannot read font {}: {err}", path.display()))?;
+            for font in Font::iter(Bytes::new(data)) {
+                let info = font.info().clone();
+                store.push((font, info));
+            }
+        }
+    }
+    Ok(store)
+}
+
+fn collect_font_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_font_files(&path, out)?;
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "ttf" | "otf" | "ttc" | "otc"
+            )
+        }) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

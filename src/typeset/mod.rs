@@ -1,0 +1,9 @@
+//! Render data -> pages, through the embedded Typst compiler.
+
+pub mod compile;
+pub mod fonts;
+pub mod templates;
+pub mod world;
+
+pub use compile::{Typeset, typeset};
+pub use world::Typesetter;

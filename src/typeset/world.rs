@@ -1,0 +1,167 @@
+//! The Typst world: what the compiler may see. One [`Typesetter`] per run
+//! holds the standard library, the fonts and the file cache, shared by every
+//! document (and thread); a [`DocumentWorld`] adds one document's data.
+
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::files::{FileLoader, FileStore};
+use typst_kit::fonts::FontStore;
+
+use super::templates::{self, DATA_PATH};
+use crate::project::Project;
+
+/// File ids are interned process-wide (and capped at 65,535), so the data
+/// file has one id for every document of a run.
+static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_file(DATA_PATH));
+
+/// The id of a file in the project's virtual root.
+pub fn project_file(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("briefpress's own virtual paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// Everything shared by the documents of one run.
+pub struct Typesetter {
+    project: Project,
+    library: LazyHash<Library>,
+    fonts: FontStore,
+    files: FileStore<ProjectFiles>,
+}
+
+impl Typesetter {
+    pub fn new(project: Project, fonts: FontStore) -> Self {
+        let files = FileStore::new(ProjectFiles {
+            project: project.clone(),
+        });
+        Self {
+            project,
+            library: LazyHash::new(Library::default()),
+            fonts,
+            files,
+        }
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    pub fn fonts(&self) -> &FontStore {
+        &self.fonts
+    }
+
+    /// The source of a file the compiler read, for diagnostics.
+    pub fn source(&self, id: FileId) -> Option<Source> {
+        self.files.source(id).ok()
+    }
+
+    /// A world that compiles `template` over one document's JSON `data`.
+    pub fn world(&self, template: &str, data: Vec<u8>, today: Datetime) -> DocumentWorld<'_> {
+        DocumentWorld {
+            typesetter: self,
+            main: project_file(&format!("/.briefpress/{template}.typ")),
+            data: Bytes::new(data),
+            today,
+        }
+    }
+}
+
+/// Serves project files to the compiler: the entry sources, templates (the
+/// project's own first, then the built-in ones) and images. Nothing outside
+/// the project root is ever read, and there are no packages.
+struct ProjectFiles {
+    project: Project,
+}
+
+impl FileLoader for ProjectFiles {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Other(Some(
+                format!(
+                    "packages are not available offline ({spec}); briefpress never uses the network"
+                )
+                .into(),
+            )));
+        }
+        let vpath = id.vpath().get_without_slash();
+        if let Some(name) = vpath.strip_prefix(".briefpress/") {
+            return match name
+                .strip_suffix(".typ")
+                .filter(|t| templates::builtin(&format!("{t}.typ")).is_some())
+            {
+                Some(template) => Ok(Bytes::from_string(templates::entry(template))),
+                None => Err(FileError::NotFound(vpath.into())),
+            };
+        }
+        if let Some(name) = vpath.strip_prefix("templates/")
+            && !self.project.templates_dir().join(name).exists()
+            && let Some(text) = templates::builtin(name)
+        {
+            return Ok(Bytes::new(text.as_bytes()));
+        }
+        let path = id
+            .vpath()
+            .realize(self.project.root())
+            .map_err(FileError::Realize)?;
+        let real = self
+            .project
+            .contain(&path)
+            .map_err(|why| match why.as_str() {
+                "not found" => FileError::NotFound(path.clone()),
+                _ => FileError::Other(Some(format!("{} is refused: {why}", path.display()).into())),
+            })?;
+        if real.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        std::fs::read(&real)
+            .map(Bytes::new)
+            .map_err(|err| FileError::from_io(err, &real))
+    }
+}
+
+/// One document's view of the world.
+pub struct DocumentWorld<'a> {
+    typesetter: &'a Typesetter,
+    main: FileId,
+    data: Bytes,
+    today: Datetime,
+}
+
+impl World for DocumentWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.typesetter.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.typesetter.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.typesetter.files.source(id)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == *DATA_ID {
+            return Ok(self.data.clone());
+        }
+        self.typesetter.files.file(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.typesetter.fonts.font(index)
+    }
+
+    /// `today()` is the document's date, so output never depends on the clock.
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the briefpress binary on real files, its PDFs read
+//! back with poppler. One test binary, so typst is linked once.
+
+mod errors;
+mod literal;
+mod samples;
+mod support;

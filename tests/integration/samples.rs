@@ -1,0 +1,165 @@
+//! Every sample brief builds into a PDF/A + PDF/UA file with all fonts
+//! embedded and the whole text of the article in it.
+
+use std::path::Path;
+
+use crate::support::{
+    TempProject, assert_words_in, flat, pdf_fonts, pdf_info, pdf_text, pdf_xmp, repo, run_in,
+};
+
+/// (sample TOML under briefs/, output PDF under the out dir).
+const SAMPLES: &[&str] = &[
+    "central-asia/china-bri-security",
+    "central-asia/russia-bases-readiness",
+    "central-asia/migrant-workers-trenches",
+    "central-asia/russia-security-commitments",
+];
+
+/// Builds all samples once into a temporary out dir.
+fn build_samples(out: &TempProject) {
+    let out_dir = out.root.to_str().unwrap();
+    let run = run_in(&repo(), &["build", "briefs", "--out-dir", out_dir]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    for sample in SAMPLES {
+        assert!(
+            run.stdout.contains(&format!("{sample}.toml")),
+            "no line for {sample}: {}",
+            run.stdout
+        );
+    }
+}
+
+fn sample_toml(sample: &str) -> toml::Table {
+    let text =
+        std::fs::read_to_string(repo().join("briefs").join(format!("{sample}.toml"))).unwrap();
+    toml::from_str(&text).unwrap()
+}
+
+#[test]
+fn every_sample_builds_with_its_whole_text() {
+    let out = TempProject::new("samples");
+    build_samples(&out);
+    for sample in SAMPLES {
+        let pdf = out.path(&format!("{sample}.pdf"));
+        let text = pdf_text(&pdf);
+        let flat_text = flat(&text);
+        let doc = sample_toml(sample);
+        let headline = doc["headline"].as_str().unwrap();
+        assert!(flat_text.contains(headline), "{sample}: headline missing");
+        assert_eq!(
+            pdf_info(&pdf, "Title"),
+            headline,
+            "{sample}: title metadata"
+        );
+
+        for source in doc["sources"].as_array().unwrap() {
+            let title = source["title"].as_str().unwrap();
+            assert_words_in(&text, title);
+            assert_words_in(&text, source["translation"].as_str().unwrap());
+            assert!(
+                contains_url(&text, source["url"].as_str().unwrap()),
+                "{sample}: url of {title} missing"
+            );
+        }
+
+        let image = doc["image"].as_table().unwrap();
+        assert!(
+            contains_url(&text, image["source"].as_str().unwrap()),
+            "{sample}: image source missing"
+        );
+        assert!(flat_text.contains(&format!(
+            "Attribution: {}",
+            image["license"].as_str().unwrap()
+        )));
+
+        // Notes appear in the order of their first reference, as [i], [ii]...
+        if let Some(notes) = doc.get("notes").and_then(|n| n.as_table()) {
+            let body = doc["body"].as_str().unwrap();
+            let mut keys: Vec<&String> = notes.keys().collect();
+            keys.sort_by_key(|k| body.find(&format!("[^{k}]")).unwrap());
+            let notes_part = &flat_text[flat_text.rfind("Notes").unwrap()..];
+            let mut last = 0;
+            for (i, key) in keys.iter().enumerate() {
+                let note = notes[*key].as_str().unwrap().replace('*', "");
+                let first_words: String = note
+                    .split_whitespace()
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let marker = format!("[{}] {first_words}", ["i", "ii", "iii"][i]);
+                let at = notes_part
+                    .find(&marker)
+                    .unwrap_or_else(|| panic!("{sample}: `{marker}` not in notes:\n{notes_part}"));
+                assert!(at >= last, "{sample}: notes out of order");
+                last = at;
+            }
+        }
+    }
+}
+
+/// Whether the URL is in the text. pdftotext puts a line break into a URL
+/// broken over lines, and drops a hyphen at which it was broken (taking it
+/// for hyphenation), so both are ignored.
+fn contains_url(text: &str, url: &str) -> bool {
+    let joined: String = text.split_whitespace().collect::<String>().replace('-', "");
+    joined.contains(&url.replace('-', ""))
+}
+
+#[test]
+fn samples_embed_every_font_and_declare_pdfa_and_pdfua() {
+    let out = TempProject::new("samples-standards");
+    build_samples(&out);
+    for sample in SAMPLES {
+        let pdf = out.path(&format!("{sample}.pdf"));
+        let fonts = pdf_fonts(&pdf);
+        assert!(!fonts.is_empty(), "{sample}: no fonts listed");
+        for (name, embedded) in &fonts {
+            assert!(embedded, "{sample}: font {name} is not embedded");
+            assert!(name.contains("Noto"), "{sample}: unexpected font {name}");
+        }
+        if sample.contains("china") {
+            assert!(
+                fonts.iter().any(|(n, _)| n.contains("NotoSerifSC")),
+                "{sample}: Chinese font missing"
+            );
+        }
+        let xmp = pdf_xmp(&pdf);
+        assert!(
+            xmp.contains("<pdfaid:part>2</pdfaid:part>"),
+            "{sample}: no PDF/A-2 id:\n{xmp}"
+        );
+        assert!(
+            xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{sample}: not A-2b"
+        );
+        assert!(
+            xmp.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{sample}: no PDF/UA-1 id"
+        );
+        assert_eq!(pdf_info(&pdf, "Tagged"), "yes", "{sample}: not tagged");
+        let pages: usize = pdf_info(&pdf, "Pages").parse().unwrap();
+        assert!((2..=6).contains(&pages), "{sample}: {pages} pages");
+    }
+}
+
+#[test]
+fn same_input_gives_identical_bytes_in_two_processes() {
+    let first = TempProject::new("repro-a");
+    let second = TempProject::new("repro-b");
+    let sample = "briefs/central-asia/china-bri-security.toml";
+    for project in [&first, &second] {
+        let target = project.path("x.pdf");
+        let run = run_in(&repo(), &["build", sample, "-o", target.to_str().unwrap()]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    let a = std::fs::read(first.path("x.pdf")).unwrap();
+    let b = std::fs::read(second.path("x.pdf")).unwrap();
+    assert!(a == b, "two builds of the same document differ");
+    assert!(Path::new(&first.path("x.pdf")).exists());
+}

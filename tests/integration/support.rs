@@ -1,0 +1,172 @@
+//! Helpers for the integration tests: temporary projects, running the
+//! binary, and reading produced PDFs back with poppler's tools.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The repository root, where the samples and templates live.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh project folder for one test.
+pub struct TempProject {
+    pub root: PathBuf,
+}
+
+impl TempProject {
+    pub fn new(name: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        Self { root }
+    }
+
+    /// Writes a file (creating folders) and returns its path.
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// Copies a sample image into the project.
+    pub fn image(&self, relative: &str) -> PathBuf {
+        let bytes =
+            std::fs::read(repo().join("briefs/central-asia/images/kyrgyz-highway.png")).unwrap();
+        self.write(relative, bytes)
+    }
+
+    /// Runs `briefpress` with `args` in the project folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(&self.root, args)
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+}
+
+impl Drop for TempProject {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+}
+
+/// The outcome of one run of the binary.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the briefpress binary runs");
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is needed by the tests (Debian poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The text of a PDF as a reader's copy would give it.
+pub fn pdf_text(pdf: &Path) -> String {
+    poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+}
+
+/// `pdfinfo` fields, e.g. "Pages", "Title".
+pub fn pdf_info(pdf: &Path, field: &str) -> String {
+    let info = poppler("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|line| {
+            line.strip_prefix(&format!("{field}:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// The XMP metadata packet.
+pub fn pdf_xmp(pdf: &Path) -> String {
+    poppler("pdfinfo", &["-meta", pdf.to_str().unwrap()])
+}
+
+/// (font name, embedded?) for every font of the PDF.
+pub fn pdf_fonts(pdf: &Path) -> Vec<(String, bool)> {
+    let listing = poppler("pdffonts", &[pdf.to_str().unwrap()]);
+    listing
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            // name type [encoding words] emb sub uni object ID
+            let emb = cols.len() >= 5 && cols[cols.len() - 5] == "yes";
+            (cols[0].to_string(), emb)
+        })
+        .collect()
+}
+
+/// Words of a text, with bidi controls, soft hyphens and punctuation at
+/// word edges removed, so that extractors' reordering does not matter.
+/// Hyphens are dropped: pdftotext removes the one at a line break.
+pub fn words(text: &str) -> Vec<String> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect();
+    cleaned
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .replace('-', "")
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Asserts every word of `needle` occurs in `haystack`'s words.
+#[track_caller]
+pub fn assert_words_in(haystack: &str, needle: &str) {
+    let have: std::collections::HashSet<String> = words(haystack).into_iter().collect();
+    let missing: Vec<String> = words(needle)
+        .into_iter()
+        .filter(|w| !have.contains(w))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "words missing from the PDF text: {missing:?}\n(looking for: {needle})"
+    );
+}
+
+/// Collapses whitespace, for phrase searches across line breaks.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
