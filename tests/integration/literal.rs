@@ -1,6 +1,6 @@
 //! Data stays data: text that looks like Typst or Markdown prints as written.
 
-use crate::support::{TempProject, flat, pdf_text};
+use crate::support::{TempProject, flat, pdf_info, pdf_text};
 
 const HOSTILE: &str = r##"kind = "article"
 headline = "#read(\"/etc/passwd\") $x$ ] <lbl> @ref // \\ #set page(width: 1cm)"

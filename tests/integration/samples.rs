@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use crate::support::{
-    TempProject, assert_words_in, flat, pdf_fonts, pdf_info, pdf_text, pdf_xmp, repo, run_in,
+    TempProject, assert_words_in, flat, pdf_fonts, pdf_info, pdf_text, pdf_xml, pdf_xmp, repo,
+    run_in,
 };
 
 /// (sample TOML under briefs/, output PDF under the out dir).
@@ -162,4 +163,36 @@ fn same_input_gives_identical_bytes_in_two_processes() {
     let b = std::fs::read(second.path("x.pdf")).unwrap();
     assert!(a == b, "two builds of the same document differ");
     assert!(Path::new(&first.path("x.pdf")).exists());
+}
+
+#[test]
+fn bookmarks_nest_and_links_are_live() {
+    let out = TempProject::new("samples-links");
+    build_samples(&out);
+    let sample = "central-asia/china-bri-security";
+    let xml = pdf_xml(&out.path(&format!("{sample}.pdf")));
+    let doc = sample_toml(sample);
+    let headline = doc["headline"].as_str().unwrap();
+    // The headline is the top bookmark; the back matter nests under it.
+    let outline = &xml[xml.find("<outline>").expect("no bookmarks")..];
+    let nested =
+        format!("<item page=\"1\">{headline}</item>\n<outline>\n<item page=\"2\">Sources</item>");
+    assert!(outline.contains(&nested), "{outline}");
+    assert!(
+        outline.contains(">Notes</item>") && outline.contains(">Image Information</item>"),
+        "{outline}"
+    );
+    // Every source URL is a live link.
+    for source in doc["sources"].as_array().unwrap() {
+        let url = source["url"].as_str().unwrap();
+        assert!(
+            xml.contains(&format!("<a href=\"{url}\">")),
+            "no link to {url}"
+        );
+    }
+    // Note markers link to the notes and back: two [i] and two [ii] links.
+    for marker in ["[i]", "[ii]"] {
+        let internal = xml.matches(&format!(".html#2\">{marker}")).count();
+        assert_eq!(internal, 2, "links for {marker}");
+    }
 }

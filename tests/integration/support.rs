@@ -170,3 +170,12 @@ pub fn assert_words_in(haystack: &str, needle: &str) {
 pub fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// poppler's XML rendering of a PDF: text, links (`<a href>`) and the
+/// bookmark outline.
+pub fn pdf_xml(pdf: &Path) -> String {
+    poppler(
+        "pdftohtml",
+        &["-xml", "-i", "-q", "-stdout", pdf.to_str().unwrap()],
+    )
+}
