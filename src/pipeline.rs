@@ -43,8 +43,9 @@ pub fn ready(
 
 /// Lays out and exports a prepared document. Compiler caches are trimmed
 /// afterwards, so memory stays bounded over long batches.
-pub fn build(typesetter: &Typesetter, prepared: &Prepared) -> Result<Built, Vec<Diagnostic>> {
-    let result = typeset::typeset(typesetter, prepared).and_then(|typeset| {
+pub fn build(typesetter: &Typesetter, ready: &Ready) -> Result<Built, Vec<Diagnostic>> {
+    let prepared = &ready.prepared;
+    let result = typeset::typeset(typesetter, prepared, &ready.loaded.file).and_then(|typeset| {
         let pdf = export::pdf::export(&typeset.document, prepared)?;
         Ok(Built {
             pdf,

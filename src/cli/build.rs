@@ -62,7 +62,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         };
         let clock = Instant::now();
         let display = &doc.loaded.file.display;
-        let result = pipeline::build(&typesetter, &doc.prepared).and_then(|out| {
+        let result = pipeline::build(&typesetter, doc).and_then(|out| {
             write_atomic(&target, &out.pdf).map_err(|err| {
                 vec![Diagnostic::error(format!(
                     "cannot write {}: {err}",

@@ -2,18 +2,21 @@
 //! with source spans kept on every field a later stage may complain about.
 
 pub mod article;
+pub mod brief;
 pub mod common;
 
 pub use article::Article;
+pub use brief::{Brief, Section};
 pub use common::{DateInput, Image, Notes, Paper, PartialDate, Source};
 
 /// Every document kind briefpress typesets.
 #[derive(Debug, Clone)]
 pub enum Document {
     Article(Article),
+    Brief(Brief),
 }
 
 impl Document {
     /// The names accepted in a document's `kind` key.
-    pub const KINDS: &'static [&'static str] = &["article"];
+    pub const KINDS: &'static [&'static str] = &["article", "brief"];
 }

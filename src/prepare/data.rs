@@ -91,9 +91,9 @@ pub struct NoteData {
     pub content: Rich,
 }
 
-/// Everything the article template prints.
+/// What every kind has: identity and metadata.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleData {
+pub struct CommonData {
     pub contract: u32,
     pub kind: &'static str,
     pub id: String,
@@ -104,9 +104,36 @@ pub struct ArticleData {
     pub lang: LangData,
     pub paper: &'static str,
     pub keywords: Vec<String>,
+}
+
+/// Everything the article template prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleData {
+    #[serde(flatten)]
+    pub common: CommonData,
     pub image: Option<ImageData>,
     pub pull_quote: Option<String>,
     pub body: Rich,
+    pub sources: Vec<SourceData>,
+    pub notes: Vec<NoteData>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionData {
+    pub heading: String,
+    pub body: Rich,
+}
+
+/// Everything the brief template prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefData {
+    #[serde(flatten)]
+    pub common: CommonData,
+    pub cover: Option<ImageData>,
+    /// One rich-text item per bullet.
+    pub takeaways: Vec<Rich>,
+    pub body: Rich,
+    pub sections: Vec<SectionData>,
     pub sources: Vec<SourceData>,
     pub notes: Vec<NoteData>,
 }

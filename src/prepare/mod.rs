@@ -12,9 +12,12 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
 use crate::load::{LoadedDocument, SourceFile};
-use crate::model::{Article, DateInput, Document, Image, Notes, PartialDate, Source};
+use crate::model::{Article, Brief, DateInput, Document, Image, Notes, Paper, PartialDate, Source};
 use crate::project::Project;
-use data::{ArticleData, DateData, ImageData, LangData, NoteData, Rich, Run, SourceData};
+use data::{
+    ArticleData, BriefData, CommonData, DateData, ImageData, LangData, NoteData, Rich, Run,
+    SectionData, SourceData,
+};
 use inline::Inline;
 use notes::{NoteNumbering, roman};
 
@@ -28,6 +31,9 @@ pub struct Prepared {
     pub date: PartialDate,
     /// The render data as JSON.
     pub data: Vec<u8>,
+    /// Places in the TOML file that template checks may name: a template
+    /// assertion whose message starts with `[key]` is reported there.
+    pub anchors: Vec<(&'static str, Range<usize>)>,
 }
 
 /// Prepares one loaded document.
@@ -40,6 +46,7 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
     };
     let prepared = match &loaded.document {
         Document::Article(article) => cx.article(article),
+        Document::Brief(brief) => cx.brief(brief),
     };
     match prepared {
         Some(prepared) if cx.errors.is_empty() => Ok(prepared),
@@ -55,53 +62,161 @@ struct Context<'a> {
     errors: Vec<Diagnostic>,
 }
 
+/// The metadata fields every kind has, borrowed from its model.
+struct Meta<'m> {
+    kind: &'static str,
+    id: Option<&'m Spanned<String>>,
+    title: &'m str,
+    section: &'m Option<String>,
+    authors: &'m [String],
+    date: &'m Spanned<DateInput>,
+    language: Option<&'m Spanned<String>>,
+    paper: Paper,
+    keywords: &'m [String],
+}
+
 impl Context<'_> {
     fn article(&mut self, article: &Article) -> Option<Prepared> {
-        let id = self.id(article.id.as_ref());
-        let date = self.date(&article.date);
-        let lang = match &article.language {
-            Some(lang) => self.lang(lang),
-            None => LangData {
-                lang: "en".into(),
-                region: None,
-            },
-        };
+        let common = self.common(Meta {
+            kind: "article",
+            id: article.id.as_ref(),
+            title: &article.headline,
+            section: &article.section,
+            authors: &article.authors,
+            date: &article.date,
+            language: article.language.as_ref(),
+            paper: article.paper,
+            keywords: &article.keywords,
+        });
         let image = article.image.as_ref().and_then(|image| self.image(image));
 
         self.note_keys = article.notes.keys().cloned().collect();
         let mut numbering = NoteNumbering::default();
         let body = self.rich(&article.body, &mut numbering, true);
-        let sources: Vec<SourceData> = article
-            .sources
-            .iter()
-            .map(|source| self.source(source, &mut numbering))
-            .collect();
+        let sources = self.sources(&article.sources, &mut numbering);
         let notes = self.notes(&article.notes, &numbering);
 
+        let common = common?;
         let data = ArticleData {
-            contract: data::CONTRACT_VERSION,
-            kind: "article",
-            id: id.clone(),
-            title: article.headline.clone(),
-            section: article.section.clone(),
-            authors: article.authors.clone(),
-            date: DateData::from(date?),
-            lang,
-            paper: article.paper.typst_name(),
-            keywords: article.keywords.clone(),
+            common: common.clone(),
             image,
             pull_quote: article.pull_quote.clone(),
             body,
             sources,
             notes,
         };
-        Some(Prepared {
+        self.finish("article", common, &data, vec![])
+    }
+
+    fn brief(&mut self, brief: &Brief) -> Option<Prepared> {
+        let common = self.common(Meta {
+            kind: "brief",
+            id: brief.id.as_ref(),
+            title: &brief.title,
+            section: &brief.section,
+            authors: &brief.authors,
+            date: &brief.date,
+            language: brief.language.as_ref(),
+            paper: brief.paper,
+            keywords: &brief.keywords,
+        });
+        let cover = brief.cover.as_ref().and_then(|image| self.image(image));
+        if brief.takeaways.get_ref().is_empty() {
+            self.errors.push(self.file.error_at(
+                brief.takeaways.span(),
+                "a brief needs at least one key takeaway",
+            ));
+        }
+
+        self.note_keys = brief.notes.keys().cloned().collect();
+        let mut numbering = NoteNumbering::default();
+        let takeaways: Vec<Rich> = brief
+            .takeaways
+            .get_ref()
+            .iter()
+            .map(|item| self.rich(item, &mut numbering, true))
+            .collect();
+        let body = match &brief.body {
+            Some(body) => self.rich(body, &mut numbering, true),
+            None => Vec::new(),
+        };
+        let sections: Vec<SectionData> = brief
+            .sections
+            .iter()
+            .map(|section| SectionData {
+                heading: section.heading.clone(),
+                body: self.rich(&section.body, &mut numbering, true),
+            })
+            .collect();
+        let sources = self.sources(&brief.sources, &mut numbering);
+        let notes = self.notes(&brief.notes, &numbering);
+
+        let common = common?;
+        let data = BriefData {
+            common: common.clone(),
+            cover,
+            takeaways,
+            body,
+            sections,
+            sources,
+            notes,
+        };
+        let anchors = vec![("takeaways", brief.takeaways.span())];
+        self.finish("brief", common, &data, anchors)
+    }
+
+    /// Checks and converts the metadata every kind has.
+    fn common(&mut self, meta: Meta) -> Option<CommonData> {
+        let id = self.id(meta.id);
+        let date = self.date(meta.date);
+        let lang = match meta.language {
+            Some(lang) => self.lang(lang),
+            None => LangData {
+                lang: "en".into(),
+                region: None,
+            },
+        };
+        Some(CommonData {
+            contract: data::CONTRACT_VERSION,
+            kind: meta.kind,
             id,
-            template: "article",
-            title: article.headline.clone(),
-            date: date?,
-            data: serde_json::to_vec(&data).ok()?,
+            title: meta.title.to_string(),
+            section: meta.section.clone(),
+            authors: meta.authors.to_vec(),
+            date: DateData::from(date?),
+            lang,
+            paper: meta.paper.typst_name(),
+            keywords: meta.keywords.to_vec(),
         })
+    }
+
+    fn finish(
+        &mut self,
+        template: &'static str,
+        common: CommonData,
+        data: &impl serde::Serialize,
+        anchors: Vec<(&'static str, Range<usize>)>,
+    ) -> Option<Prepared> {
+        let date = PartialDate {
+            year: common.date.year,
+            month: common.date.month,
+            day: common.date.day,
+        };
+        Some(Prepared {
+            id: common.id,
+            template,
+            title: common.title,
+            date,
+            data: serde_json::to_vec(data).ok()?,
+            anchors,
+        })
+    }
+
+    fn sources(&mut self, sources: &[Source], numbering: &mut NoteNumbering) -> Vec<SourceData> {
+        sources
+            .iter()
+            .map(|source| self.source(source, numbering))
+            .collect()
     }
 
     /// The document id: as given, or the file stem. Ids name output files,

@@ -12,6 +12,7 @@ use typst_layout::PagedDocument;
 
 use super::world::Typesetter;
 use crate::diag::{Diagnostic, Severity};
+use crate::load::SourceFile;
 use crate::prepare::Prepared;
 
 /// A laid-out document and the warnings it produced.
@@ -21,23 +22,23 @@ pub struct Typeset {
 }
 
 /// Lays out one prepared document.
-pub fn typeset(typesetter: &Typesetter, prepared: &Prepared) -> Result<Typeset, Vec<Diagnostic>> {
+pub fn typeset(
+    typesetter: &Typesetter,
+    prepared: &Prepared,
+    file: &SourceFile,
+) -> Result<Typeset, Vec<Diagnostic>> {
     let date = prepared.date;
     let today = Datetime::from_ymd(date.year, date.month, date.day.unwrap_or(1))
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
     let world = typesetter.world(prepared.template, prepared.data.clone(), today);
     let result = typst::compile::<PagedDocument>(&world);
-    let warnings: Vec<Diagnostic> = result
-        .warnings
-        .iter()
-        .map(|d| convert(typesetter, &world, d))
-        .collect();
-    let document = result.output.map_err(|errors| {
-        errors
-            .iter()
-            .map(|d| convert(typesetter, &world, d))
-            .collect::<Vec<_>>()
-    })?;
+    let convert = |d: &SourceDiagnostic| {
+        anchored(prepared, file, d).unwrap_or_else(|| in_template(typesetter, &world, d))
+    };
+    let warnings: Vec<Diagnostic> = result.warnings.iter().map(convert).collect();
+    let document = result
+        .output
+        .map_err(|errors| errors.iter().map(convert).collect::<Vec<_>>())?;
     let missing = missing_glyphs(&document);
     if !missing.is_empty() {
         return Err(missing);
@@ -45,8 +46,23 @@ pub fn typeset(typesetter: &Typesetter, prepared: &Prepared) -> Result<Typeset, 
     Ok(Typeset { document, warnings })
 }
 
+/// A template check about the document itself (an assertion whose message
+/// starts with `[key]`, e.g. a Key Takeaways box taller than a page) is
+/// reported at the TOML text it concerns, not in the template.
+fn anchored(prepared: &Prepared, file: &SourceFile, diag: &SourceDiagnostic) -> Option<Diagnostic> {
+    let message = diag.message.strip_prefix("assertion failed: ")?;
+    prepared.anchors.iter().find_map(|(key, span)| {
+        let text = message.strip_prefix(&format!("[{key}] "))?;
+        Some(file.error_at(span.clone(), text))
+    })
+}
+
 /// Turns a Typst diagnostic into ours, naming the template file and line.
-fn convert(typesetter: &Typesetter, world: &impl WorldExt, diag: &SourceDiagnostic) -> Diagnostic {
+fn in_template(
+    typesetter: &Typesetter,
+    world: &impl WorldExt,
+    diag: &SourceDiagnostic,
+) -> Diagnostic {
     let severity = match diag.severity {
         TypstSeverity::Error => Severity::Error,
         TypstSeverity::Warning => Severity::Warning,
@@ -77,7 +93,8 @@ fn missing_glyphs(document: &PagedDocument) -> Vec<Diagnostic> {
     for (index, page) in document.pages().iter().enumerate() {
         scan_frame(&page.frame, index + 1, &mut found);
     }
-    found.dedup_by(|a, b| a.message == b.message);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|diag| seen.insert(diag.message.clone()));
     found
 }
 

@@ -6,6 +6,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
     Some(match name {
         "lib.typ" => include_str!("../../templates/lib.typ"),
         "article.typ" => include_str!("../../templates/article.typ"),
+        "brief.typ" => include_str!("../../templates/brief.typ"),
         _ => return None,
     })
 }

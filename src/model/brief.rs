@@ -1,0 +1,50 @@
+//! The brief kind: a standalone research brief with authors, a date and a
+//! Key Takeaways box; the body is optional (a brief may be only a cover and
+//! its takeaways).
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::common::{DateInput, Image, Notes, Paper, Source};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brief {
+    /// Always `"brief"`; read first to pick this type.
+    pub kind: String,
+    /// Unique document id; defaults to the file stem.
+    pub id: Option<Spanned<String>>,
+    pub title: String,
+    /// Series, region or section, e.g. "Central Asia".
+    pub section: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub date: Spanned<DateInput>,
+    /// Main language of the document (BCP 47), `en` by default.
+    pub language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub paper: Paper,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Cover image.
+    pub cover: Option<Image>,
+    /// Key Takeaways: one bullet (rich text) each.
+    pub takeaways: Spanned<Vec<Spanned<String>>>,
+    /// Text before the first section (rich text).
+    pub body: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sections: Vec<Section>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub notes: Notes,
+}
+
+/// A headed section of a brief's body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub heading: String,
+    /// Rich text, paragraphs separated by blank lines.
+    pub body: Spanned<String>,
+}
