@@ -214,6 +214,9 @@ pub struct Source {
     pub url: Option<Spanned<String>>,
     /// Excerpt paragraphs (rich text), separated by blank lines.
     pub excerpt: Option<Spanned<String>>,
+    /// Language of the excerpts when they are not in the document's language
+    /// (quoted untranslated); right-to-left languages set them right to left.
+    pub excerpt_lang: Option<Spanned<String>>,
 }
 
 /// Endnotes keyed like their references (`[^key]`), in rich text.

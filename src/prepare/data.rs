@@ -82,6 +82,7 @@ pub struct SourceData {
     pub date: Option<DateData>,
     pub url: Option<String>,
     pub excerpt: Rich,
+    pub excerpt_lang: Option<LangData>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -338,6 +338,7 @@ impl Context<'_> {
                 .as_ref()
                 .map(|excerpt| self.rich(excerpt, numbering, true))
                 .unwrap_or_default(),
+            excerpt_lang: source.excerpt_lang.as_ref().map(|lang| self.lang(lang)),
         }
     }
 

@@ -75,4 +75,7 @@ fn typst_and_markdown_syntax_print_literally() {
         !text.contains("root:x:0:0"),
         "a file was read into the document"
     );
+    let pdf = project.path("out/hostile.pdf");
+    assert_eq!(pdf_info(&pdf, "Author"), "Ann <b>Bold</b> #strong[x]");
+    assert!(pdf_info(&pdf, "Title").starts_with("#read(\"/etc/passwd\") $x$"));
 }

@@ -2,6 +2,7 @@
 //! back with poppler. One test binary, so typst is linked once.
 
 mod errors;
+mod layout;
 mod literal;
 mod samples;
 mod support;
