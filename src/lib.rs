@@ -7,6 +7,7 @@
 //! [`pipeline`] runs them for one document; the binary's `cli` only wires
 //! arguments to it.
 
+pub mod batch;
 pub mod diag;
 pub mod export;
 pub mod load;

@@ -8,8 +8,23 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    quiet_panics();
     let args = cli::Cli::parse();
     match args.command {
         cli::Command::Build(build) => cli::build::run(&build),
     }
+}
+
+/// A panic in a worker is caught and reported as an internal error of its
+/// document, so the default message and backtrace would only be noise.
+/// Anywhere else it is reported in one line, without a backtrace.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let worker = std::thread::current()
+            .name()
+            .is_some_and(|name| name.starts_with(briefpress::batch::WORKER_NAME));
+        if !worker {
+            eprintln!("internal error: {info}");
+        }
+    }));
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::diag::Diagnostic;
 use crate::export;
-use crate::load::{self, LoadedDocument};
+use crate::load::{self, LoadedDocument, SourceFile};
 use crate::prepare::{self, Prepared};
 use crate::typeset::{self, Typesetter};
 
@@ -43,9 +43,12 @@ pub fn ready(
 
 /// Lays out and exports a prepared document. Compiler caches are trimmed
 /// afterwards, so memory stays bounded over long batches.
-pub fn build(typesetter: &Typesetter, ready: &Ready) -> Result<Built, Vec<Diagnostic>> {
-    let prepared = &ready.prepared;
-    let result = typeset::typeset(typesetter, prepared, &ready.loaded.file).and_then(|typeset| {
+pub fn build(
+    typesetter: &Typesetter,
+    prepared: &Prepared,
+    file: &SourceFile,
+) -> Result<Built, Vec<Diagnostic>> {
+    let result = typeset::typeset(typesetter, prepared, file).and_then(|typeset| {
         let pdf = export::pdf::export(&typeset.document, prepared)?;
         Ok(Built {
             pdf,

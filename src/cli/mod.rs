@@ -48,6 +48,10 @@ pub struct BuildArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
+    /// Documents compiled at once (default: all cores).
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
     /// Print only errors and the summary.
     #[arg(short, long)]
     pub quiet: bool,

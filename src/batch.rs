@@ -1,0 +1,288 @@
+//! Many documents in one process: find them, plan one job per PDF, and run
+//! the jobs on worker threads that share the typesetter (fonts, templates,
+//! compiler caches). A failing or panicking job is reported and the others
+//! go on.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::diag::Diagnostic;
+use crate::export::write::write_atomic;
+use crate::load::SourceFile;
+use crate::pipeline::{self, Ready};
+use crate::prepare::Prepared;
+use crate::project::Project;
+use crate::typeset::Typesetter;
+
+/// Compilations run on threads with large stacks, so that deeply nested
+/// input cannot overflow them.
+const WORKER_STACK: usize = 64 << 20;
+
+/// Names worker threads so the panic hook can tell them apart.
+pub const WORKER_NAME: &str = "briefpress-worker";
+
+/// A document found on disk.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    /// How messages name it (as given, relative to the working directory).
+    pub display: PathBuf,
+}
+
+/// Expands folders into the `*.toml` documents below them (hidden entries
+/// skipped), in a stable order.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &mut files)
+                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            files.sort();
+            found.extend(files);
+        } else if path.is_file() {
+            found.push(path.clone());
+        } else {
+            return Err(format!("{} does not exist", path.display()));
+        }
+    }
+    found.dedup();
+    Ok(found
+        .into_iter()
+        .map(|path| Input {
+            display: path.clone(),
+            path,
+        })
+        .collect())
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// One PDF to produce.
+pub struct Job {
+    /// The document's file, for messages and anchored errors.
+    pub file: SourceFile,
+    pub prepared: Prepared,
+    pub output: PathBuf,
+}
+
+/// A document that could not be planned, with why.
+pub struct Failure {
+    pub display: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where outputs go: one file given with `-o`, or a folder.
+pub enum Destination<'a> {
+    File(&'a Path),
+    Folder(&'a Path),
+}
+
+/// Loads and prepares every input (cheap, no layout) and plans its jobs.
+/// Documents sharing an id would overwrite each other's PDF: both fail.
+pub fn plan(
+    typesetter: &Typesetter,
+    inputs: &[Input],
+    destination: &Destination,
+) -> (Vec<Job>, Vec<Failure>) {
+    let mut failures = Vec::new();
+    let mut ready = Vec::new();
+    for input in inputs {
+        match pipeline::ready(typesetter, &input.path, &input.display) {
+            Ok(doc) => ready.push(doc),
+            Err(diagnostics) => failures.push(Failure {
+                display: input.display.clone(),
+                diagnostics,
+            }),
+        }
+    }
+    failures.extend(reject_duplicate_ids(&mut ready));
+    let jobs = ready
+        .into_iter()
+        .map(|doc| {
+            let output = match destination {
+                Destination::File(file) => file.to_path_buf(),
+                Destination::Folder(folder) => output_path(typesetter.project(), folder, &doc),
+            };
+            Job {
+                file: doc.loaded.file,
+                prepared: doc.prepared,
+                output,
+            }
+        })
+        .collect();
+    (jobs, failures)
+}
+
+fn reject_duplicate_ids(ready: &mut Vec<Ready>) -> Vec<Failure> {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for doc in ready.iter() {
+        *count.entry(doc.prepared.id.clone()).or_default() += 1;
+    }
+    let (dupes, unique): (Vec<Ready>, Vec<Ready>) =
+        ready.drain(..).partition(|doc| count[&doc.prepared.id] > 1);
+    *ready = unique;
+    dupes
+        .iter()
+        .map(|doc| {
+            let others: Vec<String> = dupes
+                .iter()
+                .filter(|o| {
+                    o.prepared.id == doc.prepared.id && o.loaded.file.path != doc.loaded.file.path
+                })
+                .map(|o| o.loaded.file.display.display().to_string())
+                .collect();
+            let display = &doc.loaded.file.display;
+            Failure {
+                display: display.clone(),
+                diagnostics: vec![
+                    Diagnostic::error(format!(
+                        "document id `{}` is also used by {}",
+                        doc.prepared.id,
+                        others.join(", ")
+                    ))
+                    .in_file(display)
+                    .with_hint(
+                        "ids name the output files and must be unique; set a different `id`",
+                    ),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// `<out-dir>/<folder under briefs/ (or the root)>/<id>.pdf`.
+fn output_path(project: &Project, out_dir: &Path, doc: &Ready) -> PathBuf {
+    let real = doc
+        .loaded
+        .file
+        .path
+        .canonicalize()
+        .unwrap_or_else(|_| doc.loaded.file.path.clone());
+    let inside = project.relative(&real);
+    let inside = inside.strip_prefix("briefs").unwrap_or(inside);
+    let folder = inside.parent().unwrap_or(Path::new(""));
+    out_dir
+        .join(folder)
+        .join(format!("{}.pdf", doc.prepared.id))
+}
+
+/// How a job ended.
+pub enum Outcome {
+    Built {
+        pages: usize,
+        warnings: Vec<Diagnostic>,
+    },
+    Failed(Vec<Diagnostic>),
+}
+
+/// A finished job, reported as soon as it ends.
+pub struct Finished<'a> {
+    pub job: &'a Job,
+    pub outcome: Outcome,
+    pub time: Duration,
+}
+
+/// Runs the jobs on `threads` workers; `report` sees each as it finishes
+/// (from the worker's thread). Outputs are written atomically.
+pub fn run(
+    typesetter: &Typesetter,
+    jobs: &[Job],
+    threads: usize,
+    report: impl Fn(Finished) + Send + Sync,
+) {
+    let next = AtomicUsize::new(0);
+    let report = Mutex::new(report);
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::SeqCst);
+            let Some(job) = jobs.get(index) else { break };
+            let clock = Instant::now();
+            let outcome = contained(|| build_one(typesetter, job));
+            let finished = Finished {
+                job,
+                outcome,
+                time: clock.elapsed(),
+            };
+            if let Ok(report) = report.lock() {
+                report(finished);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.clamp(1, jobs.len().max(1)))
+            .filter_map(|n| {
+                std::thread::Builder::new()
+                    .name(format!("{WORKER_NAME}-{n}"))
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        if workers.is_empty() {
+            work();
+        }
+    });
+}
+
+fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
+    if std::env::var("BRIEFPRESS_TEST_PANIC_ON").is_ok_and(|id| id == job.prepared.id) {
+        panic!(
+            "injected by BRIEFPRESS_TEST_PANIC_ON for `{}`",
+            job.prepared.id
+        );
+    }
+    let result = pipeline::build(typesetter, &job.prepared, &job.file).and_then(|built| {
+        write_atomic(&job.output, &built.pdf).map_err(|err| {
+            vec![Diagnostic::error(format!(
+                "cannot write {}: {err}",
+                job.output.display()
+            ))]
+        })?;
+        Ok(built)
+    });
+    match result {
+        Ok(built) => Outcome::Built {
+            pages: built.pages,
+            warnings: built.warnings,
+        },
+        Err(diagnostics) => Outcome::Failed(diagnostics),
+    }
+}
+
+/// Runs `f`, turning a panic (a bug, in the compiler or here) into an
+/// internal error for this job alone.
+fn contained(f: impl FnOnce() -> Outcome) -> Outcome {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Outcome::Failed(vec![
+            Diagnostic::error(format!("internal error: {message}"))
+                .with_hint("this is a bug in briefpress or Typst; the other documents were built"),
+        ])
+    })
+}
