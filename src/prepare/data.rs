@@ -27,6 +27,10 @@ pub enum Run {
         marker: String,
         /// The first reference carries the label the note links back to.
         first: bool,
+        /// Label of the note (the link target).
+        label: String,
+        /// Label of the note's first reference (where the note links back).
+        back: String,
     },
 }
 
@@ -89,6 +93,8 @@ pub struct SourceData {
 pub struct NoteData {
     pub number: usize,
     pub marker: String,
+    pub label: String,
+    pub back: String,
     pub content: Rich,
 }
 

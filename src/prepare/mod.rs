@@ -41,6 +41,7 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
     let mut cx = Context {
         file: &loaded.file,
         project,
+        id: String::new(),
         note_keys: vec![],
         errors: vec![],
     };
@@ -57,6 +58,8 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
 struct Context<'a> {
     file: &'a SourceFile,
     project: &'a Project,
+    /// The document's id, once known.
+    id: String,
     /// Keys of the document's `[notes]`, which references must name.
     note_keys: Vec<String>,
     errors: Vec<Diagnostic>,
@@ -165,9 +168,16 @@ impl Context<'_> {
         self.finish("brief", common, &data, anchors)
     }
 
+    /// Labels are unique per document id, so that the documents of an
+    /// issue can share one PDF.
+    fn note_label(&self, what: &str, number: usize) -> String {
+        format!("bp:{}:{what}:{number}", self.id)
+    }
+
     /// Checks and converts the metadata every kind has.
     fn common(&mut self, meta: Meta) -> Option<CommonData> {
         let id = self.id(meta.id);
+        self.id = id.clone();
         let date = self.date(meta.date);
         let lang = match meta.language {
             Some(lang) => self.lang(lang),
@@ -365,6 +375,8 @@ impl Context<'_> {
                 Some(NoteData {
                     number: index + 1,
                     marker: roman(index + 1),
+                    label: self.note_label("note", index + 1),
+                    back: self.note_label("ref", index + 1),
                     content: self.rich(text, &mut unused, false),
                 })
             })
@@ -442,6 +454,8 @@ impl Context<'_> {
                     note: number,
                     marker: roman(number),
                     first,
+                    label: self.note_label("note", number),
+                    back: self.note_label("ref", number),
                 })
             }
         }
