@@ -118,20 +118,37 @@ pub fn plan(
         }
     }
     failures.extend(reject_duplicate_ids(&mut ready));
-    let jobs = ready
-        .into_iter()
-        .map(|doc| {
-            let output = match destination {
-                Destination::File(file) => file.to_path_buf(),
-                Destination::Folder(folder) => output_path(typesetter.project(), folder, &doc),
-            };
-            Job {
-                file: doc.loaded.file,
-                prepared: doc.prepared,
-                output,
-            }
-        })
-        .collect();
+    let mut jobs = Vec::new();
+    for mut doc in ready {
+        let output = match destination {
+            Destination::File(file) => file.to_path_buf(),
+            Destination::Folder(folder) => output_path(typesetter.project(), folder, &doc),
+        };
+        // An issue's documents, each as its own PDF: `<out>/<issue id>/NN-<id>.pdf`.
+        let members_dir = match destination {
+            Destination::File(file) => file
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(&doc.prepared.id),
+            Destination::Folder(folder) => folder.join(&doc.prepared.id),
+        };
+        for member in std::mem::take(&mut doc.prepared.members) {
+            let name = format!("{:02}-{}.pdf", member.number, member.prepared.id);
+            jobs.push(Job {
+                file: member.file,
+                prepared: member.prepared,
+                output: members_dir.join(name),
+            });
+        }
+        jobs.push(Job {
+            file: doc.loaded.file,
+            prepared: doc.prepared,
+            output,
+        });
+    }
+    // Longest first: the big documents (issues) do not end up last on one
+    // worker while the others idle.
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.prepared.data.len()));
     (jobs, failures)
 }
 

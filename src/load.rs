@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
-use crate::model::{Article, Brief, Document};
+use crate::model::{Article, Brief, Document, Issue};
 
 /// A document's TOML file as read from disk.
 #[derive(Debug, Clone)]
@@ -111,6 +111,7 @@ fn parse(file: &SourceFile) -> Result<Document, Diagnostic> {
     match name.as_str() {
         "article" => Ok(Document::Article(schema::<Article>(file)?)),
         "brief" => Ok(Document::Brief(schema::<Brief>(file)?)),
+        "issue" => Ok(Document::Issue(schema::<Issue>(file)?)),
         _ => {
             let mut diag = file.error_at(span, format!("unknown document kind `{name}`"));
             if let Some(near) = closest(&name, Document::KINDS.iter().copied()) {

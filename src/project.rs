@@ -100,7 +100,7 @@ impl Project {
 }
 
 /// Removes `.` and `..` lexically (without touching the file system).
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

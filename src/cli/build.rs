@@ -2,6 +2,7 @@
 //! cores. A failing document is reported and the others still build; the
 //! exit code says whether all succeeded.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -49,16 +50,16 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             Outcome::Built { pages, warnings } => {
                 built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 for warning in &warnings {
-                    eprint!("{warning}");
+                    say_err(&warning.to_string());
                 }
                 if !args.quiet {
-                    println!(
+                    say(&format!(
                         "built   {} -> {} ({pages} page{}, {} ms)",
                         display.display(),
                         finished.job.output.display(),
                         if pages == 1 { "" } else { "s" },
                         finished.time.as_millis()
-                    );
+                    ));
                 }
             }
             Outcome::Failed(diagnostics) => {
@@ -70,7 +71,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 
     let (built, failed) = (built.into_inner(), failed.into_inner());
     let seconds = started.elapsed().as_secs_f64();
-    println!("{built} built, {failed} failed in {seconds:.2} s");
+    say(&format!("{built} built, {failed} failed in {seconds:.2} s"));
     if failed > 0 {
         ExitCode::from(1)
     } else {
@@ -84,10 +85,21 @@ fn default_jobs() -> usize {
 }
 
 fn report_failure(display: &Path, diags: &[Diagnostic]) {
-    eprintln!("failed  {}", display.display());
+    let mut text = format!("failed  {}\n", display.display());
     for diag in diags {
-        eprint!("{diag}");
+        text.push_str(&diag.to_string());
     }
+    say_err(&text);
+}
+
+/// Prints a line; a closed pipe (`briefpress build | head`) is not an error.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// Prints diagnostics, whole, to standard error.
+fn say_err(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn usage_error(message: &str) -> ExitCode {

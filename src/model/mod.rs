@@ -4,19 +4,22 @@
 pub mod article;
 pub mod brief;
 pub mod common;
+pub mod issue;
 
 pub use article::Article;
 pub use brief::{Brief, Section};
 pub use common::{DateInput, Image, Notes, Paper, PartialDate, Source};
+pub use issue::{Issue, IssueSection};
 
 /// Every document kind briefpress typesets.
 #[derive(Debug, Clone)]
 pub enum Document {
     Article(Article),
     Brief(Brief),
+    Issue(Issue),
 }
 
 impl Document {
     /// The names accepted in a document's `kind` key.
-    pub const KINDS: &'static [&'static str] = &["article", "brief"];
+    pub const KINDS: &'static [&'static str] = &["article", "brief", "issue"];
 }

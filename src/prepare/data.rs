@@ -111,6 +111,26 @@ pub struct CommonData {
     pub lang: LangData,
     pub paper: &'static str,
     pub keywords: Vec<String>,
+    /// The issue a member document's own PDF names; `null` otherwise.
+    pub issue: Option<IssueRef>,
+}
+
+impl CommonData {
+    pub fn partial_date(&self) -> PartialDate {
+        PartialDate {
+            year: self.date.year,
+            month: self.date.month,
+            day: self.date.day,
+        }
+    }
+}
+
+/// The issue a document is printed in.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueRef {
+    pub publication: String,
+    /// "Vol. 14, Issue 2, March 2024".
+    pub label: String,
 }
 
 /// Everything the article template prints.
@@ -143,4 +163,32 @@ pub struct BriefData {
     pub sections: Vec<SectionData>,
     pub sources: Vec<SourceData>,
     pub notes: Vec<NoteData>,
+}
+
+/// A section of an issue and its documents, each the data its own template
+/// takes (`kind` tells which).
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueSectionData<Piece> {
+    pub name: String,
+    pub members: Vec<Piece>,
+}
+
+/// Everything the issue template prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueData<Piece> {
+    #[serde(flatten)]
+    pub common: CommonData,
+    pub publication: String,
+    pub volume: u32,
+    pub number: u32,
+    /// "Vol. 14, Issue 2".
+    pub volume_label: String,
+    pub issn: Option<String>,
+    pub masthead: Option<String>,
+    pub distribution: Option<String>,
+    pub disclaimer: Option<String>,
+    pub cover_headline: Option<String>,
+    pub cover: Option<ImageData>,
+    pub editor_note: Rich,
+    pub sections: Vec<IssueSectionData<Piece>>,
 }

@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod inline;
+mod issue;
 pub mod notes;
 
 use std::ops::Range;
@@ -15,8 +16,8 @@ use crate::load::{LoadedDocument, SourceFile};
 use crate::model::{Article, Brief, DateInput, Document, Image, Notes, Paper, PartialDate, Source};
 use crate::project::Project;
 use data::{
-    ArticleData, BriefData, CommonData, DateData, ImageData, LangData, NoteData, Rich, Run,
-    SectionData, SourceData,
+    ArticleData, BriefData, CommonData, DateData, ImageData, IssueRef, LangData, NoteData, Rich,
+    Run, SectionData, SourceData,
 };
 use inline::Inline;
 use notes::{NoteNumbering, roman};
@@ -34,24 +35,53 @@ pub struct Prepared {
     /// Places in the TOML file that template checks may name: a template
     /// assertion whose message starts with `[key]` is reported there.
     pub anchors: Vec<(&'static str, Range<usize>)>,
+    /// For an issue: its documents, each also built as its own PDF.
+    pub members: Vec<Member>,
+}
+
+/// A document of an issue, built also as its own PDF.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Position in the issue, from 1 (printed as `NN` in its file name).
+    pub number: usize,
+    pub file: SourceFile,
+    pub prepared: Prepared,
 }
 
 /// Prepares one loaded document.
 pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, Vec<Diagnostic>> {
-    let mut cx = Context {
-        file: &loaded.file,
-        project,
-        id: String::new(),
-        note_keys: vec![],
-        errors: vec![],
-    };
+    let mut cx = Context::new(&loaded.file, project);
     let prepared = match &loaded.document {
-        Document::Article(article) => cx.article(article),
-        Document::Brief(brief) => cx.brief(brief),
+        Document::Issue(issue) => cx.issue(issue),
+        document => cx.piece(document).and_then(|piece| cx.finish(&piece, None)),
     };
     match prepared {
         Some(prepared) if cx.errors.is_empty() => Ok(prepared),
         _ => Err(cx.errors),
+    }
+}
+
+/// The render data of a document that can stand alone or sit in an issue.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+enum Piece {
+    Article(ArticleData),
+    Brief(BriefData),
+}
+
+impl Piece {
+    fn common(&self) -> &CommonData {
+        match self {
+            Piece::Article(data) => &data.common,
+            Piece::Brief(data) => &data.common,
+        }
+    }
+
+    fn common_mut(&mut self) -> &mut CommonData {
+        match self {
+            Piece::Article(data) => &mut data.common,
+            Piece::Brief(data) => &mut data.common,
+        }
     }
 }
 
@@ -62,6 +92,8 @@ struct Context<'a> {
     id: String,
     /// Keys of the document's `[notes]`, which references must name.
     note_keys: Vec<String>,
+    /// Spans that template checks may report at (see [`Prepared::anchors`]).
+    anchors: Vec<(&'static str, Range<usize>)>,
     errors: Vec<Diagnostic>,
 }
 
@@ -78,8 +110,28 @@ struct Meta<'m> {
     keywords: &'m [String],
 }
 
-impl Context<'_> {
-    fn article(&mut self, article: &Article) -> Option<Prepared> {
+impl<'a> Context<'a> {
+    fn new(file: &'a SourceFile, project: &'a Project) -> Self {
+        Self {
+            file,
+            project,
+            id: String::new(),
+            note_keys: vec![],
+            anchors: vec![],
+            errors: vec![],
+        }
+    }
+
+    /// An article or brief.
+    fn piece(&mut self, document: &Document) -> Option<Piece> {
+        match document {
+            Document::Article(article) => self.article(article).map(Piece::Article),
+            Document::Brief(brief) => self.brief(brief).map(Piece::Brief),
+            Document::Issue(_) => None,
+        }
+    }
+
+    fn article(&mut self, article: &Article) -> Option<ArticleData> {
         let common = self.common(Meta {
             kind: "article",
             id: article.id.as_ref(),
@@ -99,19 +151,17 @@ impl Context<'_> {
         let sources = self.sources(&article.sources, &mut numbering);
         let notes = self.notes(&article.notes, &numbering);
 
-        let common = common?;
-        let data = ArticleData {
-            common: common.clone(),
+        Some(ArticleData {
+            common: common?,
             image,
             pull_quote: article.pull_quote.clone(),
             body,
             sources,
             notes,
-        };
-        self.finish("article", common, &data, vec![])
+        })
     }
 
-    fn brief(&mut self, brief: &Brief) -> Option<Prepared> {
+    fn brief(&mut self, brief: &Brief) -> Option<BriefData> {
         let common = self.common(Meta {
             kind: "brief",
             id: brief.id.as_ref(),
@@ -154,18 +204,16 @@ impl Context<'_> {
         let sources = self.sources(&brief.sources, &mut numbering);
         let notes = self.notes(&brief.notes, &numbering);
 
-        let common = common?;
-        let data = BriefData {
-            common: common.clone(),
+        self.anchors.push(("takeaways", brief.takeaways.span()));
+        Some(BriefData {
+            common: common?,
             cover,
             takeaways,
             body,
             sections,
             sources,
             notes,
-        };
-        let anchors = vec![("takeaways", brief.takeaways.span())];
-        self.finish("brief", common, &data, anchors)
+        })
     }
 
     /// Labels are unique per document id, so that the documents of an
@@ -197,28 +245,28 @@ impl Context<'_> {
             lang,
             paper: meta.paper.typst_name(),
             keywords: meta.keywords.to_vec(),
+            issue: None,
         })
     }
 
-    fn finish(
-        &mut self,
-        template: &'static str,
-        common: CommonData,
-        data: &impl serde::Serialize,
-        anchors: Vec<(&'static str, Range<usize>)>,
-    ) -> Option<Prepared> {
-        let date = PartialDate {
-            year: common.date.year,
-            month: common.date.month,
-            day: common.date.day,
+    /// Serializes a piece into a document ready to typeset; `issue` names
+    /// the issue it is printed in, for a member's own PDF.
+    fn finish(&self, piece: &Piece, issue: Option<IssueRef>) -> Option<Prepared> {
+        let mut piece = piece.clone();
+        piece.common_mut().issue = issue;
+        let template = match piece {
+            Piece::Article(_) => "article",
+            Piece::Brief(_) => "brief",
         };
+        let common = piece.common();
         Some(Prepared {
-            id: common.id,
+            id: common.id.clone(),
             template,
-            title: common.title,
-            date,
-            data: serde_json::to_vec(data).ok()?,
-            anchors,
+            title: common.title.clone(),
+            date: common.partial_date(),
+            data: serde_json::to_vec(&piece).ok()?,
+            anchors: self.anchors.clone(),
+            members: Vec::new(),
         })
     }
 

@@ -7,6 +7,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         "lib.typ" => include_str!("../../templates/lib.typ"),
         "article.typ" => include_str!("../../templates/article.typ"),
         "brief.typ" => include_str!("../../templates/brief.typ"),
+        "issue.typ" => include_str!("../../templates/issue.typ"),
         _ => return None,
     })
 }

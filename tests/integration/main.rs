@@ -3,6 +3,7 @@
 
 mod batch;
 mod errors;
+mod issue;
 mod layout;
 mod literal;
 mod samples;

@@ -179,3 +179,119 @@ pub fn pdf_xml(pdf: &Path) -> String {
         &["-xml", "-i", "-q", "-stdout", pdf.to_str().unwrap()],
     )
 }
+
+/// The text of one page (1-based).
+pub fn pdf_page_text(pdf: &Path, page: usize) -> String {
+    let page = page.to_string();
+    poppler(
+        "pdftotext",
+        &[
+            "-enc",
+            "UTF-8",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    )
+}
+
+/// The PDF's page labels, one per page, as a viewer shows them. Reads the
+/// catalog's /PageLabels number tree (briefpress writes it uncompressed).
+pub fn page_labels(pdf: &Path) -> Vec<String> {
+    let bytes = std::fs::read(pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let object = |reference: &str| -> String {
+        let start = text
+            .find(&format!("\n{reference} obj"))
+            .unwrap_or_else(|| panic!("no object {reference}"));
+        let end = text[start..].find("endobj").unwrap() + start;
+        text[start..end].to_string()
+    };
+    let catalog_ref = text.split("/PageLabels ").nth(1).expect("no /PageLabels");
+    let reference: String = catalog_ref.split(" R").next().unwrap().to_string();
+    let tree = object(&reference);
+    let nums = tree
+        .split("/Nums[")
+        .nth(1)
+        .unwrap()
+        .split(']')
+        .next()
+        .unwrap();
+    let parts: Vec<&str> = nums.split_whitespace().collect();
+    let pages: usize = pdf_info(pdf, "Pages").parse().unwrap();
+    // Ranges: (first page index, style, start number).
+    let mut ranges = Vec::new();
+    for chunk in parts.chunks(4) {
+        let index: usize = chunk[0].parse().unwrap();
+        let label = object(&format!("{} {}", chunk[1], chunk[2]));
+        let style = label
+            .split("/S/")
+            .nth(1)
+            .map(|s| s.chars().next().unwrap())
+            .unwrap_or('D');
+        let start: usize = label
+            .split("/St ")
+            .nth(1)
+            .map(|s| {
+                s.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+                    .parse()
+                    .unwrap()
+            })
+            .unwrap_or(1);
+        ranges.push((index, style, start));
+    }
+    (0..pages)
+        .map(|page| {
+            let (first, style, start) = ranges.iter().rev().find(|(i, _, _)| *i <= page).unwrap();
+            let n = start + (page - first);
+            if *style == 'r' {
+                roman(n)
+            } else {
+                n.to_string()
+            }
+        })
+        .collect()
+}
+
+fn roman(mut n: usize) -> String {
+    let table = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
+    let mut out = String::new();
+    for (value, digits) in table {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// The first line of a page as laid out (left and right parts together):
+/// the running head.
+pub fn pdf_page_head(pdf: &Path, page: usize) -> String {
+    let page = page.to_string();
+    let text = poppler(
+        "pdftotext",
+        &[
+            "-layout",
+            "-enc",
+            "UTF-8",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    );
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,48 @@
+//! The issue kind: a whole magazine number gathering articles and briefs
+//! (each its own TOML file) into regional sections.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::common::{DateInput, Image, Paper};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issue {
+    /// Always `"issue"`; read first to pick this type.
+    pub kind: String,
+    /// Unique document id; defaults to the file stem. Member PDFs go to
+    /// `out/<id>/NN-<member id>.pdf`.
+    pub id: Option<Spanned<String>>,
+    /// The publication's name, e.g. "OE Watch".
+    pub publication: String,
+    pub volume: u32,
+    pub number: u32,
+    /// Month and year of the issue.
+    pub date: Spanned<DateInput>,
+    pub issn: Option<String>,
+    /// Masthead text (editors, address), printed on the contents page.
+    pub masthead: Option<String>,
+    pub distribution: Option<String>,
+    pub disclaimer: Option<String>,
+    /// The headline on the cover.
+    pub cover_headline: Option<String>,
+    pub cover: Option<Image>,
+    /// A note from the editor (rich text), before the first section.
+    pub editor_note: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub paper: Paper,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub sections: Vec<IssueSection>,
+}
+
+/// A regional section and its documents, in print order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueSection {
+    pub name: String,
+    /// Paths of article or brief files, relative to the issue file.
+    pub articles: Vec<Spanned<String>>,
+}
