@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::diag::Diagnostic;
 use crate::export::write::write_atomic;
 use crate::load::SourceFile;
+use crate::manifest::hash_bytes;
 use crate::pipeline::{self, Ready};
 use crate::prepare::Prepared;
 use crate::project::Project;
@@ -85,6 +86,55 @@ pub struct Job {
     pub file: SourceFile,
     pub prepared: Prepared,
     pub output: PathBuf,
+    /// The TOML files the PDF is made from (an issue's include its members').
+    pub sources: Vec<PathBuf>,
+    /// A hash over everything besides files that decides the PDF's bytes.
+    pub key: String,
+}
+
+impl Job {
+    fn new(
+        typesetter: &Typesetter,
+        file: SourceFile,
+        prepared: Prepared,
+        output: PathBuf,
+        sources: Vec<PathBuf>,
+    ) -> Self {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
+        let mut keyed = format!(
+            "{}\n{epoch}\n{}\n",
+            typesetter.fingerprint(),
+            prepared.template
+        )
+        .into_bytes();
+        keyed.extend_from_slice(&prepared.data);
+        let key = hash_bytes(&keyed);
+        Self {
+            file,
+            prepared,
+            output,
+            sources,
+            key,
+        }
+    }
+}
+
+/// Keeps the documents of shard `k` of `n` (1-based): a stable split by the
+/// document's path inside the project, so adding files elsewhere does not
+/// move documents between shards.
+pub fn shard(project: &Project, inputs: Vec<Input>, k: u32, n: u32) -> Vec<Input> {
+    inputs
+        .into_iter()
+        .filter(|input| {
+            let real = input
+                .path
+                .canonicalize()
+                .unwrap_or_else(|_| input.path.clone());
+            let inside = project.relative(&real).to_string_lossy().replace('\\', "/");
+            let hash = typst::utils::hash128(&inside.as_bytes());
+            hash % u128::from(n) == u128::from(k - 1)
+        })
+        .collect()
 }
 
 /// A document that could not be planned, with why.
@@ -132,19 +182,27 @@ pub fn plan(
                 .join(&doc.prepared.id),
             Destination::Folder(folder) => folder.join(&doc.prepared.id),
         };
-        for member in std::mem::take(&mut doc.prepared.members) {
+        let members = std::mem::take(&mut doc.prepared.members);
+        let mut sources = vec![doc.loaded.file.path.clone()];
+        for member in members {
             let name = format!("{:02}-{}.pdf", member.number, member.prepared.id);
-            jobs.push(Job {
-                file: member.file,
-                prepared: member.prepared,
-                output: members_dir.join(name),
-            });
+            sources.push(member.file.path.clone());
+            let member_sources = vec![member.file.path.clone()];
+            jobs.push(Job::new(
+                typesetter,
+                member.file,
+                member.prepared,
+                members_dir.join(name),
+                member_sources,
+            ));
         }
-        jobs.push(Job {
-            file: doc.loaded.file,
-            prepared: doc.prepared,
+        jobs.push(Job::new(
+            typesetter,
+            doc.loaded.file,
+            doc.prepared,
             output,
-        });
+            sources,
+        ));
     }
     // Longest first: the big documents (issues) do not end up last on one
     // worker while the others idle.
@@ -210,6 +268,8 @@ pub enum Outcome {
     Built {
         pages: usize,
         warnings: Vec<Diagnostic>,
+        /// Project files the compilation read, for the manifest.
+        files_read: Vec<PathBuf>,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -283,6 +343,7 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
         Ok(built) => Outcome::Built {
             pages: built.pages,
             warnings: built.warnings,
+            files_read: built.files_read,
         },
         Err(diagnostics) => Outcome::Failed(diagnostics),
     }

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod diag;
 pub mod export;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod pipeline;
 pub mod prepare;

@@ -1,6 +1,6 @@
 //! One document through every stage: load, prepare, typeset, export.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 use crate::export;
@@ -19,6 +19,8 @@ pub struct Built {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Project files the compilation read (images, override templates).
+    pub files_read: Vec<PathBuf>,
 }
 
 /// Loads and prepares a document: every error that needs no layout.
@@ -54,6 +56,7 @@ pub fn build(
             pdf,
             pages: typeset.document.pages().len(),
             warnings: typeset.warnings,
+            files_read: typeset.files_read,
         })
     });
     typst::comemo::evict(2);

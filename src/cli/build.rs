@@ -1,30 +1,40 @@
 //! `briefpress build`: every document given, each into its PDF, on all
-//! cores. A failing document is reported and the others still build; the
-//! exit code says whether all succeeded.
+//! cores, skipping those whose inputs are unchanged since the last build. A
+//! failing document is reported and the others still build; the exit code
+//! says whether all succeeded.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::time::Instant;
 
-use briefpress::batch::{self, Destination, Finished, Outcome};
+use briefpress::batch::{self, Destination, Finished, Job, Outcome};
 use briefpress::diag::Diagnostic;
+use briefpress::manifest::{Entry, Manifest};
 use briefpress::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
 
 use super::BuildArgs;
 
+/// Counts for the summary line.
+#[derive(Default)]
+struct Tally {
+    built: usize,
+    failed: usize,
+}
+
 pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
     let setup = Project::open(&args.root).and_then(|project| {
-        let fonts = fonts::font_store(&args.font_paths)?;
+        let fonts = fonts::load(&args.font_paths)?;
         Ok(Typesetter::new(project, fonts))
     });
     let typesetter = match setup {
         Ok(typesetter) => typesetter,
         Err(message) => return usage_error(&message),
     };
-    let inputs = match batch::discover(&args.paths) {
+    let mut inputs = match batch::discover(&args.paths) {
         Ok(inputs) if inputs.is_empty() => return usage_error("no documents (*.toml) found"),
         Ok(inputs) => inputs,
         Err(message) => return usage_error(&message),
@@ -36,19 +46,50 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Some(file) => Destination::File(file),
         None => Destination::Folder(&args.out_dir),
     };
+    if let Some((k, n)) = args.shard {
+        inputs = batch::shard(typesetter.project(), inputs, k, n);
+    }
 
     let (jobs, failures) = batch::plan(&typesetter, &inputs, &destination);
     for failure in &failures {
         report_failure(&failure.display, &failure.diagnostics);
     }
-    let built = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::atomic::AtomicUsize::new(failures.len());
+
+    // Incremental builds keep a manifest in the output folder (not for -o).
+    let out_dir = args.output.is_none().then_some(args.out_dir.as_path());
+    let manifest = Mutex::new(out_dir.map(Manifest::load).unwrap_or_default());
+    let (stale, fresh): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
+        let Some(out_dir) = out_dir else { return true };
+        let root = typesetter.project().root();
+        args.force
+            || !manifest
+                .lock()
+                .is_ok_and(|m| m.is_fresh(out_dir, root, &job.output, &job.key))
+    });
+
+    let tally = Mutex::new(Tally {
+        built: 0,
+        failed: failures.len(),
+    });
     let jobs_n = args.jobs.map_or_else(default_jobs, usize::from);
-    batch::run(&typesetter, &jobs, jobs_n, |finished: Finished| {
-        let display = &finished.job.file.display;
+    batch::run(&typesetter, &stale, jobs_n, |finished: Finished| {
+        let job = finished.job;
+        let display = &job.file.display;
+        let (Ok(mut tally), Ok(mut manifest)) = (tally.lock(), manifest.lock()) else {
+            return;
+        };
         match finished.outcome {
-            Outcome::Built { pages, warnings } => {
-                built.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Outcome::Built {
+                pages,
+                warnings,
+                files_read,
+            } => {
+                tally.built += 1;
+                if let Some(out_dir) = out_dir {
+                    let inputs = job.sources.iter().cloned().chain(files_read);
+                    let entry = Entry::new(job.key.clone(), typesetter.project().root(), inputs);
+                    manifest.record(out_dir, &job.output, entry);
+                }
                 for warning in &warnings {
                     say_err(&warning.to_string());
                 }
@@ -56,23 +97,39 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                     say(&format!(
                         "built   {} -> {} ({pages} page{}, {} ms)",
                         display.display(),
-                        finished.job.output.display(),
+                        job.output.display(),
                         if pages == 1 { "" } else { "s" },
                         finished.time.as_millis()
                     ));
                 }
             }
             Outcome::Failed(diagnostics) => {
-                failed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tally.failed += 1;
+                if let Some(out_dir) = out_dir {
+                    manifest.forget(out_dir, &job.output);
+                }
                 report_failure(display, &diagnostics);
             }
         }
     });
 
-    let (built, failed) = (built.into_inner(), failed.into_inner());
+    if let (Some(out_dir), Ok(manifest)) = (out_dir, manifest.into_inner())
+        && let Err(err) = manifest.save(out_dir, args.shard)
+    {
+        say_err(&format!(
+            "warning: cannot write the build manifest in {}: {err}\n",
+            out_dir.display()
+        ));
+    }
+    let tally = tally.into_inner().unwrap_or_default();
     let seconds = started.elapsed().as_secs_f64();
-    say(&format!("{built} built, {failed} failed in {seconds:.2} s"));
-    if failed > 0 {
+    say(&format!(
+        "{} built, {} unchanged, {} failed in {seconds:.2} s",
+        tally.built,
+        fresh.len(),
+        tally.failed
+    ));
+    if tally.failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

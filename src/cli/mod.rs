@@ -52,7 +52,36 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// Rebuild every document, even those whose inputs are unchanged.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Build only shard K of N (e.g. 2/4): a stable split of the documents
+    /// found, for CI matrices; each shard keeps its own manifest, which the
+    /// next full build merges.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+
     /// Print only errors and the summary.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(u32, u32), String> {
+    let (k, n) = text.split_once('/').ok_or("expected K/N, e.g. 2/4")?;
+    let k: u32 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!(
+            "shard {k}/{n} does not exist: K must be from 1 to N"
+        ));
+    }
+    Ok((k, n))
 }

@@ -1,7 +1,7 @@
 //! Prepared document -> laid-out pages, with Typst's diagnostics pointing
 //! into the templates and a check for glyphs no font could supply.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use typst::WorldExt;
@@ -19,6 +19,8 @@ use crate::prepare::Prepared;
 pub struct Typeset {
     pub document: PagedDocument,
     pub warnings: Vec<Diagnostic>,
+    /// Project files the compilation read (images, override templates).
+    pub files_read: Vec<PathBuf>,
 }
 
 /// Lays out one prepared document.
@@ -43,7 +45,11 @@ pub fn typeset(
     if !missing.is_empty() {
         return Err(missing);
     }
-    Ok(Typeset { document, warnings })
+    Ok(Typeset {
+        document,
+        warnings,
+        files_read: world.files_read(),
+    })
 }
 
 /// A template check about the document itself (an assertion whose message

@@ -8,6 +8,8 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontInfo};
 use typst_kit::fonts::{FontSource, FontStore};
 
+use crate::manifest::hash_bytes;
+
 /// A font file compiled into the binary.
 pub struct BundledFont {
     pub file: &'static str,
@@ -47,10 +49,18 @@ impl FontSource for LazyBundled {
     }
 }
 
-/// The font store of a run: the bundled fonts, then fonts from the folders
-/// given with `--font-path` (system fonts are never scanned).
-pub fn font_store(extra: &[impl AsRef<Path>]) -> Result<FontStore, String> {
+/// The fonts of a run, and a hash over the fonts added with `--font-path`
+/// (the bundled ones are part of the tool's version).
+pub struct Fonts {
+    pub store: FontStore,
+    pub fingerprint: String,
+}
+
+/// The fonts of a run: the bundled fonts, then fonts from the folders given
+/// with `--font-path` (system fonts are never scanned).
+pub fn load(extra: &[impl AsRef<Path>]) -> Result<Fonts, String> {
     let mut store = FontStore::new();
+    let mut added = Vec::new();
     for font in BUNDLED {
         let info = FontInfo::new(font.data, 0)
             .ok_or_else(|| format!("bundled font {} cannot be read", font.file))?;
@@ -65,13 +75,17 @@ pub fn font_store(extra: &[impl AsRef<Path>]) -> Result<FontStore, String> {
         for path in files {
             let data = std::fs::read(&path)
                 .map_err(|err| format!("cannot read font {}: {err}", path.display()))?;
+            added.extend_from_slice(&data);
             for font in Font::iter(Bytes::new(data)) {
                 let info = font.info().clone();
                 store.push((font, info));
             }
         }
     }
-    Ok(store)
+    Ok(Fonts {
+        store,
+        fingerprint: hash_bytes(&added),
+    })
 }
 
 fn collect_font_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {

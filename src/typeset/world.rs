@@ -2,7 +2,9 @@
 //! holds the standard library, the fonts and the file cache, shared by every
 //! document (and thread); a [`DocumentWorld`] adds one document's data.
 
-use std::sync::LazyLock;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -12,6 +14,9 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
+
+use super::fonts::Fonts;
+use crate::manifest::hash_bytes;
 
 use super::templates::{self, DATA_PATH};
 use crate::project::Project;
@@ -32,19 +37,36 @@ pub struct Typesetter {
     library: LazyHash<Library>,
     fonts: FontStore,
     files: FileStore<ProjectFiles>,
+    /// A hash over everything shared that decides the output bytes.
+    fingerprint: String,
 }
 
 impl Typesetter {
-    pub fn new(project: Project, fonts: FontStore) -> Self {
+    pub fn new(project: Project, fonts: Fonts) -> Self {
+        let fingerprint = hash_bytes(
+            format!(
+                "briefpress {} typst 0.15.1 templates {} fonts {}",
+                env!("CARGO_PKG_VERSION"),
+                templates::fingerprint(&project),
+                fonts.fingerprint
+            )
+            .as_bytes(),
+        );
         let files = FileStore::new(ProjectFiles {
             project: project.clone(),
         });
         Self {
             project,
             library: LazyHash::new(Library::default()),
-            fonts,
+            fonts: fonts.store,
             files,
+            fingerprint,
         }
+    }
+
+    /// A hash over the tool, the templates and the fonts in effect.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     pub fn project(&self) -> &Project {
@@ -67,6 +89,7 @@ impl Typesetter {
             main: project_file(&format!("/.briefpress/{template}.typ")),
             data: Bytes::new(data),
             today,
+            read: Mutex::new(BTreeSet::new()),
         }
     }
 }
@@ -130,6 +153,36 @@ pub struct DocumentWorld<'a> {
     main: FileId,
     data: Bytes,
     today: Datetime,
+    /// Project files the compiler asked for, so that incremental builds
+    /// know what a document depends on.
+    read: Mutex<BTreeSet<PathBuf>>,
+}
+
+impl DocumentWorld<'_> {
+    /// The project files (images, override templates, anything a template
+    /// read) this document's compilation asked for, as real paths.
+    pub fn files_read(&self) -> Vec<PathBuf> {
+        self.read
+            .lock()
+            .map(|set| set.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn note_read(&self, id: FileId) {
+        if id.root() != &VirtualRoot::Project {
+            return;
+        }
+        let vpath = id.vpath().get_without_slash();
+        if vpath.starts_with(".briefpress/") {
+            return;
+        }
+        if let Ok(path) = id.vpath().realize(self.typesetter.project.root())
+            && path.exists()
+            && let Ok(mut read) = self.read.lock()
+        {
+            read.insert(path);
+        }
+    }
 }
 
 impl World for DocumentWorld<'_> {
@@ -146,6 +199,7 @@ impl World for DocumentWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
+        self.note_read(id);
         self.typesetter.files.source(id)
     }
 
@@ -153,6 +207,7 @@ impl World for DocumentWorld<'_> {
         if id == *DATA_ID {
             return Ok(self.data.clone());
         }
+        self.note_read(id);
         self.typesetter.files.file(id)
     }
 

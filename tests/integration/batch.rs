@@ -38,7 +38,7 @@ fn a_panic_in_one_document_is_contained() {
         out.path("oe-watch-2024-02/02-russia-bases-readiness.pdf")
             .exists()
     );
-    assert!(stdout.contains("9 built, 2 failed"), "{stdout}");
+    assert!(stdout.contains("9 built, 0 unchanged, 2 failed"), "{stdout}");
 }
 
 #[test]
@@ -68,4 +68,169 @@ fn one_worker_and_two_give_identical_pdfs() {
         compared += 1;
     }
     assert!(compared >= 5, "only {compared} PDFs compared");
+}
+
+/// A project with `n` small articles (`briefs/a<i>.toml`) sharing one image,
+/// and an issue gathering the first two.
+fn project_with_articles(name: &str, n: usize) -> TempProject {
+    let project = TempProject::new(name);
+    project.image("briefs/img.png");
+    for i in 0..n {
+        project.write(
+            &format!("briefs/a{i}.toml"),
+            format!(
+                "kind = \"article\"\nheadline = \"Article {i}\"\ndate = 2024-01-0{}\nbody = \"Text of article {i}.\"\n\n\
+                 [image]\npath = \"img.png\"\nalt = \"alt\"\ncaption = \"cap\"\nsource = \"src\"\nlicense = \"CC0\"\n",
+                1 + i % 9
+            ),
+        );
+    }
+    project.write(
+        "briefs/issue/number.toml",
+        "kind = \"issue\"\npublication = \"Test Watch\"\nvolume = 1\nnumber = 1\ndate = \"2024-01\"\n\n\
+         [[sections]]\nname = \"Region\"\narticles = [\"../a0.toml\", \"../a1.toml\"]\n",
+    );
+    project
+}
+
+fn built_lines(stdout: &str) -> Vec<String> {
+    let mut lines: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.starts_with("built "))
+        .map(|l| {
+            l.split(" -> ")
+                .nth(1)
+                .unwrap()
+                .split(" (")
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn unchanged_documents_are_skipped_and_changed_ones_rebuilt() {
+    let project = project_with_articles("incremental", 3);
+    let first = project.run(&["build"]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert!(
+        first.stdout.contains("6 built, 0 unchanged, 0 failed"),
+        "{}",
+        first.stdout
+    );
+
+    let second = project.run(&["build"]);
+    assert!(
+        second.stdout.contains("0 built, 6 unchanged, 0 failed"),
+        "{}",
+        second.stdout
+    );
+
+    // One byte of a member article: that article, its issue copy and the issue.
+    let a0 = project.path("briefs/a0.toml");
+    let text = std::fs::read_to_string(&a0)
+        .unwrap()
+        .replace("Text of", "Text af");
+    std::fs::write(&a0, text).unwrap();
+    let third = project.run(&["build"]);
+    assert_eq!(
+        built_lines(&third.stdout),
+        ["out/a0.pdf", "out/issue/number.pdf", "out/number/01-a0.pdf"],
+        "{}",
+        third.stdout
+    );
+    assert!(
+        third.stdout.contains("3 built, 3 unchanged"),
+        "{}",
+        third.stdout
+    );
+
+    // The shared image: every document that shows it.
+    let mut image = std::fs::read(project.path("briefs/img.png")).unwrap();
+    image.extend_from_slice(b"trailing bytes");
+    std::fs::write(project.path("briefs/img.png"), image).unwrap();
+    let fourth = project.run(&["build"]);
+    assert!(
+        fourth.stdout.contains("6 built, 0 unchanged"),
+        "{}",
+        fourth.stdout
+    );
+
+    let forced = project.run(&["build", "--force"]);
+    assert!(
+        forced.stdout.contains("6 built, 0 unchanged"),
+        "{}",
+        forced.stdout
+    );
+}
+
+#[test]
+fn shards_partition_the_documents_and_their_manifests_merge() {
+    let project = project_with_articles("shards", 9);
+    let mut all = Vec::new();
+    for k in 1..=3 {
+        let run = project.run(&["build", "--shard", &format!("{k}/3")]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        all.extend(built_lines(&run.stdout));
+    }
+    let mut sorted = all.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(
+        sorted.len(),
+        all.len(),
+        "a document was built by two shards: {all:?}"
+    );
+    assert_eq!(
+        sorted.len(),
+        12,
+        "9 articles, the issue and its 2 members: {sorted:?}"
+    );
+    let manifests = std::fs::read_dir(project.path("out"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".briefpress-manifest")
+        })
+        .count();
+    assert!(manifests >= 2, "each shard writes its own manifest");
+
+    // A full run merges them: nothing to rebuild, one manifest left.
+    let full = project.run(&["build"]);
+    assert!(
+        full.stdout.contains("0 built, 12 unchanged"),
+        "{}",
+        full.stdout
+    );
+    let names: Vec<String> = std::fs::read_dir(project.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".briefpress-manifest"))
+        .collect();
+    assert_eq!(names, [".briefpress-manifest.json"]);
+
+    // The split is stable: adding documents elsewhere moves none.
+    let before = project.run(&["build", "--shard", "2/3", "--force", "--out-dir", "o1"]);
+    project.write(
+        "briefs/later/new.toml",
+        "kind = \"article\"\nheadline = \"New\"\ndate = 2024-02-01\nbody = \"x\"\n",
+    );
+    let after = project.run(&["build", "--shard", "2/3", "--force", "--out-dir", "o2"]);
+    let strip = |lines: Vec<String>, dir: &str| -> Vec<String> {
+        lines
+            .into_iter()
+            .map(|l| l.trim_start_matches(dir).to_string())
+            .filter(|l| !l.contains("later/"))
+            .collect()
+    };
+    assert_eq!(
+        strip(built_lines(&before.stdout), "o1/"),
+        strip(built_lines(&after.stdout), "o2/")
+    );
 }

@@ -21,7 +21,7 @@ struct Placed {
 }
 
 fn layout(project: &TempProject, file: &str) -> Result<PagedDocument, String> {
-    let fonts = fonts::font_store(&[] as &[PathBuf]).unwrap();
+    let fonts = fonts::load(&[] as &[PathBuf]).unwrap();
     let typesetter = Typesetter::new(Project::open(&project.root).unwrap(), fonts);
     let path = project.path(file);
     let show = |diags: Vec<briefpress::diag::Diagnostic>| {
