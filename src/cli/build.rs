@@ -3,13 +3,14 @@
 //! failing document is reported and the others still build; the exit code
 //! says whether all succeeded.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use briefpress::batch::{self, Destination, Finished, Job, Outcome};
+use indicatif::{ProgressBar, ProgressStyle};
 use briefpress::diag::Diagnostic;
 use briefpress::manifest::{Entry, Manifest};
 use briefpress::project::Project;
@@ -67,6 +68,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 .is_ok_and(|m| m.is_fresh(out_dir, root, &job.output, &job.key))
     });
 
+    let progress = Progress::new(stale.len(), args.quiet);
     let tally = Mutex::new(Tally {
         built: 0,
         failed: failures.len(),
@@ -91,10 +93,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                     manifest.record(out_dir, &job.output, entry);
                 }
                 for warning in &warnings {
-                    say_err(&warning.to_string());
+                    progress.error(&warning.to_string());
                 }
                 if !args.quiet {
-                    say(&format!(
+                    progress.line(&format!(
                         "built   {} -> {} ({pages} page{}, {} ms)",
                         display.display(),
                         job.output.display(),
@@ -108,10 +110,12 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 if let Some(out_dir) = out_dir {
                     manifest.forget(out_dir, &job.output);
                 }
-                report_failure(display, &diagnostics);
+                progress.error(&failure_text(display, &diagnostics));
             }
         }
+        progress.advance();
     });
+    progress.finish();
 
     if let (Some(out_dir), Ok(manifest)) = (out_dir, manifest.into_inner())
         && let Err(err) = manifest.save(out_dir, args.shard)
@@ -142,11 +146,57 @@ fn default_jobs() -> usize {
 }
 
 fn report_failure(display: &Path, diags: &[Diagnostic]) {
+    say_err(&failure_text(display, diags));
+}
+
+fn failure_text(display: &Path, diags: &[Diagnostic]) -> String {
     let mut text = format!("failed  {}\n", display.display());
     for diag in diags {
         text.push_str(&diag.to_string());
     }
-    say_err(&text);
+    text
+}
+
+/// A progress bar on a terminal; plain lines otherwise (or with --quiet).
+struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Self {
+        if quiet || !std::io::stderr().is_terminal() || total < 2 {
+            return Self(None);
+        }
+        let bar = ProgressBar::new(total as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:32.cyan/blue} {pos}/{len} documents, {elapsed}") {
+            bar.set_style(style);
+        }
+        Self(Some(bar))
+    }
+
+    fn line(&self, line: &str) {
+        match &self.0 {
+            Some(bar) => bar.println(line),
+            None => say(line),
+        }
+    }
+
+    fn error(&self, text: &str) {
+        match &self.0 {
+            Some(bar) => bar.suspend(|| say_err(text)),
+            None => say_err(text),
+        }
+    }
+
+    fn advance(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Prints a line; a closed pipe (`briefpress build | head`) is not an error.
