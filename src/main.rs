@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match args.command {
         cli::Command::Build(build) => cli::build::run(&build),
+        cli::Command::Watch(watch) => cli::watch::run(&watch),
     }
 }
 

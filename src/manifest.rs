@@ -98,6 +98,14 @@ impl Manifest {
         entry.key == key && output.exists() && entry.inputs_unchanged(root)
     }
 
+    /// The recorded inputs of `output`, relative to the project root.
+    pub fn inputs_of(&self, out_dir: &Path, output: &Path) -> impl Iterator<Item = &PathBuf> {
+        self.entries
+            .get(&relative(out_dir, output))
+            .into_iter()
+            .flat_map(|entry| entry.inputs.keys())
+    }
+
     pub fn record(&mut self, out_dir: &Path, output: &Path, entry: Entry) {
         self.entries.insert(relative(out_dir, output), entry);
     }

@@ -3,46 +3,61 @@
 //! failing document is reported and the others still build; the exit code
 //! says whether all succeeded.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use briefpress::batch::{self, Destination, Finished, Job, Outcome};
-use indicatif::{ProgressBar, ProgressStyle};
 use briefpress::diag::Diagnostic;
 use briefpress::manifest::{Entry, Manifest};
 use briefpress::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::BuildArgs;
 
-/// Counts for the summary line.
+/// What one build did, and the files it depends on (for `watch`).
 #[derive(Default)]
-struct Tally {
-    built: usize,
-    failed: usize,
+pub struct Summary {
+    pub built: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub inputs: BTreeSet<PathBuf>,
 }
 
 pub fn run(args: &BuildArgs) -> ExitCode {
-    let started = Instant::now();
-    let setup = Project::open(&args.root).and_then(|project| {
-        let fonts = fonts::load(&args.font_paths)?;
-        Ok(Typesetter::new(project, fonts))
-    });
-    let typesetter = match setup {
+    let typesetter = match setup(args) {
         Ok(typesetter) => typesetter,
         Err(message) => return usage_error(&message),
     };
-    let mut inputs = match batch::discover(&args.paths) {
-        Ok(inputs) if inputs.is_empty() => return usage_error("no documents (*.toml) found"),
-        Ok(inputs) => inputs,
-        Err(message) => return usage_error(&message),
+    match execute(&typesetter, args, args.force) {
+        Ok(summary) if summary.failed > 0 => ExitCode::from(1),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(message) => usage_error(&message),
+    }
+}
+
+/// The project, fonts and compiler shared by every document of the run.
+pub fn setup(args: &BuildArgs) -> Result<Typesetter, String> {
+    let project = Project::open(&args.root)?;
+    let fonts = fonts::load(&args.font_paths)?;
+    Ok(Typesetter::new(project, fonts))
+}
+
+/// One build of every document given (skipping unchanged ones unless
+/// `force`), reported as it goes. `Err` is a usage problem.
+pub fn execute(typesetter: &Typesetter, args: &BuildArgs, force: bool) -> Result<Summary, String> {
+    let started = Instant::now();
+    let mut inputs = match batch::discover(&args.paths)? {
+        inputs if inputs.is_empty() => return Err("no documents (*.toml) found".into()),
+        inputs => inputs,
     };
     let destination = match &args.output {
         Some(_) if inputs.len() != 1 => {
-            return usage_error("--output needs exactly one document; use --out-dir for several");
+            return Err("--output needs exactly one document; use --out-dir for several".into());
         }
         Some(file) => Destination::File(file),
         None => Destination::Folder(&args.out_dir),
@@ -50,94 +65,106 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if let Some((k, n)) = args.shard {
         inputs = batch::shard(typesetter.project(), inputs, k, n);
     }
+    let mut summary = Summary::default();
+    summary
+        .inputs
+        .extend(inputs.iter().map(|input| input.path.clone()));
 
-    let (jobs, failures) = batch::plan(&typesetter, &inputs, &destination);
+    let (jobs, failures) = batch::plan(typesetter, &inputs, &destination);
     for failure in &failures {
         report_failure(&failure.display, &failure.diagnostics);
     }
+    summary.failed = failures.len();
+    let root = typesetter.project().root();
 
     // Incremental builds keep a manifest in the output folder (not for -o).
     let out_dir = args.output.is_none().then_some(args.out_dir.as_path());
-    let manifest = Mutex::new(out_dir.map(Manifest::load).unwrap_or_default());
+    let manifest = out_dir.map(Manifest::load).unwrap_or_default();
     let (stale, fresh): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
         let Some(out_dir) = out_dir else { return true };
-        let root = typesetter.project().root();
-        args.force
-            || !manifest
-                .lock()
-                .is_ok_and(|m| m.is_fresh(out_dir, root, &job.output, &job.key))
+        force || !manifest.is_fresh(out_dir, root, &job.output, &job.key)
     });
+    summary.unchanged = fresh.len();
 
     let progress = Progress::new(stale.len(), args.quiet);
-    let tally = Mutex::new(Tally {
-        built: 0,
-        failed: failures.len(),
-    });
-    let jobs_n = args.jobs.map_or_else(default_jobs, usize::from);
-    batch::run(&typesetter, &stale, jobs_n, |finished: Finished| {
-        let job = finished.job;
-        let display = &job.file.display;
-        let (Ok(mut tally), Ok(mut manifest)) = (tally.lock(), manifest.lock()) else {
-            return;
-        };
-        match finished.outcome {
-            Outcome::Built {
-                pages,
-                warnings,
-                files_read,
-            } => {
-                tally.built += 1;
-                if let Some(out_dir) = out_dir {
-                    let inputs = job.sources.iter().cloned().chain(files_read);
-                    let entry = Entry::new(job.key.clone(), typesetter.project().root(), inputs);
-                    manifest.record(out_dir, &job.output, entry);
+    let shared = Mutex::new((summary, manifest));
+    batch::run(
+        typesetter,
+        &stale,
+        args.jobs.map_or_else(default_jobs, usize::from),
+        |finished: Finished| {
+            let job = finished.job;
+            let display = &job.file.display;
+            let Ok(mut guard) = shared.lock() else { return };
+            let (summary, manifest) = &mut *guard;
+            match finished.outcome {
+                Outcome::Built {
+                    pages,
+                    warnings,
+                    files_read,
+                } => {
+                    summary.built += 1;
+                    if let Some(out_dir) = out_dir {
+                        let inputs = job.sources.iter().cloned().chain(files_read);
+                        manifest.record(
+                            out_dir,
+                            &job.output,
+                            Entry::new(job.key.clone(), root, inputs),
+                        );
+                    }
+                    for warning in &warnings {
+                        progress.error(&warning.to_string());
+                    }
+                    if !args.quiet {
+                        progress.line(&format!(
+                            "built   {} -> {} ({pages} page{}, {} ms)",
+                            display.display(),
+                            job.output.display(),
+                            if pages == 1 { "" } else { "s" },
+                            finished.time.as_millis()
+                        ));
+                    }
                 }
-                for warning in &warnings {
-                    progress.error(&warning.to_string());
-                }
-                if !args.quiet {
-                    progress.line(&format!(
-                        "built   {} -> {} ({pages} page{}, {} ms)",
-                        display.display(),
-                        job.output.display(),
-                        if pages == 1 { "" } else { "s" },
-                        finished.time.as_millis()
-                    ));
+                Outcome::Failed(diagnostics) => {
+                    summary.failed += 1;
+                    if let Some(out_dir) = out_dir {
+                        manifest.forget(out_dir, &job.output);
+                    }
+                    progress.error(&failure_text(display, &diagnostics));
                 }
             }
-            Outcome::Failed(diagnostics) => {
-                tally.failed += 1;
-                if let Some(out_dir) = out_dir {
-                    manifest.forget(out_dir, &job.output);
-                }
-                progress.error(&failure_text(display, &diagnostics));
-            }
-        }
-        progress.advance();
-    });
+            progress.advance();
+        },
+    );
     progress.finish();
 
-    if let (Some(out_dir), Ok(manifest)) = (out_dir, manifest.into_inner())
-        && let Err(err) = manifest.save(out_dir, args.shard)
-    {
-        say_err(&format!(
-            "warning: cannot write the build manifest in {}: {err}\n",
-            out_dir.display()
-        ));
+    let (mut summary, manifest) = shared
+        .into_inner()
+        .map_err(|_| "a worker failed".to_string())?;
+    if let Some(out_dir) = out_dir {
+        if let Err(err) = manifest.save(out_dir, args.shard) {
+            say_err(&format!(
+                "warning: cannot write the build manifest in {}: {err}\n",
+                out_dir.display()
+            ));
+        }
+        for job in stale.iter().chain(&fresh) {
+            summary.inputs.extend(job.sources.iter().cloned());
+            summary.inputs.extend(
+                manifest
+                    .inputs_of(out_dir, &job.output)
+                    .map(|path| root.join(path)),
+            );
+        }
     }
-    let tally = tally.into_inner().unwrap_or_default();
-    let seconds = started.elapsed().as_secs_f64();
     say(&format!(
-        "{} built, {} unchanged, {} failed in {seconds:.2} s",
-        tally.built,
-        fresh.len(),
-        tally.failed
+        "{} built, {} unchanged, {} failed in {:.2} s",
+        summary.built,
+        summary.unchanged,
+        summary.failed,
+        started.elapsed().as_secs_f64()
     ));
-    if tally.failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(summary)
 }
 
 /// All cores.
@@ -166,7 +193,9 @@ impl Progress {
             return Self(None);
         }
         let bar = ProgressBar::new(total as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:32.cyan/blue} {pos}/{len} documents, {elapsed}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:32.cyan/blue} {pos}/{len} documents, {elapsed}")
+        {
             bar.set_style(style);
         }
         Self(Some(bar))

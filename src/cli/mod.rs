@@ -1,6 +1,7 @@
 //! Command-line arguments; one file per command.
 
 pub mod build;
+pub mod watch;
 
 use std::path::PathBuf;
 
@@ -23,6 +24,11 @@ pub enum Command {
         after_help = "Examples:\n  briefpress build                      every document under briefs/ into out/\n  briefpress build briefs/central-asia/bri-uzbekistan.toml -o /tmp/x.pdf"
     )]
     Build(BuildArgs),
+    /// Build, then rebuild what changed on every save until stopped.
+    #[command(
+        after_help = "Example:\n  briefpress watch briefs/central-asia    rebuild the folder's PDFs as files change"
+    )]
+    Watch(BuildArgs),
 }
 
 #[derive(Debug, Args)]

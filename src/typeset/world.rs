@@ -37,31 +37,46 @@ pub struct Typesetter {
     library: LazyHash<Library>,
     fonts: FontStore,
     files: FileStore<ProjectFiles>,
+    /// A hash over the fonts added with `--font-path`.
+    fonts_fingerprint: String,
     /// A hash over everything shared that decides the output bytes.
     fingerprint: String,
 }
 
 impl Typesetter {
     pub fn new(project: Project, fonts: Fonts) -> Self {
-        let fingerprint = hash_bytes(
-            format!(
-                "briefpress {} typst 0.15.1 templates {} fonts {}",
-                env!("CARGO_PKG_VERSION"),
-                templates::fingerprint(&project),
-                fonts.fingerprint
-            )
-            .as_bytes(),
-        );
         let files = FileStore::new(ProjectFiles {
             project: project.clone(),
         });
-        Self {
+        let mut typesetter = Self {
             project,
             library: LazyHash::new(Library::default()),
             fonts: fonts.store,
+            fonts_fingerprint: fonts.fingerprint,
             files,
-            fingerprint,
-        }
+            fingerprint: String::new(),
+        };
+        typesetter.fingerprint = typesetter.compute_fingerprint();
+        typesetter
+    }
+
+    fn compute_fingerprint(&self) -> String {
+        hash_bytes(
+            format!(
+                "briefpress {} typst 0.15.1 templates {} fonts {}",
+                env!("CARGO_PKG_VERSION"),
+                templates::fingerprint(&self.project),
+                self.fonts_fingerprint
+            )
+            .as_bytes(),
+        )
+    }
+
+    /// Forgets file contents read so far (they changed on disk), keeping
+    /// the fonts and the compiler's memoized work for the next build.
+    pub fn reset(&mut self) {
+        self.files.reset();
+        self.fingerprint = self.compute_fingerprint();
     }
 
     /// A hash over the tool, the templates and the fonts in effect.

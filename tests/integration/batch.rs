@@ -38,7 +38,10 @@ fn a_panic_in_one_document_is_contained() {
         out.path("oe-watch-2024-02/02-russia-bases-readiness.pdf")
             .exists()
     );
-    assert!(stdout.contains("9 built, 0 unchanged, 2 failed"), "{stdout}");
+    assert!(
+        stdout.contains("9 built, 0 unchanged, 2 failed"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -233,4 +236,82 @@ fn shards_partition_the_documents_and_their_manifests_merge() {
         strip(built_lines(&before.stdout), "o1/"),
         strip(built_lines(&after.stdout), "o2/")
     );
+}
+
+#[test]
+fn watch_rebuilds_what_changed_and_keeps_watching_after_errors() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let project = project_with_articles("watch", 2);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(["watch"])
+        .current_dir(&project.root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (send, lines) = mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    for stream in [
+        Box::new(stdout) as Box<dyn std::io::Read + Send>,
+        Box::new(stderr),
+    ] {
+        let send = send.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+    }
+    // Reads lines until one contains `needle` (10 s at most).
+    let wait_for = |needle: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Ok(line) = lines.recv_timeout(Duration::from_secs(10)) {
+            let found = line.contains(needle);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+        panic!("`{needle}` never came; saw {seen:?}");
+    };
+
+    wait_for("watching");
+    let a1 = project.path("briefs/a1.toml");
+    let good = std::fs::read_to_string(&a1).unwrap();
+    std::fs::write(&a1, good.replace("Text of", "Edited text of")).unwrap();
+    let rebuild = wait_for("watching");
+    assert!(
+        rebuild.iter().any(|l| l.contains("-> out/a1.pdf")),
+        "{rebuild:?}"
+    );
+    assert!(
+        !rebuild.iter().any(|l| l.contains("-> out/a0.pdf")),
+        "an unchanged document was rebuilt: {rebuild:?}"
+    );
+    assert!(
+        rebuild.iter().any(|l| l.contains("unchanged")),
+        "{rebuild:?}"
+    );
+
+    // A broken save is reported; the next good one builds again.
+    std::fs::write(&a1, good.replace("headline", "headlin")).unwrap();
+    let broken = wait_for("watching");
+    assert!(
+        broken.iter().any(|l| l.contains("unknown key `headlin`")),
+        "{broken:?}"
+    );
+    std::fs::write(&a1, &good).unwrap();
+    let fixed = wait_for("watching");
+    assert!(
+        fixed.iter().any(|l| l.contains("-> out/a1.pdf")),
+        "{fixed:?}"
+    );
+
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

@@ -239,7 +239,11 @@ fn a_batch_builds_the_good_documents_and_reports_the_bad() {
     assert_eq!(run.code, Some(1));
     assert!(project.path("out/good.pdf").exists());
     assert!(!project.path("out/bad.pdf").exists());
-    assert!(run.stdout.contains("1 built, 0 unchanged, 1 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("1 built, 0 unchanged, 1 failed"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
