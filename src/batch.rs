@@ -90,6 +90,8 @@ pub struct Job {
     pub sources: Vec<PathBuf>,
     /// A hash over everything besides files that decides the PDF's bytes.
     pub key: String,
+    /// Whether this is an issue member's own PDF.
+    pub member: bool,
 }
 
 impl Job {
@@ -115,6 +117,7 @@ impl Job {
             output,
             sources,
             key,
+            member: false,
         }
     }
 }
@@ -188,13 +191,15 @@ pub fn plan(
             let name = format!("{:02}-{}.pdf", member.number, member.prepared.id);
             sources.push(member.file.path.clone());
             let member_sources = vec![member.file.path.clone()];
-            jobs.push(Job::new(
+            let mut job = Job::new(
                 typesetter,
                 member.file,
                 member.prepared,
                 members_dir.join(name),
                 member_sources,
-            ));
+            );
+            job.member = true;
+            jobs.push(job);
         }
         jobs.push(Job::new(
             typesetter,

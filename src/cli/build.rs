@@ -70,7 +70,10 @@ pub fn execute(typesetter: &Typesetter, args: &BuildArgs, force: bool) -> Result
         .inputs
         .extend(inputs.iter().map(|input| input.path.clone()));
 
-    let (jobs, failures) = batch::plan(typesetter, &inputs, &destination);
+    let (mut jobs, failures) = batch::plan(typesetter, &inputs, &destination);
+    if args.no_members {
+        jobs.retain(|job| !job.member);
+    }
     for failure in &failures {
         report_failure(&failure.display, &failure.diagnostics);
     }

@@ -58,6 +58,11 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// Build issues without writing each member as its own PDF (a quick
+    /// proof of the whole issue).
+    #[arg(long)]
+    pub no_members: bool,
+
     /// Rebuild every document, even those whose inputs are unchanged.
     #[arg(long)]
     pub force: bool,

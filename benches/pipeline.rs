@@ -1,0 +1,241 @@
+//! The benchmark harness (not a timed test): `cargo bench --bench pipeline`.
+//!
+//! Inputs are generated deterministically from the samples in a temporary
+//! project: the four sample articles cycled to 40, an issue of those 40, and
+//! the sample brief cycled to 200 briefs. Each measure is the median of
+//! repeated runs; peak RSS comes from GNU time (`/usr/bin/time`) where
+//! installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use briefpress::batch::{self, Destination};
+use briefpress::project::Project;
+use briefpress::typeset::{Typesetter, fonts};
+
+const ARTICLES: &[&str] = &[
+    "china-bri-security",
+    "russia-bases-readiness",
+    "migrant-workers-trenches",
+    "russia-security-commitments",
+];
+
+fn main() {
+    let repeats: usize = std::env::var("BENCH_REPEATS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let root = std::env::temp_dir().join(format!("briefpress-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    generate(&root);
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefpress"));
+    println!("| measure | median wall | peak RSS |");
+    println!("| --- | --- | --- |");
+
+    let one = |args: &[&str]| measure_process(&bin, &root, args, repeats);
+    row(
+        "one article, fresh process",
+        one(&["build", "articles/a01.toml", "-o", "out/one.pdf"]),
+    );
+    row(
+        "40 separate articles, one call",
+        one(&["build", "articles", "--force", "--out-dir", "out/articles"]),
+    );
+    row(
+        "issue of 40 alone",
+        one(&[
+            "build",
+            "issue/number.toml",
+            "--no-members",
+            "--force",
+            "--out-dir",
+            "out/issue-alone",
+        ]),
+    );
+    row(
+        "issue of 40 with its 40 member PDFs",
+        one(&[
+            "build",
+            "issue/number.toml",
+            "--force",
+            "--out-dir",
+            "out/issue",
+        ]),
+    );
+    row(
+        "200 briefs, one call",
+        one(&["build", "briefs", "--force", "--out-dir", "out/briefs"]),
+    );
+    let (lone, in_issue) = watch_rebuilds(&root, repeats);
+    row("watch: one-word edit, lone article", (lone, None));
+    row(
+        "watch: one-word edit, article of the issue (+ issue)",
+        (in_issue, None),
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+fn row(what: &str, (time, rss): (Duration, Option<u64>)) {
+    let rss = rss.map_or("-".to_string(), |kb| format!("{} MB", kb / 1024));
+    println!("| {what} | {:.0} ms | {rss} |", time.as_secs_f64() * 1000.0);
+}
+
+fn median(repeats: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..repeats).map(|_| f()).collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Median wall time and the largest peak RSS of `briefpress args`.
+fn measure_process(
+    bin: &Path,
+    root: &Path,
+    args: &[&str],
+    repeats: usize,
+) -> (Duration, Option<u64>) {
+    let gnu_time = Path::new("/usr/bin/time").exists();
+    let mut rss = None;
+    let wall = median(repeats, || {
+        let mut command = if gnu_time {
+            let mut c = Command::new("/usr/bin/time");
+            c.args(["-f", "%M"]).arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        };
+        let started = Instant::now();
+        let out = command
+            .args(args)
+            .arg("-q")
+            .current_dir(root)
+            .output()
+            .expect("briefpress runs");
+        let elapsed = started.elapsed();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if gnu_time {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let kb = stderr
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<u64>().ok());
+            rss = rss.max(kb);
+        }
+        elapsed
+    });
+    (wall, rss)
+}
+
+fn typesetter(root: &Path) -> Typesetter {
+    let fonts = fonts::load(&[] as &[PathBuf]).expect("bundled fonts load");
+    Typesetter::new(Project::open(root).expect("bench project"), fonts)
+}
+
+/// Rebuild times after a one-word edit, with a warm typesetter as `watch`
+/// keeps it: a lone article; and an article of the issue, with its copy in
+/// the issue's folder and the issue itself.
+fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
+    let mut typesetter = typesetter(root);
+    let issue = root.join("issue/number.toml");
+    let rebuild = |typesetter: &Typesetter, article: &Path, with_issue: bool| {
+        let mut inputs = vec![batch::Input {
+            path: article.to_path_buf(),
+            display: article.to_path_buf(),
+        }];
+        if with_issue {
+            inputs.push(batch::Input {
+                path: issue.clone(),
+                display: issue.clone(),
+            });
+        }
+        let out = root.join("out/watch");
+        let (jobs, failures) = batch::plan(typesetter, &inputs, &Destination::Folder(&out));
+        assert!(failures.is_empty());
+        let id = article.file_stem().unwrap().to_string_lossy().to_string();
+        let changed: Vec<batch::Job> = jobs
+            .into_iter()
+            .filter(|j| j.prepared.id == id || j.prepared.template == "issue")
+            .collect();
+        batch::run(typesetter, &changed, 2, |_| {});
+    };
+    let mut timed_edits = |article: &Path, with_issue: bool| {
+        let original = std::fs::read_to_string(article).unwrap();
+        rebuild(&typesetter, article, with_issue);
+        let mut edits = 0;
+        let time = median(repeats, || {
+            edits += 1;
+            let edited = original.replacen(
+                "body = \"\"\"\n",
+                &format!("body = \"\"\"\nEdit{edits} "),
+                1,
+            );
+            std::fs::write(article, edited).unwrap();
+            typesetter.reset();
+            let started = Instant::now();
+            rebuild(&typesetter, article, with_issue);
+            started.elapsed()
+        });
+        std::fs::write(article, original).unwrap();
+        time
+    };
+    let lone = timed_edits(&root.join("articles/a02.toml"), false);
+    let in_issue = timed_edits(&root.join("articles/a01.toml"), true);
+    (lone, in_issue)
+}
+
+/// The bench project: `articles/a01..a40.toml`, `issue/number.toml` and
+/// `briefs/b001..b200.toml`, made from the samples.
+fn generate(root: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let samples = repo.join("briefs/central-asia");
+    for dir in ["articles/images", "issue", "briefs", "out"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    for entry in std::fs::read_dir(samples.join("images")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            root.join("articles/images").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    let mut members = Vec::new();
+    for i in 1..=40 {
+        let sample = ARTICLES[(i - 1) % ARTICLES.len()];
+        let text = std::fs::read_to_string(samples.join(format!("{sample}.toml"))).unwrap();
+        let text = text.replace(&format!("id = \"{sample}\""), &format!("id = \"a{i:02}\""));
+        std::fs::write(root.join(format!("articles/a{i:02}.toml")), text).unwrap();
+        members.push(format!("\"../articles/a{i:02}.toml\""));
+    }
+    let sections: Vec<String> = members
+        .chunks(10)
+        .enumerate()
+        .map(|(n, chunk)| {
+            format!(
+                "[[sections]]\nname = \"Region {}\"\narticles = [{}]\n",
+                n + 1,
+                chunk.join(", ")
+            )
+        })
+        .collect();
+    std::fs::write(
+        root.join("issue/number.toml"),
+        format!(
+            "kind = \"issue\"\npublication = \"Bench Watch\"\nvolume = 1\nnumber = 1\ndate = \"2024-02\"\n\n{}",
+            sections.join("\n")
+        ),
+    )
+    .unwrap();
+    let brief = std::fs::read_to_string(samples.join("china-tajikistan-security.toml")).unwrap();
+    for i in 1..=200 {
+        let text = brief.replace(
+            "id = \"china-tajikistan-security\"",
+            &format!("id = \"b{i:03}\""),
+        );
+        std::fs::write(root.join(format!("briefs/b{i:03}.toml")), text).unwrap();
+    }
+}
