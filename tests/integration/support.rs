@@ -182,20 +182,25 @@ pub fn pdf_xml(pdf: &Path) -> String {
 
 /// The text of one page (1-based).
 pub fn pdf_page_text(pdf: &Path, page: usize) -> String {
+    page_text(pdf, page, false)
+}
+
+fn page_text(pdf: &Path, page: usize, layout: bool) -> String {
     let page = page.to_string();
-    poppler(
-        "pdftotext",
-        &[
-            "-enc",
-            "UTF-8",
-            "-f",
-            &page,
-            "-l",
-            &page,
-            pdf.to_str().unwrap(),
-            "-",
-        ],
-    )
+    let mut args = vec![
+        "-enc",
+        "UTF-8",
+        "-f",
+        &page,
+        "-l",
+        &page,
+        pdf.to_str().unwrap(),
+        "-",
+    ];
+    if layout {
+        args.insert(0, "-layout");
+    }
+    poppler("pdftotext", &args)
 }
 
 /// The PDF's page labels, one per page, as a viewer shows them. Reads the
@@ -258,37 +263,11 @@ pub fn page_labels(pdf: &Path) -> Vec<String> {
         .collect()
 }
 
-fn roman(mut n: usize) -> String {
-    let table = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
-    let mut out = String::new();
-    for (value, digits) in table {
-        while n >= value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
-}
-
 /// The first line of a page as laid out (left and right parts together):
 /// the running head.
 pub fn pdf_page_head(pdf: &Path, page: usize) -> String {
-    let page = page.to_string();
-    let text = poppler(
-        "pdftotext",
-        &[
-            "-layout",
-            "-enc",
-            "UTF-8",
-            "-f",
-            &page,
-            "-l",
-            &page,
-            pdf.to_str().unwrap(),
-            "-",
-        ],
-    );
-    text.lines()
+    page_text(pdf, page, true)
+        .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or_default()
         .split_whitespace()
