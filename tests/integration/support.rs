@@ -255,7 +255,7 @@ pub fn page_labels(pdf: &Path) -> Vec<String> {
             let (first, style, start) = ranges.iter().rev().find(|(i, _, _)| *i <= page).unwrap();
             let n = start + (page - first);
             if *style == 'r' {
-                roman(n)
+                briefpress::prepare::notes::roman(n)
             } else {
                 n.to_string()
             }
