@@ -145,11 +145,13 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
         let mut inputs = vec![batch::Input {
             path: article.to_path_buf(),
             display: article.to_path_buf(),
+            explicit: true,
         }];
         if with_issue {
             inputs.push(batch::Input {
                 path: issue.clone(),
                 display: issue.clone(),
+                explicit: true,
             });
         }
         let out = root.join("out/watch");

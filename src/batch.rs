@@ -14,7 +14,9 @@ use crate::diag::Diagnostic;
 use crate::export::write::write_atomic;
 use crate::load::SourceFile;
 use crate::manifest::hash_bytes;
+use crate::model::Document;
 use crate::pipeline::{self, Ready};
+use crate::prepare;
 use crate::prepare::Prepared;
 use crate::project::Project;
 use crate::typeset::Typesetter;
@@ -32,6 +34,9 @@ pub struct Input {
     pub path: PathBuf,
     /// How messages name it (as given, relative to the working directory).
     pub display: PathBuf,
+    /// Named on the command line, not found in a folder. Compendium parts
+    /// found in folders are skipped (their compendium builds them).
+    pub explicit: bool,
 }
 
 /// Expands folders into the `*.toml` documents below them (hidden entries
@@ -44,19 +49,20 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             walk(path, &mut files)
                 .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
             files.sort();
-            found.extend(files);
+            found.extend(files.into_iter().map(|file| (file, false)));
         } else if path.is_file() {
-            found.push(path.clone());
+            found.push((path.clone(), true));
         } else {
             return Err(format!("{} does not exist", path.display()));
         }
     }
-    found.dedup();
+    found.dedup_by(|a, b| a.0 == b.0);
     Ok(found
         .into_iter()
-        .map(|path| Input {
+        .map(|(path, explicit)| Input {
             display: path.clone(),
             path,
+            explicit,
         })
         .collect())
 }
@@ -162,7 +168,18 @@ pub fn plan(
     let mut failures = Vec::new();
     let mut ready = Vec::new();
     for input in inputs {
-        match pipeline::ready(typesetter, &input.path, &input.display) {
+        let loaded = pipeline::load_in_project(typesetter, &input.path, &input.display);
+        if let Ok(loaded) = &loaded
+            && matches!(loaded.document, Document::CompendiumPart(_))
+            && !input.explicit
+        {
+            continue;
+        }
+        let doc = loaded.and_then(|loaded| {
+            let prepared = prepare::prepare(&loaded, typesetter.project())?;
+            Ok(Ready { loaded, prepared })
+        });
+        match doc {
             Ok(doc) => ready.push(doc),
             Err(diagnostics) => failures.push(Failure {
                 display: input.display.clone(),

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
-use crate::model::{Article, Brief, Document, Issue};
+use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue};
 
 /// A document's TOML file as read from disk.
 #[derive(Debug, Clone)]
@@ -112,6 +112,8 @@ fn parse(file: &SourceFile) -> Result<Document, Diagnostic> {
         "article" => Ok(Document::Article(schema::<Article>(file)?)),
         "brief" => Ok(Document::Brief(schema::<Brief>(file)?)),
         "issue" => Ok(Document::Issue(schema::<Issue>(file)?)),
+        "compendium" => Ok(Document::Compendium(schema::<Compendium>(file)?)),
+        "compendium-part" => Ok(Document::CompendiumPart(schema::<CompendiumPart>(file)?)),
         _ => {
             let mut diag = file.error_at(span, format!("unknown document kind `{name}`"));
             if let Some(near) = closest(&name, Document::KINDS.iter().copied()) {

@@ -29,6 +29,17 @@ pub fn ready(
     path: &Path,
     display: &Path,
 ) -> Result<Ready, Vec<Diagnostic>> {
+    let loaded = load_in_project(typesetter, path, display)?;
+    let prepared = prepare::prepare(&loaded, typesetter.project())?;
+    Ok(Ready { loaded, prepared })
+}
+
+/// Loads a document, refusing one outside the project root.
+pub fn load_in_project(
+    typesetter: &Typesetter,
+    path: &Path,
+    display: &Path,
+) -> Result<LoadedDocument, Vec<Diagnostic>> {
     if let Ok(real) = path.canonicalize()
         && !real.starts_with(typesetter.project().root())
     {
@@ -38,9 +49,7 @@ pub fn ready(
                 .with_hint("build from the project folder or name it with --root"),
         ]);
     }
-    let loaded = load::load(path, display).map_err(|diag| vec![diag])?;
-    let prepared = prepare::prepare(&loaded, typesetter.project())?;
-    Ok(Ready { loaded, prepared })
+    load::load(path, display).map_err(|diag| vec![diag])
 }
 
 /// Lays out and exports a prepared document. Compiler caches are trimmed

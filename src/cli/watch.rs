@@ -11,7 +11,10 @@ use super::BuildArgs;
 use super::build::{execute, setup};
 
 /// How often files are checked for changes.
-const POLL: Duration = Duration::from_millis(150);
+const POLL: Duration = Duration::from_millis(100);
+
+/// How long files must stay unchanged before a rebuild starts.
+const SETTLE: Duration = Duration::from_millis(50);
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let mut typesetter = match setup(args) {
@@ -22,8 +25,14 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
     };
     let templates = typesetter.project().templates_dir();
+    // The folders given and the templates: new documents and templates
+    // appear there. Each build adds the files it read.
+    let mut paths: Vec<PathBuf> = args.paths.clone();
+    paths.push(templates);
     let mut force = args.force;
     loop {
+        // Taken before building, so that a save during the build is seen.
+        let mut before = snapshot(&paths);
         let watched = match execute(&typesetter, args, force) {
             Ok(summary) => summary.inputs,
             Err(message) => {
@@ -32,22 +41,38 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             }
         };
         force = false;
-        println!(
-            "watching {} files for changes (Ctrl-C stops)",
-            watched.len()
-        );
-        // Folders too: a new document or template appears in them.
-        let mut paths: Vec<PathBuf> = watched.into_iter().collect();
-        paths.extend(args.paths.iter().cloned());
-        paths.push(templates.clone());
-        let before = snapshot(&paths);
-        loop {
-            std::thread::sleep(POLL);
-            if snapshot(&paths) != before {
-                break;
+        let known = paths.len();
+        paths.extend(watched.into_iter().filter(|p| !before.contains_key(p)));
+        paths.sort();
+        paths.dedup();
+        if paths.len() != known {
+            for (path, stamp) in snapshot(&paths) {
+                before.entry(path).or_insert(stamp);
             }
         }
+        println!("watching {} files for changes (Ctrl-C stops)", before.len());
+        wait_for_change(&paths, &before);
         typesetter.reset();
+    }
+}
+
+/// Returns once the files differ from `before` and have stopped changing
+/// (an editor's save may take several writes).
+fn wait_for_change(paths: &[PathBuf], before: &BTreeMap<PathBuf, Option<(SystemTime, u64)>>) {
+    loop {
+        std::thread::sleep(POLL);
+        let mut now = snapshot(paths);
+        if &now == before {
+            continue;
+        }
+        loop {
+            std::thread::sleep(SETTLE);
+            let later = snapshot(paths);
+            if later == now {
+                return;
+            }
+            now = later;
+        }
     }
 }
 

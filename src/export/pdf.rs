@@ -57,8 +57,15 @@ fn timestamp(prepared: &Prepared) -> Result<Datetime, Vec<Diagnostic>> {
         });
     }
     let date = prepared.date;
-    Datetime::from_ymd_hms(date.year, date.month, date.day.unwrap_or(1), 0, 0, 0)
-        .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])
+    Datetime::from_ymd_hms(
+        date.year,
+        date.month.unwrap_or(1),
+        date.day.unwrap_or(1),
+        0,
+        0,
+        0,
+    )
+    .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])
 }
 
 /// Seconds since 1970-01-01 UTC -> calendar date and time (proleptic

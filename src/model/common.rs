@@ -7,13 +7,15 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
-/// A date as written in a document: a TOML date (`2024-01-25`) or a string
-/// with day or month precision (`"2024-01-25"`, `"2024-01"`). Checked for
-/// validity when the document is loaded, so that the error can point at it.
+/// A date as written in a document: a TOML date (`2024-01-25`), a string
+/// with day, month or year precision (`"2024-01-25"`, `"2024-01"`,
+/// `"2024"`) or a bare year (`2024`). Checked for validity when the document
+/// is loaded, so that the error can point at it.
 #[derive(Debug, Clone)]
 pub enum DateInput {
     Toml(toml::value::Datetime),
     Text(String),
+    Year(i64),
 }
 
 impl<'de> Deserialize<'de> for DateInput {
@@ -31,6 +33,10 @@ impl<'de> Deserialize<'de> for DateInput {
                 Ok(DateInput::Text(text.to_string()))
             }
 
+            fn visit_i64<E: de::Error>(self, year: i64) -> Result<DateInput, E> {
+                Ok(DateInput::Year(year))
+            }
+
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateInput, A::Error> {
                 let datetime =
                     toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
@@ -42,16 +48,16 @@ impl<'de> Deserialize<'de> for DateInput {
     }
 }
 
-/// A calendar date with day or month precision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A calendar date with day, month or year precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PartialDate {
     pub year: i32,
-    pub month: u8,
+    pub month: Option<u8>,
     pub day: Option<u8>,
 }
 
 impl PartialDate {
-    /// Parses `YYYY-MM-DD` or `YYYY-MM`, rejecting impossible dates.
+    /// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, rejecting impossible dates.
     pub fn parse(text: &str) -> Result<Self, String> {
         let parts: Vec<&str> = text.trim().split('-').collect();
         let number = |s: &str, what: &str, digits: usize| -> Result<u32, String> {
@@ -65,6 +71,13 @@ impl PartialDate {
             }
         };
         let (year, month, day) = match parts.as_slice() {
+            [y] => {
+                return Ok(Self {
+                    year: number(y, "year", 4)? as i32,
+                    month: None,
+                    day: None,
+                });
+            }
             [y, m] => (number(y, "year", 4)?, number(m, "month", 2)?, None),
             [y, m, d] => (
                 number(y, "year", 4)?,
@@ -97,7 +110,7 @@ impl PartialDate {
         }
         Ok(Self {
             year,
-            month: month as u8,
+            month: Some(month as u8),
             day: day.map(|d| d as u8),
         })
     }
@@ -106,6 +119,14 @@ impl PartialDate {
     pub fn from_input(input: &DateInput) -> Result<Self, String> {
         match input {
             DateInput::Text(text) => Self::parse(text),
+            DateInput::Year(year) => match i32::try_from(*year) {
+                Ok(year @ 1..=9999) => Ok(Self {
+                    year,
+                    month: None,
+                    day: None,
+                }),
+                _ => Err(format!("{year} is not a year")),
+            },
             DateInput::Toml(datetime) => match (datetime.date, datetime.time) {
                 (Some(date), None) => Self::from_parts(
                     i32::from(date.year),
@@ -119,21 +140,38 @@ impl PartialDate {
         }
     }
 
-    /// The form the publication prints: "25 January 2024" or "January 2024".
+    /// The form the publication prints: "25 January 2024", "January 2024"
+    /// or "2024".
     pub fn display(&self) -> String {
-        let month = MONTHS[self.month as usize - 1];
-        match self.day {
-            Some(day) => format!("{day} {month} {}", self.year),
-            None => format!("{month} {}", self.year),
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => {
+                format!("{day} {} {}", MONTHS[month as usize - 1], self.year)
+            }
+            (Some(month), None) => format!("{} {}", MONTHS[month as usize - 1], self.year),
+            _ => self.year.to_string(),
         }
     }
 
-    /// `YYYY-MM-DD` or `YYYY-MM`.
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
     pub fn iso(&self) -> String {
-        match self.day {
-            Some(day) => format!("{:04}-{:02}-{day:02}", self.year, self.month),
-            None => format!("{:04}-{:02}", self.year, self.month),
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => format!("{:04}-{month:02}-{day:02}", self.year),
+            (Some(month), None) => format!("{:04}-{month:02}", self.year),
+            _ => format!("{:04}", self.year),
         }
+    }
+
+    /// The first day the date can mean, and its precision (year 0, month 1,
+    /// day 2): partial dates sort at their earliest day, the less precise
+    /// first.
+    pub fn sort_key(&self) -> (i32, u8, u8, u8) {
+        let precision = u8::from(self.month.is_some()) + u8::from(self.day.is_some());
+        (
+            self.year,
+            self.month.unwrap_or(1),
+            self.day.unwrap_or(1),
+            precision,
+        )
     }
 }
 
@@ -233,6 +271,17 @@ mod tests {
         assert_eq!(day.iso(), "2024-01-25");
         let month = PartialDate::parse("2024-01").unwrap();
         assert_eq!(month.display(), "January 2024");
+        let year = PartialDate::parse("2019").unwrap();
+        assert_eq!((year.display(), year.iso()), ("2019".into(), "2019".into()));
+        assert!(year.sort_key() < month.sort_key());
+        assert!(
+            PartialDate::parse("2024").unwrap().sort_key()
+                < PartialDate::parse("2024-01").unwrap().sort_key()
+        );
+        assert!(
+            PartialDate::parse("2024-01").unwrap().sort_key()
+                < PartialDate::parse("2024-01-01").unwrap().sort_key()
+        );
     }
 
     #[test]

@@ -4,11 +4,13 @@
 pub mod article;
 pub mod brief;
 pub mod common;
+pub mod compendium;
 pub mod issue;
 
 pub use article::Article;
 pub use brief::{Brief, Section};
 pub use common::{DateInput, Image, Notes, Paper, PartialDate, Source};
+pub use compendium::{Compendium, CompendiumPart};
 pub use issue::{Issue, IssueSection};
 
 /// Every document kind briefpress typesets.
@@ -17,9 +19,13 @@ pub enum Document {
     Article(Article),
     Brief(Brief),
     Issue(Issue),
+    Compendium(Compendium),
+    /// Entries of a compendium, built through the compendium that includes it.
+    CompendiumPart(CompendiumPart),
 }
 
 impl Document {
     /// The names accepted in a document's `kind` key.
-    pub const KINDS: &'static [&'static str] = &["article", "brief", "issue"];
+    pub const KINDS: &'static [&'static str] =
+        &["article", "brief", "issue", "compendium", "compendium-part"];
 }

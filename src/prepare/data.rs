@@ -42,7 +42,7 @@ pub struct DateData {
     pub iso: String,
     pub display: String,
     pub year: i32,
-    pub month: u8,
+    pub month: Option<u8>,
     pub day: Option<u8>,
 }
 
@@ -191,4 +191,77 @@ pub struct IssueData<Piece> {
     pub cover: Option<ImageData>,
     pub editor_note: Rich,
     pub sections: Vec<IssueSectionData<Piece>>,
+}
+
+/// One line of an entry's facts, e.g. `["Country", "Kyrgyzstan"]`.
+pub type Fact = (String, String);
+
+/// Another listing of the same entry (an incident spanning countries).
+#[derive(Debug, Clone, Serialize)]
+pub struct AlsoListed {
+    pub country: String,
+    pub label: String,
+}
+
+/// One holding of an exercise.
+#[derive(Debug, Clone, Serialize)]
+pub struct IterationData {
+    pub date: Option<DateData>,
+    pub facts: Vec<Fact>,
+    pub description: Rich,
+}
+
+/// A compendium entry as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryData {
+    /// The entry's label (link target of the contents, index and
+    /// cross-references).
+    pub label: String,
+    /// facility, organization, exercise, structure, cooperation, incident.
+    pub kind: &'static str,
+    pub name: String,
+    /// The English name beside a transliterated exercise title.
+    pub english: Option<String>,
+    pub acronym: Option<String>,
+    pub alt_names: Vec<String>,
+    pub facts: Vec<Fact>,
+    pub iterations: Vec<IterationData>,
+    pub description: Rich,
+    pub also: Vec<AlsoListed>,
+    pub sources: Vec<SourceData>,
+    pub notes: Vec<NoteData>,
+}
+
+/// Entries under one heading (a country, or none).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupData {
+    pub heading: Option<String>,
+    pub entries: Vec<EntryData>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompendiumSectionData {
+    pub title: String,
+    pub groups: Vec<GroupData>,
+}
+
+/// An index line: a name, alternate name or acronym and the entry it leads
+/// to (`see` names the entry when the term is another name for it).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexData {
+    pub term: String,
+    pub see: Option<String>,
+    pub label: String,
+}
+
+/// Everything the compendium template prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompendiumData {
+    #[serde(flatten)]
+    pub common: CommonData,
+    pub version: Option<String>,
+    pub marking: Option<String>,
+    pub description: Rich,
+    pub sections: Vec<CompendiumSectionData>,
+    pub index: Vec<IndexData>,
 }

@@ -2,10 +2,13 @@
 //! dates and languages checked, image paths resolved inside the project.
 //! All problems of a document are collected, each pointing at its line.
 
+mod compendium;
+pub mod countries;
 pub mod data;
 pub mod inline;
 mod issue;
 pub mod notes;
+pub mod sort;
 
 use std::ops::Range;
 
@@ -53,6 +56,15 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
     let mut cx = Context::new(&loaded.file, project);
     let prepared = match &loaded.document {
         Document::Issue(issue) => cx.issue(issue),
+        Document::Compendium(compendium) => cx.compendium(compendium),
+        Document::CompendiumPart(_) => {
+            cx.errors.push(
+                cx.file
+                    .error_at(0..0, "a compendium part is built through its compendium")
+                    .with_hint("build the compendium file whose `include` lists this file"),
+            );
+            None
+        }
         document => cx.piece(document).and_then(|piece| cx.finish(&piece, None)),
     };
     match prepared {
@@ -88,8 +100,9 @@ impl Piece {
 struct Context<'a> {
     file: &'a SourceFile,
     project: &'a Project,
-    /// The document's id, once known.
-    id: String,
+    /// What note labels are unique within: the document's id, once known
+    /// (and a compendium entry's id within it).
+    label_scope: String,
     /// Keys of the document's `[notes]`, which references must name.
     note_keys: Vec<String>,
     /// Spans that template checks may report at (see [`Prepared::anchors`]).
@@ -115,7 +128,7 @@ impl<'a> Context<'a> {
         Self {
             file,
             project,
-            id: String::new(),
+            label_scope: String::new(),
             note_keys: vec![],
             anchors: vec![],
             errors: vec![],
@@ -127,7 +140,7 @@ impl<'a> Context<'a> {
         match document {
             Document::Article(article) => self.article(article).map(Piece::Article),
             Document::Brief(brief) => self.brief(brief).map(Piece::Brief),
-            Document::Issue(_) => None,
+            _ => None,
         }
     }
 
@@ -219,13 +232,13 @@ impl<'a> Context<'a> {
     /// Labels are unique per document id, so that the documents of an
     /// issue can share one PDF.
     fn note_label(&self, what: &str, number: usize) -> String {
-        format!("bp:{}:{what}:{number}", self.id)
+        format!("bp:{}:{what}:{number}", self.label_scope)
     }
 
     /// Checks and converts the metadata every kind has.
     fn common(&mut self, meta: Meta) -> Option<CommonData> {
         let id = self.id(meta.id);
-        self.id = id.clone();
+        self.label_scope = id.clone();
         let date = self.date(meta.date);
         let lang = match meta.language {
             Some(lang) => self.lang(lang),

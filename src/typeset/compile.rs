@@ -30,7 +30,7 @@ pub fn typeset(
     file: &SourceFile,
 ) -> Result<Typeset, Vec<Diagnostic>> {
     let date = prepared.date;
-    let today = Datetime::from_ymd(date.year, date.month, date.day.unwrap_or(1))
+    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
     let world = typesetter.world(prepared.template, prepared.data.clone(), today);
     let result = typst::compile::<PagedDocument>(&world);

@@ -12,6 +12,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("article.typ", include_str!("../../templates/article.typ")),
     ("brief.typ", include_str!("../../templates/brief.typ")),
     ("issue.typ", include_str!("../../templates/issue.typ")),
+    (
+        "compendium.typ",
+        include_str!("../../templates/compendium.typ"),
+    ),
 ];
 
 /// The built-in `templates/<name>`.

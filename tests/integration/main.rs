@@ -2,6 +2,7 @@
 //! back with poppler. One test binary, so typst is linked once.
 
 mod batch;
+mod compendium;
 mod errors;
 mod issue;
 mod layout;

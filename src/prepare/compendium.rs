@@ -1,0 +1,826 @@
+//! Compendiums: entries from the compendium file and its parts are checked
+//! in their own files (errors point there), then sorted by the rules of
+//! [`super::sort`] into the publication's four sections, with an index.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::data::{
+    AlsoListed, CompendiumData, CompendiumSectionData, DateData, EntryData, Fact, GroupData,
+    IndexData, IterationData, Rich,
+};
+use super::notes::NoteNumbering;
+use super::{Context, Meta, Prepared, countries, sort};
+use crate::diag::{Location, closest};
+use crate::load;
+use crate::load::SourceFile;
+use crate::model::compendium::{
+    Entries, Exercise, Facility, Incident, Organization, Structure, StructureKind,
+};
+use crate::model::{Compendium, Document, Notes, PartialDate, Source};
+use crate::project::normalize;
+
+/// The publication's sections, in print order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Section {
+    FacilitiesAndOrganizations,
+    Exercises,
+    Structures,
+    Incidents,
+}
+
+impl Section {
+    const ALL: [Section; 4] = [
+        Section::FacilitiesAndOrganizations,
+        Section::Exercises,
+        Section::Structures,
+        Section::Incidents,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Section::FacilitiesAndOrganizations => "Facilities and Organizations",
+            Section::Exercises => "Joint Exercises",
+            Section::Structures => "Security Structures and Cooperation by Country",
+            Section::Incidents => "Incidents of Violence and Civil Unrest",
+        }
+    }
+}
+
+/// An entry checked and converted, with what it sorts by.
+#[derive(Clone)]
+struct Item {
+    section: Section,
+    /// The country it is listed under (sections 3 and 4).
+    country: Option<String>,
+    /// Within a group: structures before cooperation; titled exercises
+    /// before untitled ones.
+    rank: u8,
+    /// Sorted by name (alphabetical groups) or by date (chronological ones).
+    chronological: bool,
+    name: String,
+    date: Option<PartialDate>,
+    id: String,
+    /// The file and span of the entry's name, for messages.
+    file: SourceFile,
+    span: Range<usize>,
+    data: EntryData,
+    /// Other countries an incident is listed under.
+    other_countries: Vec<String>,
+}
+
+impl Item {
+    /// `file:line` of the entry's name.
+    fn place(&self) -> String {
+        let location = Location {
+            path: self.file.display.clone(),
+            text: self.file.text.clone(),
+            span: self.span.clone(),
+        };
+        format!("{}:{}", self.file.display.display(), location.line_col().0)
+    }
+}
+
+/// Gives every entry a label of its own (entry ids need not be unique
+/// across sections, labels must be): `bp:<doc>:p<part>:e<n>`.
+struct Labels {
+    doc: String,
+    part: usize,
+    next: usize,
+}
+
+impl Labels {
+    fn next(&mut self) -> String {
+        self.next += 1;
+        format!("{}:p{}:e{}", self.doc, self.part, self.next)
+    }
+}
+
+impl Context<'_> {
+    pub(super) fn compendium(&mut self, compendium: &Compendium) -> Option<Prepared> {
+        let common = self.common(Meta {
+            kind: "compendium",
+            id: compendium.id.as_ref(),
+            title: &compendium.title,
+            section: &None,
+            authors: &compendium.authors,
+            date: &compendium.date,
+            language: compendium.language.as_ref(),
+            paper: compendium.paper,
+            keywords: &compendium.keywords,
+        });
+        let doc = self.label_scope.clone();
+        let description = match &compendium.description {
+            Some(text) => self.rich(text, &mut NoteNumbering::default(), false),
+            None => Vec::new(),
+        };
+        let mut items = self.entries(
+            &compendium.entries(),
+            &mut Labels {
+                doc: doc.clone(),
+                part: 0,
+                next: 0,
+            },
+        );
+        for (n, include) in compendium.include.iter().enumerate() {
+            items.extend(self.part(
+                include,
+                &mut Labels {
+                    doc: doc.clone(),
+                    part: n + 1,
+                    next: 0,
+                },
+            ));
+        }
+        self.reject_duplicates(&items);
+        let (sections, index) = arrange(items);
+        let common = common?;
+        let data = CompendiumData {
+            common: common.clone(),
+            version: compendium.version.clone(),
+            marking: compendium.marking.clone(),
+            description,
+            sections,
+            index,
+        };
+        Some(Prepared {
+            id: common.id.clone(),
+            template: "compendium",
+            title: common.title.clone(),
+            date: common.partial_date(),
+            data: serde_json::to_vec(&data).ok()?,
+            anchors: Vec::new(),
+            members: Vec::new(),
+        })
+    }
+
+    /// Loads a part file named in `include`, and checks its entries there.
+    fn part(&mut self, include: &Spanned<String>, labels: &mut Labels) -> Vec<Item> {
+        let written = include.get_ref();
+        let base = self.file.path.parent().unwrap_or(self.project.root());
+        let full = base.join(written);
+        let display = normalize(
+            &self
+                .file
+                .display
+                .parent()
+                .map_or(full.clone(), |d| d.join(written)),
+        );
+        if let Err(why) = self.project.contain(&full) {
+            let message = match why.as_str() {
+                "not found" => format!("`{written}` not found (looked for {})", full.display()),
+                _ => format!("`{written}` is refused: {why}"),
+            };
+            self.errors
+                .push(self.file.error_at(include.span(), message));
+            return Vec::new();
+        }
+        let loaded = match load::load(&full, &display) {
+            Ok(loaded) => loaded,
+            Err(diag) => {
+                self.errors.push(diag);
+                return Vec::new();
+            }
+        };
+        let Document::CompendiumPart(part) = &loaded.document else {
+            self.errors.push(
+                self.file
+                    .error_at(
+                        include.span(),
+                        format!("`{written}` is not a compendium part"),
+                    )
+                    .with_hint("part files start with kind = \"compendium-part\""),
+            );
+            return Vec::new();
+        };
+        let mut cx = Context::new(&loaded.file, self.project);
+        let items = cx.entries(&part.entries(), labels);
+        self.errors.append(&mut cx.errors);
+        items
+    }
+
+    /// Checks and converts one file's entries.
+    fn entries(&mut self, entries: &Entries, doc: &mut Labels) -> Vec<Item> {
+        let mut items = Vec::new();
+        for facility in &entries.facilities {
+            items.extend(self.facility(facility, doc));
+        }
+        for organization in &entries.organizations {
+            items.extend(self.organization(organization, doc));
+        }
+        for exercise in &entries.exercises {
+            items.extend(self.exercise(exercise, doc));
+        }
+        for structure in &entries.structures {
+            items.extend(self.structure(structure, doc));
+        }
+        for incident in &entries.incidents {
+            items.extend(self.incident(incident, doc));
+        }
+        items
+    }
+
+    fn facility(&mut self, entry: &Facility, doc: &mut Labels) -> Option<Item> {
+        let country = self.country(&entry.country);
+        let mut facts = Vec::new();
+        fact(
+            &mut facts,
+            "Country",
+            country.map(|(_, name)| name.to_string()),
+        );
+        fact(&mut facts, "Location", entry.location.clone());
+        fact(&mut facts, "Operator", entry.operator.clone());
+        fact(&mut facts, "Years active", entry.years.clone());
+        let name = entry.name.get_ref().clone();
+        let id = self.entry_id(entry.id.as_ref(), &name);
+        let label = doc.next();
+        let body = self.entry_body(
+            &label,
+            entry.description.as_ref(),
+            &entry.sources,
+            &entry.notes,
+        );
+        Some(self.item(
+            Section::FacilitiesAndOrganizations,
+            None,
+            0,
+            false,
+            &entry.name,
+            None,
+            id,
+            &label,
+            body,
+            |data| {
+                data.kind = "facility";
+                data.alt_names = entry.alt_names.clone();
+                data.facts = facts;
+            },
+        ))
+    }
+
+    fn organization(&mut self, entry: &Organization, doc: &mut Labels) -> Option<Item> {
+        let founded = entry.founded.as_ref().and_then(|d| self.date(d));
+        let dissolved = entry.dissolved.as_ref().and_then(|d| self.date(d));
+        let members: Vec<&str> = entry
+            .members
+            .iter()
+            .filter_map(|code| self.country(code))
+            .map(|(_, name)| name)
+            .collect();
+        let mut facts = Vec::new();
+        fact(&mut facts, "Founded", founded.map(|d| d.display()));
+        fact(&mut facts, "Dissolved", dissolved.map(|d| d.display()));
+        fact(
+            &mut facts,
+            "Members",
+            (!members.is_empty()).then(|| members.join(", ")),
+        );
+        let name = entry.name.get_ref().clone();
+        let id = self.entry_id(entry.id.as_ref(), &name);
+        let label = doc.next();
+        let body = self.entry_body(
+            &label,
+            entry.description.as_ref(),
+            &entry.sources,
+            &entry.notes,
+        );
+        Some(self.item(
+            Section::FacilitiesAndOrganizations,
+            None,
+            0,
+            false,
+            &entry.name,
+            None,
+            id,
+            &label,
+            body,
+            |data| {
+                data.kind = "organization";
+                data.acronym = entry.acronym.clone();
+                data.alt_names = entry.alt_names.clone();
+                data.facts = facts;
+            },
+        ))
+    }
+
+    /// A titled exercise is one entry with its iterations in date order; an
+    /// untitled one is an entry per iteration, listed after the titled ones.
+    fn exercise(&mut self, entry: &Exercise, doc: &mut Labels) -> Vec<Item> {
+        let mut iterations: Vec<(Option<PartialDate>, IterationData)> = Vec::new();
+        for iteration in &entry.iterations {
+            let date = iteration.date.as_ref().and_then(|d| self.date(d));
+            let participants: Vec<&str> = iteration
+                .participants
+                .iter()
+                .filter_map(|code| self.country(code))
+                .map(|(_, name)| name)
+                .collect();
+            let host = iteration
+                .host
+                .as_ref()
+                .and_then(|code| self.country(code))
+                .map(|(_, name)| name);
+            let mut facts = Vec::new();
+            fact(
+                &mut facts,
+                "Participants",
+                (!participants.is_empty()).then(|| participants.join(", ")),
+            );
+            fact(&mut facts, "Location", iteration.location.clone());
+            fact(&mut facts, "Host", host.map(str::to_string));
+            let description = match &iteration.description {
+                Some(text) => self.rich(text, &mut NoteNumbering::default(), false),
+                None => Vec::new(),
+            };
+            iterations.push((
+                date,
+                IterationData {
+                    date: date.map(DateData::from),
+                    facts,
+                    description,
+                },
+            ));
+        }
+        iterations.sort_by(|a, b| sort::dates(a.0.as_ref(), b.0.as_ref()));
+        if entry.iterations.is_empty() {
+            let span = entry.title.as_ref().map_or(0..0, Spanned::span);
+            self.errors.push(
+                self.file
+                    .error_at(span, "an exercise needs at least one iteration"),
+            );
+            return Vec::new();
+        }
+
+        match &entry.title {
+            Some(title) => {
+                let id = self.entry_id(entry.id.as_ref(), title.get_ref());
+                let label = doc.next();
+                let body = self.entry_body(
+                    &label,
+                    entry.description.as_ref(),
+                    &entry.sources,
+                    &entry.notes,
+                );
+                let first = iterations.first().and_then(|(date, _)| *date);
+                vec![self.item(
+                    Section::Exercises,
+                    None,
+                    0,
+                    false,
+                    title,
+                    first,
+                    id,
+                    &label,
+                    body,
+                    |data| {
+                        data.kind = "exercise";
+                        data.english = entry.english.clone();
+                        data.alt_names = entry.alt_names.clone();
+                        data.iterations = iterations.into_iter().map(|(_, it)| it).collect();
+                    },
+                )]
+            }
+            None => iterations
+                .into_iter()
+                .enumerate()
+                .map(|(n, (date, iteration))| {
+                    let label = match &date {
+                        Some(date) => format!("Joint exercise, {}", date.display()),
+                        None => "Joint exercise, date unknown".to_string(),
+                    };
+                    let name = entry.english.clone().unwrap_or(label);
+                    let seed =
+                        format!("exercise-{}-{n}", date.map(|d| d.iso()).unwrap_or_default());
+                    let id = self.entry_id(entry.id.as_ref(), &seed);
+                    let label = doc.next();
+                    let body = self.entry_body(
+                        &label,
+                        entry.description.as_ref(),
+                        &entry.sources,
+                        &entry.notes,
+                    );
+                    let spanned = Spanned::new(0..0, name);
+                    self.item(
+                        Section::Exercises,
+                        None,
+                        1,
+                        true,
+                        &spanned,
+                        date,
+                        id,
+                        &label,
+                        body,
+                        |data| {
+                            data.kind = "exercise";
+                            data.iterations = vec![iteration];
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn structure(&mut self, entry: &Structure, doc: &mut Labels) -> Option<Item> {
+        let (code, _) = self.country(&entry.country)?;
+        let date = entry.date.as_ref().and_then(|d| self.date(d));
+        let mut facts = Vec::new();
+        fact(&mut facts, "Date", date.map(|d| d.display()));
+        let name = entry.name.get_ref().clone();
+        let id = self.entry_id(entry.id.as_ref(), &name);
+        let label = doc.next();
+        let body = self.entry_body(
+            &label,
+            entry.description.as_ref(),
+            &entry.sources,
+            &entry.notes,
+        );
+        let cooperation = entry.kind == StructureKind::Cooperation;
+        let rank = u8::from(cooperation);
+        Some(self.item(
+            Section::Structures,
+            Some(code),
+            rank,
+            cooperation,
+            &entry.name,
+            date,
+            id,
+            &label,
+            body,
+            |data| {
+                data.kind = if cooperation {
+                    "cooperation"
+                } else {
+                    "structure"
+                };
+                data.alt_names = entry.alt_names.clone();
+                data.facts = facts;
+            },
+        ))
+    }
+
+    /// One listing per country; the others are cross-referenced.
+    fn incident(&mut self, entry: &Incident, doc: &mut Labels) -> Vec<Item> {
+        let codes: Vec<&Spanned<String>> = entry.country.iter().chain(&entry.countries).collect();
+        if codes.is_empty() {
+            self.errors.push(self.file.error_at(
+                entry.name.span(),
+                "an incident needs `country` or `countries`",
+            ));
+            return Vec::new();
+        }
+        let countries: Vec<(String, &'static str)> =
+            codes.iter().filter_map(|code| self.country(code)).collect();
+        let date = entry.date.as_ref().and_then(|d| self.date(d));
+        let mut facts = Vec::new();
+        fact(&mut facts, "Date", date.map(|d| d.display()));
+        fact(&mut facts, "Place", entry.place.clone());
+        fact(&mut facts, "Casualties", entry.casualties.clone());
+        let name = entry.name.get_ref().clone();
+        let id = self.entry_id(entry.id.as_ref(), &name);
+        let label = doc.next();
+        let body = self.entry_body(
+            &label,
+            entry.description.as_ref(),
+            &entry.sources,
+            &entry.notes,
+        );
+        let all: Vec<String> = countries.iter().map(|(code, _)| code.clone()).collect();
+        countries
+            .iter()
+            .map(|(code, _)| {
+                let mut item = self.item(
+                    Section::Incidents,
+                    Some(code.clone()),
+                    0,
+                    true,
+                    &entry.name,
+                    date,
+                    id.clone(),
+                    &label,
+                    body.clone(),
+                    |data| {
+                        data.kind = "incident";
+                        data.facts = facts.clone();
+                    },
+                );
+                if all.len() > 1 {
+                    item.data.label = format!("bp:{label}:{code}");
+                    item.other_countries = all.iter().filter(|c| *c != code).cloned().collect();
+                }
+                item
+            })
+            .collect()
+    }
+
+    /// The parts every entry has: description, sources and notes, with note
+    /// numbers and labels of its own.
+    fn entry_body(
+        &mut self,
+        label: &str,
+        description: Option<&Spanned<String>>,
+        sources: &[Source],
+        notes: &Notes,
+    ) -> (
+        Rich,
+        Vec<super::data::SourceData>,
+        Vec<super::data::NoteData>,
+    ) {
+        let scope = std::mem::replace(&mut self.label_scope, label.to_string());
+        let keys = std::mem::replace(&mut self.note_keys, notes.keys().cloned().collect());
+        let mut numbering = NoteNumbering::default();
+        let description = description
+            .map(|text| self.rich(text, &mut numbering, true))
+            .unwrap_or_default();
+        let sources = self.sources(sources, &mut numbering);
+        let notes = self.notes(notes, &numbering);
+        self.label_scope = scope;
+        self.note_keys = keys;
+        (description, sources, notes)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn item(
+        &self,
+        section: Section,
+        country: Option<String>,
+        rank: u8,
+        chronological: bool,
+        name: &Spanned<String>,
+        date: Option<PartialDate>,
+        id: String,
+        label: &str,
+        (description, sources, notes): (
+            Rich,
+            Vec<super::data::SourceData>,
+            Vec<super::data::NoteData>,
+        ),
+        fill: impl FnOnce(&mut EntryData),
+    ) -> Item {
+        let mut data = EntryData {
+            label: format!("bp:{label}"),
+            kind: "",
+            name: name.get_ref().clone(),
+            english: None,
+            acronym: None,
+            alt_names: Vec::new(),
+            facts: Vec::new(),
+            iterations: Vec::new(),
+            description,
+            also: Vec::new(),
+            sources,
+            notes,
+        };
+        fill(&mut data);
+        Item {
+            section,
+            country,
+            rank,
+            chronological,
+            name: name.get_ref().clone(),
+            date,
+            id,
+            file: self.file.clone(),
+            span: name.span(),
+            data,
+            other_countries: Vec::new(),
+        }
+    }
+
+    /// The entry's id: as given, or made from its name.
+    fn entry_id(&mut self, id: Option<&Spanned<String>>, name: &str) -> String {
+        if let Some(id) = id {
+            let valid = !id.get_ref().is_empty()
+                && id
+                    .get_ref()
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !valid {
+                self.errors.push(self.file.error_at(
+                    id.span(),
+                    format!(
+                        "entry id `{}` may only contain letters, digits, `-`, `_` and `.`",
+                        id.get_ref()
+                    ),
+                ));
+            }
+            return id.get_ref().clone();
+        }
+        let mut slug = String::new();
+        for c in name.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        slug.trim_matches('-').to_string()
+    }
+
+    /// Checks an ISO 3166-1 alpha-2 code: `(code, name)`.
+    fn country(&mut self, code: &Spanned<String>) -> Option<(String, &'static str)> {
+        let written = code.get_ref();
+        match countries::name(written) {
+            Some(name) => Some((written.to_ascii_uppercase(), name)),
+            None => {
+                let mut diag = self.file.error_at(
+                    code.span(),
+                    format!("`{written}` is not an ISO 3166-1 alpha-2 country code"),
+                );
+                if let Some(near) = closest(&written.to_ascii_uppercase(), countries::codes()) {
+                    diag = diag.with_hint(format!(
+                        "did you mean `{near}` ({})?",
+                        countries::name(near).unwrap_or("")
+                    ));
+                }
+                self.errors
+                    .push(diag.with_hint("codes are two letters: KZ, KG, TJ, TM, UZ, RU, CN, ..."));
+                None
+            }
+        }
+    }
+
+    /// Two entries of one section (and country) with the same name are an
+    /// error at the second, naming the first.
+    fn reject_duplicates(&mut self, items: &[Item]) {
+        let mut seen: HashMap<(Section, Option<&str>, String), &Item> = HashMap::new();
+        for item in items {
+            let key = (
+                item.section,
+                item.country.as_deref(),
+                item.name.to_lowercase(),
+            );
+            match seen.get(&key) {
+                Some(first) => self.errors.push(item.file.error_at(
+                    item.span.clone(),
+                    format!(
+                        "`{}` is already an entry of “{}” (at {})",
+                        item.name,
+                        item.section.title(),
+                        first.place()
+                    ),
+                )),
+                None => {
+                    seen.insert(key, item);
+                }
+            }
+        }
+    }
+}
+
+fn fact(facts: &mut Vec<Fact>, label: &str, value: Option<String>) {
+    if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+        facts.push((label.to_string(), value));
+    }
+}
+
+/// Sorts the entries into sections and groups, links incident listings
+/// across countries, and builds the index.
+fn arrange(mut items: Vec<Item>) -> (Vec<CompendiumSectionData>, Vec<IndexData>) {
+    // Each incident listing names the others' labels.
+    let labels: HashMap<(String, String), String> = items
+        .iter()
+        .filter(|item| !item.other_countries.is_empty())
+        .filter_map(|item| {
+            Some((
+                (
+                    item.data.label.rsplit_once(':')?.0.to_string(),
+                    item.country.clone()?,
+                ),
+                item.data.label.clone(),
+            ))
+        })
+        .collect();
+    for item in &mut items {
+        let Some(base) = item.data.label.rsplit_once(':').map(|(b, _)| b.to_string()) else {
+            continue;
+        };
+        item.data.also = item
+            .other_countries
+            .iter()
+            .filter_map(|code| {
+                Some(AlsoListed {
+                    country: countries::name(code)?.to_string(),
+                    label: labels.get(&(base.clone(), code.clone()))?.clone(),
+                })
+            })
+            .collect();
+    }
+
+    let index = index(&items);
+    let order = |a: &Item, b: &Item| -> Ordering {
+        let by_name = || sort::names(&a.name, &b.name);
+        let by_date = || sort::dates(a.date.as_ref(), b.date.as_ref());
+        a.rank
+            .cmp(&b.rank)
+            .then_with(|| {
+                if a.chronological {
+                    by_date().then_with(by_name)
+                } else {
+                    by_name()
+                }
+            })
+            .then_with(|| a.id.cmp(&b.id))
+    };
+    let mut sections = Vec::new();
+    for section in Section::ALL {
+        let mut groups: BTreeMap<Option<String>, Vec<Item>> = BTreeMap::new();
+        for item in items.iter().filter(|item| item.section == section) {
+            groups
+                .entry(item.country.clone())
+                .or_default()
+                .push(item.clone());
+        }
+        let mut groups: Vec<(Option<String>, Vec<Item>)> = groups.into_iter().collect();
+        // Countries by their printed name.
+        groups.sort_by(|(a, _), (b, _)| {
+            let name = |c: &Option<String>| c.as_deref().and_then(countries::name).unwrap_or("");
+            sort::names(name(a), name(b))
+        });
+        let mut printed = Vec::new();
+        for (country, mut entries) in groups {
+            entries.sort_by(order);
+            if section == Section::Exercises {
+                // Titled exercises, then the untitled ones under their heading.
+                let (titled, untitled): (Vec<Item>, Vec<Item>) =
+                    entries.into_iter().partition(|e| e.rank == 0);
+                printed.push(GroupData {
+                    heading: None,
+                    entries: titled.into_iter().map(|e| e.data).collect(),
+                });
+                if !untitled.is_empty() {
+                    printed.push(GroupData {
+                        heading: Some("Untitled Joint Exercises".into()),
+                        entries: untitled.into_iter().map(|e| e.data).collect(),
+                    });
+                }
+                continue;
+            }
+            let heading = country
+                .as_deref()
+                .and_then(countries::name)
+                .map(str::to_string);
+            printed.push(GroupData {
+                heading,
+                entries: entries.into_iter().map(|e| e.data).collect(),
+            });
+        }
+        printed.retain(|group| !group.entries.is_empty());
+        sections.push(CompendiumSectionData {
+            title: section.title().to_string(),
+            groups: printed,
+        });
+    }
+    (sections, index)
+}
+
+/// Every entry name, alternate name, acronym and English name, sorted by
+/// the same rules; an incident listed under several countries once.
+fn index(items: &[Item]) -> Vec<IndexData> {
+    let mut index = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for item in items {
+        let data = &item.data;
+        let entry = data
+            .label
+            .splitn(5, ':')
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(":");
+        if !seen.insert(entry) {
+            continue;
+        }
+        index.push(IndexData {
+            term: data.name.clone(),
+            see: None,
+            label: data.label.clone(),
+        });
+        let others = data
+            .alt_names
+            .iter()
+            .chain(&data.acronym)
+            .chain(&data.english);
+        for term in others {
+            if term != &data.name {
+                index.push(IndexData {
+                    term: term.clone(),
+                    see: Some(data.name.clone()),
+                    label: data.label.clone(),
+                });
+            }
+        }
+    }
+    index.sort_by(|a, b| {
+        sort::names(&a.term, &b.term)
+            .then_with(|| {
+                sort::names(
+                    a.see.as_deref().unwrap_or(""),
+                    b.see.as_deref().unwrap_or(""),
+                )
+            })
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    index
+}
