@@ -2,7 +2,8 @@
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
-//! the sample brief cycled to 200 briefs. Each measure is the median of
+//! the sample brief cycled to 200 briefs, a compendium of 1,200 generated
+//! entries. Each measure is the median of
 //! repeated runs; peak RSS comes from GNU time (`/usr/bin/time`) where
 //! installed.
 
@@ -66,6 +67,16 @@ fn main() {
     row(
         "200 briefs, one call",
         one(&["build", "briefs", "--force", "--out-dir", "out/briefs"]),
+    );
+    row(
+        "compendium of 1,200 entries",
+        one(&[
+            "build",
+            "compendium/big.toml",
+            "--force",
+            "--out-dir",
+            "out/compendium",
+        ]),
     );
     let (lone, in_issue) = watch_rebuilds(&root, repeats);
     row("watch: one-word edit, lone article", (lone, None));
@@ -194,7 +205,7 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
 fn generate(root: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let samples = repo.join("briefs/central-asia");
-    for dir in ["articles/images", "issue", "briefs", "out"] {
+    for dir in ["articles/images", "issue", "briefs", "compendium", "out"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
     for entry in std::fs::read_dir(samples.join("images")).unwrap() {
@@ -232,6 +243,7 @@ fn generate(root: &Path) {
         ),
     )
     .unwrap();
+    std::fs::write(root.join("compendium/big.toml"), big_compendium(1200)).unwrap();
     let brief = std::fs::read_to_string(samples.join("china-tajikistan-security.toml")).unwrap();
     for i in 1..=200 {
         let text = brief.replace(
@@ -240,4 +252,42 @@ fn generate(root: &Path) {
         );
         std::fs::write(root.join(format!("briefs/b{i:03}.toml")), text).unwrap();
     }
+}
+
+/// A compendium of `n` generated entries across the four sections, with
+/// names, dates and countries varied deterministically.
+fn big_compendium(n: usize) -> String {
+    const COUNTRIES: [&str; 5] = ["KZ", "KG", "TJ", "TM", "UZ"];
+    const WORDS: [&str; 8] = [
+        "Alpha", "Östan", "Kant", "Bravo", "Ösh", "Delta", "Zhetysu", "Nurek",
+    ];
+    let mut out = String::from(
+        "kind = \"compendium\"\ntitle = \"Bench Compendium\"\ndate = 2021-01-20\nmarking = \"Sample content - fictional\"\n",
+    );
+    for i in 0..n {
+        let country = COUNTRIES[i % 5];
+        let word = WORDS[(i * 7) % 8];
+        let year = 1992 + (i * 13) % 30;
+        let month = 1 + (i * 5) % 12;
+        let text = "A generated entry with enough text to fill a couple of lines of the page, as real entries do.";
+        let entry = match i % 5 {
+            0 => format!(
+                "[[facilities]]\nname = \"{word} Site {i}\"\ncountry = \"{country}\"\nyears = \"since {year}\"\ndescription = \"{text}\"\n"
+            ),
+            1 => format!(
+                "[[organizations]]\nname = \"{word} Organization {i}\"\nacronym = \"O{i}\"\nfounded = {year}\nmembers = [\"{country}\"]\ndescription = \"{text}\"\n"
+            ),
+            2 => format!(
+                "[[exercises]]\ntitle = \"{word} {i}\"\n[[exercises.iterations]]\ndate = \"{year}-{month:02}\"\nparticipants = [\"{country}\", \"RU\"]\n[[exercises.iterations]]\ndate = {year}\ndescription = \"{text}\"\n"
+            ),
+            3 => format!(
+                "[[structures]]\ncountry = \"{country}\"\nname = \"{word} Command {i}\"\ndescription = \"{text}\"\n"
+            ),
+            _ => format!(
+                "[[incidents]]\nname = \"{word} incident {i}\"\ncountry = \"{country}\"\ndate = \"{year}-{month:02}\"\ndescription = \"{text}\"\n"
+            ),
+        };
+        out.push_str(&entry);
+    }
+    out
 }
