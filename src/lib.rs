@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod diag;
 pub mod export;
+pub mod limits;
 pub mod load;
 pub mod manifest;
 pub mod model;

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
+use crate::limits::{self, LIMITS};
 use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue};
 
 /// A document's TOML file as read from disk.
@@ -57,6 +58,14 @@ pub fn load(path: &Path, display: &Path) -> Result<LoadedDocument, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|err| {
         Diagnostic::error(format!("cannot read the document: {err}")).in_file(display)
     })?;
+    if bytes.len() > LIMITS.document_bytes {
+        return Err(Diagnostic::error(format!(
+            "the document is {:.1} MB, over the limit of {} MB for a document file",
+            bytes.len() as f64 / 1048576.0,
+            LIMITS.document_bytes / 1048576
+        ))
+        .in_file(display));
+    }
     let text = decode(&bytes).map_err(|message| Diagnostic::error(message).in_file(display))?;
     let file = SourceFile {
         path: path.to_path_buf(),
@@ -89,6 +98,9 @@ struct KindProbe {
 }
 
 fn parse(file: &SourceFile) -> Result<Document, Diagnostic> {
+    if let Some(exceeded) = limits::check_toml(&file.text) {
+        return Err(file.error_at(exceeded.span, exceeded.message));
+    }
     let probe: KindProbe = toml::from_str(&file.text).map_err(|err| toml_error(file, &err))?;
     let Some(kind) = probe.kind else {
         return Err(file

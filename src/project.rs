@@ -1,7 +1,11 @@
 //! The project: the folder whose files a build may read (documents, images,
 //! override templates, fonts) and nothing outside it.
 
-use std::io::Read;
+
+use typst::foundations::Bytes;
+use typst::visualize::{ExchangeFormat, RasterImage};
+
+use crate::limits::{LIMITS, image_size};
 use std::path::{Component, Path, PathBuf};
 
 /// The sandbox every document of a run is built in.
@@ -114,30 +118,49 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Accepts the image formats Typst decodes, judged from the first bytes.
+/// Accepts the images Typst can use: raster images up to the pixel limit
+/// (read from the header, before any decoding) that decode (with Typst's
+/// own, memoized decoder, so the compiler does not decode them again), and
+/// SVG without scripts or references to other files.
 fn sniff_image(path: &Path) -> Result<(), String> {
-    let mut head = [0u8; 512];
-    let mut file = std::fs::File::open(path).map_err(|err| err.to_string())?;
-    let mut len = 0;
-    while len < head.len() {
-        match file.read(&mut head[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(err) => return Err(err.to_string()),
-        }
-    }
-    let head = &head[..len];
-    let known = head.starts_with(b"\x89PNG\r\n\x1a\n")
+    let data = std::fs::read(path).map_err(|err| err.to_string())?;
+    let head = &data[..data.len().min(64 * 1024)];
+    let raster = head.starts_with(b"\x89PNG\r\n\x1a\n")
         || head.starts_with(&[0xFF, 0xD8, 0xFF])
         || head.starts_with(b"GIF87a")
         || head.starts_with(b"GIF89a")
-        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
-        || String::from_utf8_lossy(head).contains("<svg");
-    if known {
-        Ok(())
-    } else {
-        Err("it is not a PNG, JPEG, GIF, WebP or SVG image".into())
+        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"));
+    if raster {
+        match image_size(head) {
+            Some((width, height)) if width == 0 || height == 0 => {
+                return Err("its header gives it no pixels".into());
+            }
+            Some((width, height)) if width * height > LIMITS.image_pixels => {
+                return Err(format!(
+                    "it is {width} × {height} pixels ({} megapixels), over the limit of {} megapixels",
+                    width * height / 1_000_000,
+                    LIMITS.image_pixels / 1_000_000
+                ));
+            }
+            _ => {}
+        }
+        let format = ExchangeFormat::detect(&data).ok_or("its format is not recognised")?;
+        return RasterImage::plain(Bytes::new(data), format)
+            .map(|_| ())
+            .map_err(|err| format!("it does not decode ({err})"));
     }
+    let text = String::from_utf8_lossy(head).to_lowercase();
+    if text.contains("<svg") {
+        if text.contains("<script") || text.contains("javascript:") {
+            return Err("the SVG contains a script".into());
+        }
+        let external = ["href=\"http", "href='http", "href=\"file:", "href='file:", "url(http", "url(file:"];
+        if external.iter().any(|pattern| text.contains(pattern)) {
+            return Err("the SVG refers to files or addresses outside it".into());
+        }
+        return Ok(());
+    }
+    Err("it is not a PNG, JPEG, GIF, WebP or SVG image".into())
 }
 
 #[cfg(test)]

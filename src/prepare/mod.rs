@@ -15,6 +15,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
+use crate::limits::LIMITS;
 use crate::load::{LoadedDocument, SourceFile};
 use crate::model::{Article, Brief, DateInput, Document, Image, Notes, Paper, PartialDate, Source};
 use crate::project::Project;
@@ -415,6 +416,15 @@ impl<'a> Context<'a> {
 
     /// Notes in order of first reference; notes nobody refers to are errors.
     fn notes(&mut self, notes: &Notes, numbering: &NoteNumbering) -> Vec<NoteData> {
+        if notes.len() > LIMITS.notes
+            && let Some(first) = notes.values().next()
+        {
+            self.errors.push(self.file.error_at(
+                first.span(),
+                format!("{} notes, over the limit of {} in one document", notes.len(), LIMITS.notes),
+            ));
+            return Vec::new();
+        }
         for (key, text) in notes {
             if !numbering.contains(key) {
                 self.errors.push(
