@@ -3,7 +3,7 @@
 //! compiler caches). A failing or panicking job is reported and the others
 //! go on.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -311,12 +311,31 @@ pub fn run(
     threads: usize,
     report: impl Fn(Finished) + Send + Sync,
 ) {
+    run_with_timeout(typesetter, jobs, threads, None, report);
+}
+
+/// [`run`], stopping the whole process (exit code 1) once `timeout` has
+/// passed, after naming the documents still being built. Compilations
+/// cannot be interrupted, and outputs are written atomically, so stopping
+/// leaves every PDF either old or complete.
+pub fn run_with_timeout(
+    typesetter: &Typesetter,
+    jobs: &[Job],
+    threads: usize,
+    timeout: Option<Duration>,
+    report: impl Fn(Finished) + Send + Sync,
+) {
     let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let in_flight: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());
     let report = Mutex::new(report);
     let work = || {
         loop {
             let index = next.fetch_add(1, Ordering::SeqCst);
             let Some(job) = jobs.get(index) else { break };
+            if let Ok(mut set) = in_flight.lock() {
+                set.insert(index);
+            }
             let clock = Instant::now();
             let outcome = contained(|| build_one(typesetter, job));
             let finished = Finished {
@@ -327,9 +346,42 @@ pub fn run(
             if let Ok(report) = report.lock() {
                 report(finished);
             }
+            if let Ok(mut set) = in_flight.lock() {
+                set.remove(&index);
+            }
+            done.fetch_add(1, Ordering::SeqCst);
         }
     };
     std::thread::scope(|scope| {
+        if let Some(timeout) = timeout {
+            let (done, in_flight) = (&done, &in_flight);
+            scope.spawn(move || {
+                let started = Instant::now();
+                while done.load(Ordering::SeqCst) < jobs.len() {
+                    if started.elapsed() >= timeout {
+                        let names: Vec<String> = in_flight
+                            .lock()
+                            .map(|set| {
+                                set.iter()
+                                    .map(|&i| jobs[i].file.display.display().to_string())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        eprintln!(
+                            "error: stopped after the --timeout of {} s; still building: {}",
+                            timeout.as_secs_f64(),
+                            if names.is_empty() {
+                                "(none)".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        );
+                        std::process::exit(1);
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            });
+        }
         let workers: Vec<_> = (0..threads.clamp(1, jobs.len().max(1)))
             .filter_map(|n| {
                 std::thread::Builder::new()

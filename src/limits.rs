@@ -49,27 +49,29 @@ fn walk_table(table: &toml_edit::Table, depth: usize) -> Option<Exceeded> {
 fn walk_item(item: &toml_edit::Item, depth: usize) -> Option<Exceeded> {
     match item {
         toml_edit::Item::Value(value) => walk_value(value, depth),
-        toml_edit::Item::Table(table) => deeper(table.span(), depth).or_else(|| walk_table(table, depth + 1)),
-        toml_edit::Item::ArrayOfTables(array) => {
-            deeper(array.span(), depth).or_else(|| array.iter().find_map(|t| walk_table(t, depth + 1)))
+        toml_edit::Item::Table(table) => {
+            deeper(table.span(), depth).or_else(|| walk_table(table, depth + 1))
         }
+        toml_edit::Item::ArrayOfTables(array) => deeper(array.span(), depth)
+            .or_else(|| array.iter().find_map(|t| walk_table(t, depth + 1))),
         toml_edit::Item::None => None,
     }
 }
 
 fn walk_value(value: &toml_edit::Value, depth: usize) -> Option<Exceeded> {
     match value {
-        toml_edit::Value::String(text) if text.value().len() > LIMITS.field_bytes => Some(Exceeded {
-            span: value.span().unwrap_or(0..0),
-            message: format!(
-                "this text is {} KB, over the limit of {} KB for one field",
-                text.value().len() / 1024,
-                LIMITS.field_bytes / 1024
-            ),
-        }),
-        toml_edit::Value::Array(array) => {
-            deeper(value.span(), depth).or_else(|| array.iter().find_map(|v| walk_value(v, depth + 1)))
+        toml_edit::Value::String(text) if text.value().len() > LIMITS.field_bytes => {
+            Some(Exceeded {
+                span: value.span().unwrap_or(0..0),
+                message: format!(
+                    "this text is {} KB, over the limit of {} KB for one field",
+                    text.value().len() / 1024,
+                    LIMITS.field_bytes / 1024
+                ),
+            })
         }
+        toml_edit::Value::Array(array) => deeper(value.span(), depth)
+            .or_else(|| array.iter().find_map(|v| walk_value(v, depth + 1))),
         toml_edit::Value::InlineTable(table) => deeper(value.span(), depth)
             .or_else(|| table.iter().find_map(|(_, v)| walk_value(v, depth + 1))),
         _ => None,
@@ -79,7 +81,10 @@ fn walk_value(value: &toml_edit::Value, depth: usize) -> Option<Exceeded> {
 fn deeper(span: Option<Range<usize>>, depth: usize) -> Option<Exceeded> {
     (depth > LIMITS.nesting).then(|| Exceeded {
         span: span.unwrap_or(0..0),
-        message: format!("tables and arrays are nested deeper than the limit of {} levels", LIMITS.nesting),
+        message: format!(
+            "tables and arrays are nested deeper than the limit of {} levels",
+            LIMITS.nesting
+        ),
     })
 }
 
@@ -101,7 +106,10 @@ pub fn image_size(head: &[u8]) -> Option<(u64, u64)> {
             b"VP8X" => Some((le24(&head[24..27]) + 1, le24(&head[27..30]) + 1)),
             b"VP8L" => {
                 let bits = u32::from_le_bytes([head[21], head[22], head[23], head[24]]);
-                Some((u64::from(bits & 0x3FFF) + 1, u64::from((bits >> 14) & 0x3FFF) + 1))
+                Some((
+                    u64::from(bits & 0x3FFF) + 1,
+                    u64::from((bits >> 14) & 0x3FFF) + 1,
+                ))
             }
             b"VP8 " => Some((le16(&head[26..28]) & 0x3FFF, le16(&head[28..30]) & 0x3FFF)),
             _ => None,
@@ -137,7 +145,10 @@ mod tests {
         png.extend_from_slice(&100_000u32.to_be_bytes());
         assert_eq!(image_size(&png), Some((100_000, 100_000)));
         assert_eq!(image_size(b"GIF89a\x20\x03\x58\x02"), Some((800, 600)));
-        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x02, 0x58, 0x03, 0x20, 3, 0, 0];
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0x02, 0x58, 0x03, 0x20, 3, 0,
+            0,
+        ];
         assert_eq!(image_size(&jpeg), Some((800, 600)));
         assert_eq!(image_size(b"not an image"), None);
     }
@@ -146,7 +157,11 @@ mod tests {
     fn long_fields_and_deep_nesting_are_found() {
         let long = format!("body = \"{}\"\n", "x".repeat(LIMITS.field_bytes + 1));
         let found = check_toml(&long).unwrap();
-        assert!(found.message.contains("over the limit of 256 KB"), "{}", found.message);
+        assert!(
+            found.message.contains("over the limit of 256 KB"),
+            "{}",
+            found.message
+        );
         assert_eq!(found.span.start, 7);
         let deep = format!("a = {}1{}\n", "[".repeat(40), "]".repeat(40));
         if let Some(found) = check_toml(&deep) {

@@ -1,7 +1,6 @@
 //! The project: the folder whose files a build may read (documents, images,
 //! override templates, fonts) and nothing outside it.
 
-
 use typst::foundations::Bytes;
 use typst::visualize::{ExchangeFormat, RasterImage};
 
@@ -154,7 +153,14 @@ fn sniff_image(path: &Path) -> Result<(), String> {
         if text.contains("<script") || text.contains("javascript:") {
             return Err("the SVG contains a script".into());
         }
-        let external = ["href=\"http", "href='http", "href=\"file:", "href='file:", "url(http", "url(file:"];
+        let external = [
+            "href=\"http",
+            "href='http",
+            "href=\"file:",
+            "href='file:",
+            "url(http",
+            "url(file:",
+        ];
         if external.iter().any(|pattern| text.contains(pattern)) {
             return Err("the SVG refers to files or addresses outside it".into());
         }

@@ -91,10 +91,15 @@ pub fn execute(typesetter: &Typesetter, args: &BuildArgs, force: bool) -> Result
 
     let progress = Progress::new(stale.len(), args.quiet);
     let shared = Mutex::new((summary, manifest));
-    batch::run(
+    let timeout = args
+        .timeout
+        .filter(|s| *s > 0.0)
+        .map(std::time::Duration::from_secs_f64);
+    batch::run_with_timeout(
         typesetter,
         &stale,
         args.jobs.map_or_else(default_jobs, usize::from),
+        timeout,
         |finished: Finished| {
             let job = finished.job;
             let display = &job.file.display;

@@ -73,6 +73,11 @@ pub struct BuildArgs {
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
 
+    /// Stop after this many seconds, naming the documents still being
+    /// built (exit code 1); finished PDFs are kept, unfinished ones not written.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
     /// Print only errors and the summary.
     #[arg(short, long)]
     pub quiet: bool,

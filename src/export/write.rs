@@ -15,7 +15,10 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = temp_path(target);
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
+        let (first, rest) = bytes.split_at(bytes.len() / 2);
+        file.write_all(first)?;
+        pause_for_tests(&mut file)?;
+        file.write_all(rest)?;
         file.sync_all()?;
         std::fs::rename(&temp, target)
     })();
@@ -23,6 +26,20 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// Test hook: with `BRIEFPRESS_TEST_PAUSE_WRITE_MS` set, stop halfway
+/// through writing (the half flushed to disk) for that long, so that a test
+/// can kill the process mid-write and check the old file survived.
+fn pause_for_tests(file: &mut std::fs::File) -> std::io::Result<()> {
+    if let Some(ms) = std::env::var("BRIEFPRESS_TEST_PAUSE_WRITE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        file.sync_all()?;
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    Ok(())
 }
 
 /// A hidden name in the target's folder that no reader mistakes for a PDF.

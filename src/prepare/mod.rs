@@ -421,7 +421,11 @@ impl<'a> Context<'a> {
         {
             self.errors.push(self.file.error_at(
                 first.span(),
-                format!("{} notes, over the limit of {} in one document", notes.len(), LIMITS.notes),
+                format!(
+                    "{} notes, over the limit of {} in one document",
+                    notes.len(),
+                    LIMITS.notes
+                ),
             ));
             return Vec::new();
         }

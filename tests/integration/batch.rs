@@ -312,3 +312,79 @@ fn watch_rebuilds_what_changed_and_keeps_watching_after_errors() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_build_killed_while_writing_leaves_the_old_pdf_intact() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let project = project_with_articles("atomic", 1);
+    let first = project.run(&["build", "briefs/a0.toml", "-o", "out/a0.pdf"]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let old = std::fs::read(project.path("out/a0.pdf")).unwrap();
+
+    // A larger document, so the new PDF differs; the hook stops halfway
+    // through writing it.
+    let a0 = project.path("briefs/a0.toml");
+    let text = std::fs::read_to_string(&a0)
+        .unwrap()
+        .replace("Text of article 0.", &"A longer body. ".repeat(400));
+    std::fs::write(&a0, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(["build", "briefs/a0.toml", "-o", "out/a0.pdf"])
+        .current_dir(&project.root)
+        .env("BRIEFPRESS_TEST_PAUSE_WRITE_MS", "20000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = || {
+        std::fs::read_dir(project.path("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".partial"))
+    };
+    let started = Instant::now();
+    while partial().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the build never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    assert!(
+        std::fs::read(project.path("out/a0.pdf")).unwrap() == old,
+        "the old PDF was damaged"
+    );
+    let names: Vec<String> = std::fs::read_dir(project.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    assert_eq!(
+        names,
+        ["a0.pdf"],
+        "a partial file is left under a .pdf name"
+    );
+}
+
+#[test]
+fn timeout_stops_the_build_naming_the_documents_in_flight() {
+    let project = project_with_articles("timeout", 1);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(["build", "briefs/a0.toml", "--timeout", "0.5"])
+        .current_dir(&project.root)
+        .env("BRIEFPRESS_TEST_PAUSE_WRITE_MS", "10000")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("stopped after the --timeout of 0.5 s; still building: briefs/a0.toml"),
+        "{stderr}"
+    );
+    assert!(!project.path("out/a0.pdf").exists());
+}

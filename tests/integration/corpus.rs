@@ -55,8 +55,16 @@ fn every_broken_document_fails_cleanly_at_its_place() {
     let expected: toml::Table =
         toml::from_str(&std::fs::read_to_string(project.path("expected.toml")).unwrap()).unwrap();
     let on_disk = std::fs::read_dir(project.path("docs")).unwrap().count();
-    assert_eq!(on_disk, expected.len(), "every corpus document has an expectation");
-    assert!(expected.len() >= 40, "the corpus has {} documents", expected.len());
+    assert_eq!(
+        on_disk,
+        expected.len(),
+        "every corpus document has an expectation"
+    );
+    assert!(
+        expected.len() >= 40,
+        "the corpus has {} documents",
+        expected.len()
+    );
 
     let mut failures = Vec::new();
     for (name, case) in &expected {
@@ -66,7 +74,13 @@ fn every_broken_document_fails_cleanly_at_its_place() {
             failures.push(problem);
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), expected.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        expected.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -74,15 +88,38 @@ fn documents_over_the_limits_fail_naming_the_limit() {
     let project = TempProject::new("limits");
     let head = "kind = \"article\"\nheadline = \"H\"\ndate = 2024-01-25\n";
     let padding = format!("# {}\n", "x".repeat(100));
-    project.write("docs/huge-file.toml", format!("{head}body = \"x\"\n{}", padding.repeat(22_000)));
-    project.write("docs/huge-field.toml", format!("{head}body = \"{}\"\n", "word ".repeat(60_000)));
+    project.write(
+        "docs/huge-file.toml",
+        format!("{head}body = \"x\"\n{}", padding.repeat(22_000)),
+    );
+    project.write(
+        "docs/huge-field.toml",
+        format!("{head}body = \"{}\"\n", "word ".repeat(60_000)),
+    );
     let refs: String = (0..501).map(|i| format!("[^n{i}]")).collect();
-    let notes: String = (0..501).map(|i| format!("n{i} = \"Note {i}.\"\n")).collect();
-    project.write("docs/many-notes.toml", format!("{head}body = \"{refs}\"\n[notes]\n{notes}"));
+    let notes: String = (0..501)
+        .map(|i| format!("n{i} = \"Note {i}.\"\n"))
+        .collect();
+    project.write(
+        "docs/many-notes.toml",
+        format!("{head}body = \"{refs}\"\n[notes]\n{notes}"),
+    );
     for (name, message, at) in [
-        ("huge-file", "over the limit of 2 MB for a document file", None),
-        ("huge-field", "over the limit of 256 KB for one field", Some("4:8")),
-        ("many-notes", "501 notes, over the limit of 500 in one document", Some("")),
+        (
+            "huge-file",
+            "over the limit of 2 MB for a document file",
+            None,
+        ),
+        (
+            "huge-field",
+            "over the limit of 256 KB for one field",
+            Some("4:8"),
+        ),
+        (
+            "many-notes",
+            "501 notes, over the limit of 500 in one document",
+            Some(""),
+        ),
     ] {
         check(&project, name, message, at.filter(|a| !a.is_empty())).unwrap();
     }

@@ -261,3 +261,44 @@ fn missing_glyph_is_an_error_not_a_box() {
     );
     assert!(!project.path("out/doc.pdf").exists());
 }
+
+#[test]
+fn override_templates_cannot_read_outside_the_root() {
+    let project = project();
+    let secret_dir = project.path("../outside");
+    std::fs::create_dir_all(&secret_dir).unwrap();
+    let secret = secret_dir.join(format!("secret-{}.txt", std::process::id()));
+    std::fs::write(&secret, "TOP-SECRET-4711").unwrap();
+    std::fs::copy(project.path("briefs/img.png"), secret_dir.join("s.png")).unwrap();
+    std::os::unix::fs::symlink(&secret, project.path("linked-secret.txt")).unwrap();
+    std::os::unix::fs::symlink(secret_dir.join("s.png"), project.path("linked.png")).unwrap();
+    let name = secret.file_name().unwrap().to_string_lossy().to_string();
+    let attempts = [
+        format!("#read(\"../../outside/{name}\")"),
+        format!("#read(\"/../outside/{name}\")"),
+        format!("#read(\"{}\")", secret.display()),
+        "#read(\"/linked-secret.txt\")".to_string(),
+        "#image(\"/linked.png\")".to_string(),
+        "#read(\"file:///etc/passwd\")".to_string(),
+    ];
+    for attempt in &attempts {
+        project.write(
+            "templates/article.typ",
+            format!("#let article(data) = [{attempt}]\n"),
+        );
+        project.write("briefs/doc.toml", article("", "img.png", "x", ""));
+        let run = project.run(&["build"]);
+        assert_eq!(run.code, Some(1), "{attempt} was allowed:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains("--> templates/article.typ:1:"),
+            "{attempt}: {}",
+            run.stderr
+        );
+        assert!(!project.path("out/doc.pdf").exists(), "{attempt}");
+        assert!(
+            !run.stderr.contains("TOP-SECRET"),
+            "{attempt} leaked the secret"
+        );
+    }
+    let _ = std::fs::remove_dir_all(secret_dir);
+}
