@@ -78,6 +78,26 @@ fn main() {
             "out/compendium",
         ]),
     );
+    // Peak memory must not grow with the length of a run.
+    let few = repeats.min(3);
+    let long = |dir: &str| {
+        measure_process(
+            &bin,
+            &root,
+            &["build", dir, "--force", "--out-dir", &format!("out/{dir}")],
+            few,
+        )
+    };
+    let (t100, rss100) = long("long-100");
+    let (t1000, rss1000) = long("long-1000");
+    row("100 distinct briefs, one call", (t100, rss100));
+    row("1,000 distinct briefs, one call", (t1000, rss1000));
+    if let (Some(a), Some(b)) = (rss100, rss1000) {
+        println!(
+            "| peak RSS at 1,000 / at 100 | {:.2} | |",
+            b as f64 / a as f64
+        );
+    }
     let (lone, in_issue) = watch_rebuilds(&root, repeats);
     row("watch: one-word edit, lone article", (lone, None));
     row(
@@ -251,6 +271,20 @@ fn generate(root: &Path) {
             &format!("id = \"b{i:03}\""),
         );
         std::fs::write(root.join(format!("briefs/b{i:03}.toml")), text).unwrap();
+    }
+    // Long runs: 100 and 1,000 briefs, each with a distinct title so no two
+    // compilations are alike.
+    for (dir, count) in [("long-100", 100), ("long-1000", 1000)] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        for i in 1..=count {
+            let text = brief
+                .replace(
+                    "id = \"china-tajikistan-security\"",
+                    &format!("id = \"l{i:04}\""),
+                )
+                .replace("Gaining Momentum", &format!("Gaining Momentum {i}"));
+            std::fs::write(root.join(format!("{dir}/l{i:04}.toml")), text).unwrap();
+        }
     }
 }
 

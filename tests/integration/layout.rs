@@ -233,12 +233,14 @@ fn long_urls_stay_inside_the_text_area() {
         "shojgu-rossiya-povyshaet-boegotovnost-svoih-voennyh-baz".repeat(3)
     );
     assert!(url.len() > 150);
+    // A pasted hash or identifier: one word, no break opportunities.
+    let word = "3f9a0c".repeat(26);
     let project = TempProject::new("long-url");
     project.write(
         "url.toml",
         format!(
             "kind = \"article\"\nheadline = \"Long addresses\"\ndate = 2024-01-01\npaper = \"a4\"\n\
-             body = \"See {url} for the whole text.\"\n\n[[sources]]\ntitle = \"Заголовок\"\nlang = \"ru\"\n\
+             body = \"See {url} for the whole text, or {word} as pasted.\"\n\n[[sources]]\ntitle = \"Заголовок\"\nlang = \"ru\"\n\
              outlet = \"Kloop\"\nurl = \"{url}\"\n"
         ),
     );

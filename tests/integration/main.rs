@@ -8,5 +8,6 @@ mod errors;
 mod issue;
 mod layout;
 mod literal;
+mod property;
 mod samples;
 mod support;
