@@ -334,6 +334,11 @@ fn sample_compendium_pdf_follows_the_order_in_contents_and_index() {
             .find(name)
             .unwrap_or_else(|| panic!("{name} out of order"));
     }
+    // Notes are numbered per entry: two entries of the sample each start at [i].
+    assert!(
+        text.matches("Notes [i]").count() >= 2,
+        "notes do not restart per entry"
+    );
     // The index, alphabetical, with acronyms pointing to their entries.
     let index = &text[text.rfind("Index").unwrap()..];
     assert!(
