@@ -274,3 +274,12 @@ pub fn pdf_page_head(pdf: &Path, page: usize) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The text in content-stream order (`pdftotext -raw`): no layout analysis
+/// reordering lines.
+pub fn pdf_text_raw(pdf: &Path) -> String {
+    poppler(
+        "pdftotext",
+        &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"],
+    )
+}
