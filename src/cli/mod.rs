@@ -21,7 +21,7 @@ pub struct Cli {
 pub enum Command {
     /// Build documents into PDFs.
     #[command(
-        after_help = "Examples:\n  briefpress build                      every document under briefs/ into out/\n  briefpress build briefs/central-asia/bri-uzbekistan.toml -o /tmp/x.pdf"
+        after_help = "Examples:\n  briefpress build                      every document under briefs/ into out/\n  briefpress build briefs/central-asia/china-bri-security.toml -o /tmp/x.pdf\n  briefpress build archive/ --shard 2/4 --jobs 2   one slice of a large archive"
     )]
     Build(BuildArgs),
     /// Build, then rebuild what changed on every save until stopped.
