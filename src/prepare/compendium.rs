@@ -15,13 +15,11 @@ use super::data::{
 use super::notes::NoteNumbering;
 use super::{Context, Meta, Prepared, countries, sort};
 use crate::diag::{Location, closest};
-use crate::load;
 use crate::load::SourceFile;
 use crate::model::compendium::{
     Entries, Exercise, Facility, Incident, Organization, Structure, StructureKind,
 };
 use crate::model::{Compendium, Document, Notes, PartialDate, Source};
-use crate::project::normalize;
 
 /// The publication's sections, in print order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -160,30 +158,8 @@ impl Context<'_> {
     /// Loads a part file named in `include`, and checks its entries there.
     fn part(&mut self, include: &Spanned<String>, labels: &mut Labels) -> Vec<Item> {
         let written = include.get_ref();
-        let base = self.file.path.parent().unwrap_or(self.project.root());
-        let full = base.join(written);
-        let display = normalize(
-            &self
-                .file
-                .display
-                .parent()
-                .map_or(full.clone(), |d| d.join(written)),
-        );
-        if let Err(why) = self.project.contain(&full) {
-            let message = match why.as_str() {
-                "not found" => format!("`{written}` not found (looked for {})", full.display()),
-                _ => format!("`{written}` is refused: {why}"),
-            };
-            self.errors
-                .push(self.file.error_at(include.span(), message));
+        let Some(loaded) = self.load_included(include) else {
             return Vec::new();
-        }
-        let loaded = match load::load(&full, &display) {
-            Ok(loaded) => loaded,
-            Err(diag) => {
-                self.errors.push(diag);
-                return Vec::new();
-            }
         };
         let Document::CompendiumPart(part) = &loaded.document else {
             self.errors.push(

@@ -16,9 +16,7 @@ struct Gathered {
     file: SourceFile,
     anchors: Vec<(&'static str, std::ops::Range<usize>)>,
 }
-use crate::load;
 use crate::model::{Document, Issue};
-use crate::project::normalize;
 
 impl Context<'_> {
     pub(super) fn issue(&mut self, issue: &Issue) -> Option<Prepared> {
@@ -118,36 +116,11 @@ impl Context<'_> {
     /// Loads and prepares one member file, named relative to the issue.
     fn member(&mut self, path: &Spanned<String>) -> Option<Gathered> {
         let written = path.get_ref();
-        let base = self.file.path.parent().unwrap_or(self.project.root());
-        let full = base.join(written);
-        let display = normalize(
-            &self
-                .file
-                .display
-                .parent()
-                .map_or(full.clone(), |d| d.join(written)),
-        );
         let refuse = |cx: &mut Self, message: String| {
             cx.errors.push(cx.file.error_at(path.span(), message));
             None
         };
-        match self.project.contain(&full) {
-            Ok(_) => {}
-            Err(why) if why == "not found" => {
-                return refuse(
-                    self,
-                    format!("`{written}` not found (looked for {})", full.display()),
-                );
-            }
-            Err(why) => return refuse(self, format!("`{written}` is refused: {why}")),
-        }
-        let loaded = match load::load(&full, &display) {
-            Ok(loaded) => loaded,
-            Err(diag) => {
-                self.errors.push(diag);
-                return refuse(self, format!("`{written}` could not be loaded"));
-            }
-        };
+        let loaded = self.load_included(path)?;
         if matches!(loaded.document, Document::Issue(_)) {
             return refuse(
                 self,

@@ -16,9 +16,9 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
 use crate::limits::LIMITS;
-use crate::load::{LoadedDocument, SourceFile};
+use crate::load::{self, LoadedDocument, SourceFile};
 use crate::model::{Article, Brief, DateInput, Document, Image, Notes, Paper, PartialDate, Source};
-use crate::project::Project;
+use crate::project::{Project, normalize};
 use data::{
     ArticleData, BriefData, CommonData, DateData, ImageData, IssueRef, LangData, NoteData, Rich,
     Run, SectionData, SourceData,
@@ -228,6 +228,35 @@ impl<'a> Context<'a> {
             sources,
             notes,
         })
+    }
+
+    /// Loads a file another document includes (an issue's member, a
+    /// compendium's part), named relative to this one and inside the
+    /// project. Problems are errors at `path` in this document.
+    fn load_included(&mut self, path: &Spanned<String>) -> Option<LoadedDocument> {
+        let written = path.get_ref();
+        let base = self.file.path.parent().unwrap_or(self.project.root());
+        let full = base.join(written);
+        let shown = self
+            .file
+            .display
+            .parent()
+            .map_or(full.clone(), |d| d.join(written));
+        if let Err(why) = self.project.contain(&full) {
+            let message = match why.as_str() {
+                "not found" => format!("`{written}` not found (looked for {})", full.display()),
+                _ => format!("`{written}` is refused: {why}"),
+            };
+            self.errors.push(self.file.error_at(path.span(), message));
+            return None;
+        }
+        match load::load(&full, &normalize(&shown)) {
+            Ok(loaded) => Some(loaded),
+            Err(diag) => {
+                self.errors.push(diag);
+                None
+            }
+        }
     }
 
     /// Labels are unique per document id, so that the documents of an
