@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::data::{
     AlsoListed, CompendiumData, CompendiumSectionData, DateData, EntryData, Fact, GroupData,
-    IndexData, IterationData, Rich,
+    IndexData, IterationData, NoteData, Rich, SourceData,
 };
 use super::notes::NoteNumbering;
 use super::{Context, Meta, Prepared, countries, sort};
@@ -68,6 +68,25 @@ struct Item {
     data: EntryData,
     /// Other countries an incident is listed under.
     other_countries: Vec<String>,
+}
+
+/// An entry's id, label and the parts every entry has, before placing.
+#[derive(Clone)]
+struct Draft {
+    id: String,
+    label: String,
+    description: Rich,
+    sources: Vec<SourceData>,
+    notes: Vec<NoteData>,
+}
+
+/// Where an entry is listed and what orders it there.
+struct Placement {
+    section: Section,
+    country: Option<String>,
+    rank: u8,
+    chronological: bool,
+    date: Option<PartialDate>,
 }
 
 impl Item {
@@ -210,25 +229,24 @@ impl Context<'_> {
         fact(&mut facts, "Location", entry.location.clone());
         fact(&mut facts, "Operator", entry.operator.clone());
         fact(&mut facts, "Years active", entry.years.clone());
-        let name = entry.name.get_ref().clone();
-        let id = self.entry_id(entry.id.as_ref(), &name);
-        let label = doc.next();
-        let body = self.entry_body(
-            &label,
+        let draft = self.draft(
+            doc,
+            entry.id.as_ref(),
+            entry.name.get_ref(),
             entry.description.as_ref(),
             &entry.sources,
             &entry.notes,
         );
         Some(self.item(
-            Section::FacilitiesAndOrganizations,
-            None,
-            0,
-            false,
+            Placement {
+                section: Section::FacilitiesAndOrganizations,
+                country: None,
+                rank: 0,
+                chronological: false,
+                date: None,
+            },
             &entry.name,
-            None,
-            id,
-            &label,
-            body,
+            draft,
             |data| {
                 data.kind = "facility";
                 data.alt_names = entry.alt_names.clone();
@@ -254,25 +272,24 @@ impl Context<'_> {
             "Members",
             (!members.is_empty()).then(|| members.join(", ")),
         );
-        let name = entry.name.get_ref().clone();
-        let id = self.entry_id(entry.id.as_ref(), &name);
-        let label = doc.next();
-        let body = self.entry_body(
-            &label,
+        let draft = self.draft(
+            doc,
+            entry.id.as_ref(),
+            entry.name.get_ref(),
             entry.description.as_ref(),
             &entry.sources,
             &entry.notes,
         );
         Some(self.item(
-            Section::FacilitiesAndOrganizations,
-            None,
-            0,
-            false,
+            Placement {
+                section: Section::FacilitiesAndOrganizations,
+                country: None,
+                rank: 0,
+                chronological: false,
+                date: None,
+            },
             &entry.name,
-            None,
-            id,
-            &label,
-            body,
+            draft,
             |data| {
                 data.kind = "organization";
                 data.acronym = entry.acronym.clone();
@@ -332,25 +349,25 @@ impl Context<'_> {
 
         match &entry.title {
             Some(title) => {
-                let id = self.entry_id(entry.id.as_ref(), title.get_ref());
-                let label = doc.next();
-                let body = self.entry_body(
-                    &label,
+                let draft = self.draft(
+                    doc,
+                    entry.id.as_ref(),
+                    title.get_ref(),
                     entry.description.as_ref(),
                     &entry.sources,
                     &entry.notes,
                 );
                 let first = iterations.first().and_then(|(date, _)| *date);
                 vec![self.item(
-                    Section::Exercises,
-                    None,
-                    0,
-                    false,
+                    Placement {
+                        section: Section::Exercises,
+                        country: None,
+                        rank: 0,
+                        chronological: false,
+                        date: first,
+                    },
                     title,
-                    first,
-                    id,
-                    &label,
-                    body,
+                    draft,
                     |data| {
                         data.kind = "exercise";
                         data.english = entry.english.clone();
@@ -370,25 +387,25 @@ impl Context<'_> {
                     let name = entry.english.clone().unwrap_or(label);
                     let seed =
                         format!("exercise-{}-{n}", date.map(|d| d.iso()).unwrap_or_default());
-                    let id = self.entry_id(entry.id.as_ref(), &seed);
-                    let label = doc.next();
-                    let body = self.entry_body(
-                        &label,
+                    let draft = self.draft(
+                        doc,
+                        entry.id.as_ref(),
+                        &seed,
                         entry.description.as_ref(),
                         &entry.sources,
                         &entry.notes,
                     );
                     let spanned = Spanned::new(0..0, name);
                     self.item(
-                        Section::Exercises,
-                        None,
-                        1,
-                        true,
+                        Placement {
+                            section: Section::Exercises,
+                            country: None,
+                            rank: 1,
+                            chronological: true,
+                            date,
+                        },
                         &spanned,
-                        date,
-                        id,
-                        &label,
-                        body,
+                        draft,
                         |data| {
                             data.kind = "exercise";
                             data.iterations = vec![iteration];
@@ -404,11 +421,10 @@ impl Context<'_> {
         let date = entry.date.as_ref().and_then(|d| self.date(d));
         let mut facts = Vec::new();
         fact(&mut facts, "Date", date.map(|d| d.display()));
-        let name = entry.name.get_ref().clone();
-        let id = self.entry_id(entry.id.as_ref(), &name);
-        let label = doc.next();
-        let body = self.entry_body(
-            &label,
+        let draft = self.draft(
+            doc,
+            entry.id.as_ref(),
+            entry.name.get_ref(),
             entry.description.as_ref(),
             &entry.sources,
             &entry.notes,
@@ -416,15 +432,15 @@ impl Context<'_> {
         let cooperation = entry.kind == StructureKind::Cooperation;
         let rank = u8::from(cooperation);
         Some(self.item(
-            Section::Structures,
-            Some(code),
-            rank,
-            cooperation,
+            Placement {
+                section: Section::Structures,
+                country: Some(code),
+                rank,
+                chronological: cooperation,
+                date,
+            },
             &entry.name,
-            date,
-            id,
-            &label,
-            body,
+            draft,
             |data| {
                 data.kind = if cooperation {
                     "cooperation"
@@ -454,11 +470,10 @@ impl Context<'_> {
         fact(&mut facts, "Date", date.map(|d| d.display()));
         fact(&mut facts, "Place", entry.place.clone());
         fact(&mut facts, "Casualties", entry.casualties.clone());
-        let name = entry.name.get_ref().clone();
-        let id = self.entry_id(entry.id.as_ref(), &name);
-        let label = doc.next();
-        let body = self.entry_body(
-            &label,
+        let draft = self.draft(
+            doc,
+            entry.id.as_ref(),
+            entry.name.get_ref(),
             entry.description.as_ref(),
             &entry.sources,
             &entry.notes,
@@ -468,22 +483,22 @@ impl Context<'_> {
             .iter()
             .map(|(code, _)| {
                 let mut item = self.item(
-                    Section::Incidents,
-                    Some(code.clone()),
-                    0,
-                    true,
+                    Placement {
+                        section: Section::Incidents,
+                        country: Some(code.clone()),
+                        rank: 0,
+                        chronological: true,
+                        date,
+                    },
                     &entry.name,
-                    date,
-                    id.clone(),
-                    &label,
-                    body.clone(),
+                    draft.clone(),
                     |data| {
                         data.kind = "incident";
                         data.facts = facts.clone();
                     },
                 );
                 if all.len() > 1 {
-                    item.data.label = format!("bp:{label}:{code}");
+                    item.data.label = format!("{}:{code}", item.data.label);
                     item.other_countries = all.iter().filter(|c| *c != code).cloned().collect();
                 }
                 item
@@ -491,20 +506,21 @@ impl Context<'_> {
             .collect()
     }
 
-    /// The parts every entry has: description, sources and notes, with note
-    /// numbers and labels of its own.
-    fn entry_body(
+    /// The steps every entry takes before it is placed: its id (as given,
+    /// or made from `seed`), a label of its own, and its description,
+    /// sources and notes, numbered and labelled within the entry.
+    fn draft(
         &mut self,
-        label: &str,
+        labels: &mut Labels,
+        id: Option<&Spanned<String>>,
+        seed: &str,
         description: Option<&Spanned<String>>,
         sources: &[Source],
         notes: &Notes,
-    ) -> (
-        Rich,
-        Vec<super::data::SourceData>,
-        Vec<super::data::NoteData>,
-    ) {
-        let scope = std::mem::replace(&mut self.label_scope, label.to_string());
+    ) -> Draft {
+        let id = self.entry_id(id, seed);
+        let label = labels.next();
+        let scope = std::mem::replace(&mut self.label_scope, label.clone());
         let keys = std::mem::replace(&mut self.note_keys, notes.keys().cloned().collect());
         let mut numbering = NoteNumbering::default();
         let description = description
@@ -514,25 +530,27 @@ impl Context<'_> {
         let notes = self.notes(notes, &numbering);
         self.label_scope = scope;
         self.note_keys = keys;
-        (description, sources, notes)
+        Draft {
+            id,
+            label,
+            description,
+            sources,
+            notes,
+        }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A drafted entry, listed by `placement`; `fill` sets its own fields.
     fn item(
         &self,
-        section: Section,
-        country: Option<String>,
-        rank: u8,
-        chronological: bool,
+        placement: Placement,
         name: &Spanned<String>,
-        date: Option<PartialDate>,
-        id: String,
-        label: &str,
-        (description, sources, notes): (
-            Rich,
-            Vec<super::data::SourceData>,
-            Vec<super::data::NoteData>,
-        ),
+        Draft {
+            id,
+            label,
+            description,
+            sources,
+            notes,
+        }: Draft,
         fill: impl FnOnce(&mut EntryData),
     ) -> Item {
         let mut data = EntryData {
@@ -550,6 +568,13 @@ impl Context<'_> {
             notes,
         };
         fill(&mut data);
+        let Placement {
+            section,
+            country,
+            rank,
+            chronological,
+            date,
+        } = placement;
         Item {
             section,
             country,
