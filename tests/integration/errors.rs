@@ -67,7 +67,12 @@ fn a_valid_document_builds() {
 #[test]
 fn toml_syntax_error() {
     let text = article("section = \"unterminated", "img.png", "x", "");
-    fails(&project(), &text, "briefs/doc.toml:4:24", "error: invalid basic string");
+    fails(
+        &project(),
+        &text,
+        "briefs/doc.toml:4:24",
+        "error: invalid basic string",
+    );
 }
 
 #[test]
