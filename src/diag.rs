@@ -142,15 +142,29 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a
-/// plausible typo.
+/// plausible typo, or a key written with a word added (`accent_colour` for
+/// `accent`).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let typo = candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), *c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    typo.or_else(|| {
+        candidates
+            .iter()
+            .filter(|c| c.len() >= 3)
+            .filter(|c| {
+                let c = c.to_lowercase();
+                word.starts_with(&format!("{c}_")) || word.ends_with(&format!("_{c}"))
+            })
+            .max_by_key(|c| c.len())
+            .copied()
+    })
 }
 
 /// Levenshtein distance over characters.

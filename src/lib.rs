@@ -8,6 +8,7 @@
 //! arguments to it.
 
 pub mod batch;
+pub mod config;
 pub mod diag;
 pub mod export;
 pub mod limits;

@@ -18,15 +18,24 @@ pub struct Limits {
     pub nesting: usize,
 }
 
-/// The limits in force: generous for real briefs, small enough that no
-/// document can take the machine down.
-pub const LIMITS: Limits = Limits {
-    document_bytes: 2 * 1024 * 1024,
-    field_bytes: 256 * 1024,
-    notes: 500,
-    image_pixels: 50_000_000,
-    nesting: 32,
-};
+impl Limits {
+    /// The limits unless `[limits]` in `briefpress.toml` says otherwise:
+    /// generous for real briefs, small enough that no document can take the
+    /// machine down.
+    pub const DEFAULT: Limits = Limits {
+        document_bytes: 2 * 1024 * 1024,
+        field_bytes: 256 * 1024,
+        notes: 500,
+        image_pixels: 50_000_000,
+        nesting: 32,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
 
 /// A value over a limit: where, and what the message says.
 #[derive(Debug)]
@@ -37,53 +46,58 @@ pub struct Exceeded {
 
 /// Checks string sizes and nesting depth of a document's TOML. `None` if
 /// the text does not parse (the parser's own error is reported instead).
-pub fn check_toml(text: &str) -> Option<Exceeded> {
+pub fn check_toml(text: &str, limits: &Limits) -> Option<Exceeded> {
     let document = toml_edit::ImDocument::parse(text).ok()?;
-    walk_table(document.as_table(), 1)
+    walk_table(document.as_table(), 1, limits)
 }
 
-fn walk_table(table: &toml_edit::Table, depth: usize) -> Option<Exceeded> {
-    table.iter().find_map(|(_, item)| walk_item(item, depth))
+fn walk_table(table: &toml_edit::Table, depth: usize, limits: &Limits) -> Option<Exceeded> {
+    table
+        .iter()
+        .find_map(|(_, item)| walk_item(item, depth, limits))
 }
 
-fn walk_item(item: &toml_edit::Item, depth: usize) -> Option<Exceeded> {
+fn walk_item(item: &toml_edit::Item, depth: usize, limits: &Limits) -> Option<Exceeded> {
     match item {
-        toml_edit::Item::Value(value) => walk_value(value, depth),
+        toml_edit::Item::Value(value) => walk_value(value, depth, limits),
         toml_edit::Item::Table(table) => {
-            deeper(table.span(), depth).or_else(|| walk_table(table, depth + 1))
+            deeper(table.span(), depth, limits).or_else(|| walk_table(table, depth + 1, limits))
         }
-        toml_edit::Item::ArrayOfTables(array) => deeper(array.span(), depth)
-            .or_else(|| array.iter().find_map(|t| walk_table(t, depth + 1))),
+        toml_edit::Item::ArrayOfTables(array) => deeper(array.span(), depth, limits)
+            .or_else(|| array.iter().find_map(|t| walk_table(t, depth + 1, limits))),
         toml_edit::Item::None => None,
     }
 }
 
-fn walk_value(value: &toml_edit::Value, depth: usize) -> Option<Exceeded> {
+fn walk_value(value: &toml_edit::Value, depth: usize, limits: &Limits) -> Option<Exceeded> {
     match value {
-        toml_edit::Value::String(text) if text.value().len() > LIMITS.field_bytes => {
+        toml_edit::Value::String(text) if text.value().len() > limits.field_bytes => {
             Some(Exceeded {
                 span: value.span().unwrap_or(0..0),
                 message: format!(
                     "this text is {} KB, over the limit of {} KB for one field",
                     text.value().len() / 1024,
-                    LIMITS.field_bytes / 1024
+                    limits.field_bytes / 1024
                 ),
             })
         }
-        toml_edit::Value::Array(array) => deeper(value.span(), depth)
-            .or_else(|| array.iter().find_map(|v| walk_value(v, depth + 1))),
-        toml_edit::Value::InlineTable(table) => deeper(value.span(), depth)
-            .or_else(|| table.iter().find_map(|(_, v)| walk_value(v, depth + 1))),
+        toml_edit::Value::Array(array) => deeper(value.span(), depth, limits)
+            .or_else(|| array.iter().find_map(|v| walk_value(v, depth + 1, limits))),
+        toml_edit::Value::InlineTable(table) => deeper(value.span(), depth, limits).or_else(|| {
+            table
+                .iter()
+                .find_map(|(_, v)| walk_value(v, depth + 1, limits))
+        }),
         _ => None,
     }
 }
 
-fn deeper(span: Option<Range<usize>>, depth: usize) -> Option<Exceeded> {
-    (depth > LIMITS.nesting).then(|| Exceeded {
+fn deeper(span: Option<Range<usize>>, depth: usize, limits: &Limits) -> Option<Exceeded> {
+    (depth > limits.nesting).then(|| Exceeded {
         span: span.unwrap_or(0..0),
         message: format!(
             "tables and arrays are nested deeper than the limit of {} levels",
-            LIMITS.nesting
+            limits.nesting
         ),
     })
 }
@@ -155,8 +169,11 @@ mod tests {
 
     #[test]
     fn long_fields_and_deep_nesting_are_found() {
-        let long = format!("body = \"{}\"\n", "x".repeat(LIMITS.field_bytes + 1));
-        let found = check_toml(&long).unwrap();
+        let long = format!(
+            "body = \"{}\"\n",
+            "x".repeat(Limits::DEFAULT.field_bytes + 1)
+        );
+        let found = check_toml(&long, &Limits::DEFAULT).unwrap();
         assert!(
             found.message.contains("over the limit of 256 KB"),
             "{}",
@@ -164,9 +181,9 @@ mod tests {
         );
         assert_eq!(found.span.start, 7);
         let deep = format!("a = {}1{}\n", "[".repeat(40), "]".repeat(40));
-        if let Some(found) = check_toml(&deep) {
+        if let Some(found) = check_toml(&deep, &Limits::DEFAULT) {
             assert!(found.message.contains("nested deeper"), "{}", found.message);
         }
-        assert!(check_toml("a = [[1], [2]]\n").is_none());
+        assert!(check_toml("a = [[1], [2]]\n", &Limits::DEFAULT).is_none());
     }
 }

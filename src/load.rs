@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
-use crate::limits::{self, LIMITS};
+use crate::limits::{self, Limits};
 use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue};
 
 /// A document's TOML file as read from disk.
@@ -53,39 +53,55 @@ pub struct LoadedDocument {
     pub document: Document,
 }
 
-/// Reads and parses one document file.
-pub fn load(path: &Path, display: &Path) -> Result<LoadedDocument, Diagnostic> {
+/// Reads and parses one document file within the project's `limits`.
+pub fn load(path: &Path, display: &Path, limits: &Limits) -> Result<LoadedDocument, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|err| {
         Diagnostic::error(format!("cannot read the document: {err}")).in_file(display)
     })?;
-    if bytes.len() > LIMITS.document_bytes {
+    if bytes.len() > limits.document_bytes {
         return Err(Diagnostic::error(format!(
-            "the document is {:.1} MB, over the limit of {} MB for a document file",
-            bytes.len() as f64 / 1048576.0,
-            LIMITS.document_bytes / 1048576
+            "the document is {}, over the limit of {} for a document file",
+            size(bytes.len()),
+            size(limits.document_bytes)
         ))
         .in_file(display));
     }
-    let text = decode(&bytes).map_err(|message| Diagnostic::error(message).in_file(display))?;
+    let text = decode(&bytes, "document")
+        .map_err(|message| Diagnostic::error(message).in_file(display))?;
     let file = SourceFile {
         path: path.to_path_buf(),
         display: display.to_path_buf(),
         text,
     };
-    let document = parse(&file)?;
+    let document = parse(&file, limits)?;
     Ok(LoadedDocument { file, document })
 }
 
-/// Documents are UTF-8; a byte-order mark is accepted and dropped.
-fn decode(bytes: &[u8]) -> Result<Arc<str>, String> {
+/// A size as people say it: "2.1 MB", "300 KB".
+fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        let mb = bytes as f64 / 1048576.0;
+        if mb.fract() == 0.0 {
+            format!("{mb:.0} MB")
+        } else {
+            format!("{mb:.1} MB")
+        }
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// Files are UTF-8; a byte-order mark is accepted and dropped. `what` names
+/// the file in messages ("document").
+pub fn decode(bytes: &[u8], what: &str) -> Result<Arc<str>, String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("the document is UTF-16 encoded; save it as UTF-8".into());
+        return Err(format!("the {what} is UTF-16 encoded; save it as UTF-8"));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Arc::from(text)),
         Err(err) => Err(format!(
-            "the document is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
+            "the {what} is not valid UTF-8 (invalid byte at offset {}); save it as UTF-8",
             err.valid_up_to()
         )),
     }
@@ -97,8 +113,8 @@ struct KindProbe {
     kind: Option<Spanned<toml::Value>>,
 }
 
-fn parse(file: &SourceFile) -> Result<Document, Diagnostic> {
-    if let Some(exceeded) = limits::check_toml(&file.text) {
+fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
+    if let Some(exceeded) = limits::check_toml(&file.text, limits) {
         return Err(file.error_at(exceeded.span, exceeded.message));
     }
     let probe: KindProbe = toml::from_str(&file.text).map_err(|err| toml_error(file, &err))?;
@@ -121,11 +137,13 @@ fn parse(file: &SourceFile) -> Result<Document, Diagnostic> {
         }
     };
     match name.as_str() {
-        "article" => Ok(Document::Article(schema::<Article>(file)?)),
-        "brief" => Ok(Document::Brief(schema::<Brief>(file)?)),
-        "issue" => Ok(Document::Issue(schema::<Issue>(file)?)),
-        "compendium" => Ok(Document::Compendium(schema::<Compendium>(file)?)),
-        "compendium-part" => Ok(Document::CompendiumPart(schema::<CompendiumPart>(file)?)),
+        "article" => Ok(Document::Article(deserialize::<Article>(file)?)),
+        "brief" => Ok(Document::Brief(deserialize::<Brief>(file)?)),
+        "issue" => Ok(Document::Issue(deserialize::<Issue>(file)?)),
+        "compendium" => Ok(Document::Compendium(deserialize::<Compendium>(file)?)),
+        "compendium-part" => Ok(Document::CompendiumPart(deserialize::<CompendiumPart>(
+            file,
+        )?)),
         _ => {
             let mut diag = file.error_at(span, format!("unknown document kind `{name}`"));
             if let Some(near) = closest(&name, Document::KINDS.iter().copied()) {
@@ -136,7 +154,8 @@ fn parse(file: &SourceFile) -> Result<Document, Diagnostic> {
     }
 }
 
-fn schema<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
+/// Deserializes a whole file into `T`, with errors in the user's terms.
+pub fn deserialize<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
     toml::from_str(&file.text).map_err(|err| toml_error(file, &err))
 }
 
@@ -255,7 +274,7 @@ mod tests {
     #[test]
     fn unknown_key_suggests_the_closest() {
         let f = file("kind = \"article\"\nheadlin = \"x\"\n");
-        let diag = parse(&f).unwrap_err();
+        let diag = parse(&f, &Limits::DEFAULT).unwrap_err();
         assert_eq!(diag.message, "unknown key `headlin`");
         assert_eq!(diag.location.unwrap().line_col(), (2, 1));
         assert_eq!(diag.hints[0], "did you mean `headline`?");
@@ -263,7 +282,7 @@ mod tests {
 
     #[test]
     fn unknown_kind_is_named() {
-        let diag = parse(&file("kind = \"artcle\"\n")).unwrap_err();
+        let diag = parse(&file("kind = \"artcle\"\n"), &Limits::DEFAULT).unwrap_err();
         assert_eq!(diag.message, "unknown document kind `artcle`");
         assert_eq!(diag.hints[0], "did you mean `article`?");
     }
@@ -271,11 +290,11 @@ mod tests {
     #[test]
     fn rejects_utf16_and_accepts_bom() {
         assert!(
-            decode(&[0xFF, 0xFE, b'k', 0])
+            decode(&[0xFF, 0xFE, b'k', 0], "document")
                 .unwrap_err()
                 .contains("UTF-16")
         );
-        assert_eq!(&*decode(b"\xEF\xBB\xBFkind").unwrap(), "kind");
+        assert_eq!(&*decode(b"\xEF\xBB\xBFkind", "document").unwrap(), "kind");
     }
 
     #[test]

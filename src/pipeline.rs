@@ -49,7 +49,7 @@ pub fn load_in_project(
                 .with_hint("build from the project folder or name it with --root"),
         ]);
     }
-    load::load(path, display).map_err(|diag| vec![diag])
+    load::load(path, display, typesetter.project().limits()).map_err(|diag| vec![diag])
 }
 
 /// Lays out and exports a prepared document. Compiler caches are trimmed
@@ -60,7 +60,8 @@ pub fn build(
     file: &SourceFile,
 ) -> Result<Built, Vec<Diagnostic>> {
     let result = typeset::typeset(typesetter, prepared, file).and_then(|typeset| {
-        let pdf = export::pdf::export(&typeset.document, prepared)?;
+        let standards = &typesetter.project().config().standards;
+        let pdf = export::pdf::export(&typeset.document, prepared, standards)?;
         Ok(Built {
             pdf,
             pages: typeset.document.pages().len(),

@@ -4,38 +4,81 @@
 use typst::foundations::Bytes;
 use typst::visualize::{ExchangeFormat, RasterImage};
 
-use crate::limits::{LIMITS, image_size};
+use crate::config::{self, Config};
+use crate::diag::Diagnostic;
+use crate::limits::{Limits, image_size};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
-/// The sandbox every document of a run is built in.
+/// The sandbox every document of a run is built in, with its configuration.
 #[derive(Debug, Clone)]
 pub struct Project {
     /// Canonical absolute path of the project root.
     root: PathBuf,
+    config: Arc<Config>,
 }
 
 impl Project {
-    /// Opens the project rooted at `root`.
-    pub fn open(root: &Path) -> Result<Self, String> {
-        let root = root
-            .canonicalize()
-            .map_err(|err| format!("cannot open the project root {}: {err}", root.display()))?;
+    /// Opens the project rooted at `root`, reading its `briefpress.toml`
+    /// if it has one.
+    pub fn open(root: &Path) -> Result<Self, Vec<Diagnostic>> {
+        let usage = |message: String| vec![Diagnostic::error(message)];
+        let root = root.canonicalize().map_err(|err| {
+            usage(format!(
+                "cannot open the project root {}: {err}",
+                root.display()
+            ))
+        })?;
         if !root.is_dir() {
-            return Err(format!(
+            return Err(usage(format!(
                 "the project root {} is not a folder",
                 root.display()
-            ));
+            )));
         }
-        Ok(Self { root })
+        let display = shown(&root.join(config::FILE_NAME));
+        let mut project = Self {
+            config: Arc::new(config::load(&root, &display)?),
+            root,
+        };
+        if let Some(logo) = project.config.logo.clone() {
+            let file = project.root.join(config::FILE_NAME);
+            match project.resolve_asset(&file, logo.get_ref()) {
+                Ok(path) => Arc::make_mut(&mut project.config).publication.logo = Some(path),
+                Err(message) => return Err(vec![project.config.error_at(logo.span(), message)]),
+            }
+        }
+        Ok(project)
+    }
+
+    /// Opens the project a path belongs to: the nearest folder above it
+    /// with a `briefpress.toml`, else the working directory.
+    pub fn discover(path: &Path) -> Result<Self, Vec<Diagnostic>> {
+        match config::find_root(path) {
+            Some(root) => Self::open(&root),
+            None => Self::open(Path::new(".")),
+        }
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.config.limits
+    }
+
     /// The folder whose templates override the built-in ones, file by file.
     pub fn templates_dir(&self) -> PathBuf {
-        self.root.join("templates")
+        self.root.join(&self.config.templates)
+    }
+
+    /// The output folder the configuration names.
+    pub fn out_dir(&self) -> PathBuf {
+        shown(&self.root.join(&self.config.out_dir))
     }
 
     /// Resolves `path` inside the project root, refusing anything that leaves
@@ -87,7 +130,8 @@ impl Project {
         if !real.is_file() {
             return refuse("it is not a file");
         }
-        sniff_image(&real).map_err(|why| format!("image `{written}` cannot be used: {why}"))?;
+        sniff_image(&real, self.limits())
+            .map_err(|why| format!("image `{written}` cannot be used: {why}"))?;
         let inside = real.strip_prefix(&self.root).unwrap_or(&real);
         let parts: Vec<String> = inside
             .components()
@@ -100,6 +144,17 @@ impl Project {
     pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
+}
+
+/// A path as messages show it: relative to the working directory when it is
+/// below it.
+pub fn shown(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| cwd.canonicalize().ok())
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// Removes `.` and `..` lexically (without touching the file system).
@@ -121,7 +176,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// (read from the header, before any decoding) that decode (with Typst's
 /// own, memoized decoder, so the compiler does not decode them again), and
 /// SVG without scripts or references to other files.
-fn sniff_image(path: &Path) -> Result<(), String> {
+fn sniff_image(path: &Path, limits: &Limits) -> Result<(), String> {
     let data = std::fs::read(path).map_err(|err| err.to_string())?;
     let head = &data[..data.len().min(64 * 1024)];
     let raster = head.starts_with(b"\x89PNG\r\n\x1a\n")
@@ -134,11 +189,11 @@ fn sniff_image(path: &Path) -> Result<(), String> {
             Some((width, height)) if width == 0 || height == 0 => {
                 return Err("its header gives it no pixels".into());
             }
-            Some((width, height)) if width * height > LIMITS.image_pixels => {
+            Some((width, height)) if width * height > limits.image_pixels => {
                 return Err(format!(
                     "it is {width} × {height} pixels ({} megapixels), over the limit of {} megapixels",
                     width * height / 1_000_000,
-                    LIMITS.image_pixels / 1_000_000
+                    limits.image_pixels / 1_000_000
                 ));
             }
             _ => {}

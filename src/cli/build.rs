@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use briefpress::batch::{self, Destination, Finished, Job, Outcome};
+use briefpress::config;
 use briefpress::diag::Diagnostic;
 use briefpress::manifest::{Entry, Manifest};
 use briefpress::project::Project;
@@ -29,29 +30,80 @@ pub struct Summary {
 }
 
 pub fn run(args: &BuildArgs) -> ExitCode {
-    let typesetter = match setup(args) {
-        Ok(typesetter) => typesetter,
-        Err(message) => return usage_error(&message),
+    let groups = match projects(args) {
+        Ok(groups) => groups,
+        Err(problems) => return setup_failed(&problems),
     };
-    match execute(&typesetter, args, args.force) {
-        Ok(summary) if summary.failed > 0 => ExitCode::from(1),
-        Ok(_) => ExitCode::SUCCESS,
-        Err(message) => usage_error(&message),
+    if args.output.is_some() && groups.len() > 1 {
+        return usage_error("--output needs exactly one document; use --out-dir for several");
+    }
+    let mut failed = false;
+    for (project, paths) in groups {
+        let typesetter = match setup(project, args) {
+            Ok(typesetter) => typesetter,
+            Err(problems) => return setup_failed(&problems),
+        };
+        match execute(&typesetter, args, &paths, args.force) {
+            Ok(summary) => failed |= summary.failed > 0,
+            Err(message) => return usage_error(&message),
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-/// The project, fonts and compiler shared by every document of the run.
-pub fn setup(args: &BuildArgs) -> Result<Typesetter, String> {
-    let project = Project::open(&args.root)?;
-    let fonts = fonts::load(&args.font_paths)?;
+/// The projects the paths given belong to, each with its paths: the one
+/// `--root` names, or for each path the nearest folder above it with a
+/// `briefpress.toml` (else the working directory).
+pub fn projects(args: &BuildArgs) -> Result<Vec<(Project, Vec<PathBuf>)>, Vec<Diagnostic>> {
+    if let Some(root) = &args.root {
+        let project = Project::open(root)?;
+        return Ok(vec![(project, args.paths.clone())]);
+    }
+    let mut groups: Vec<(Project, Vec<PathBuf>)> = Vec::new();
+    for path in &args.paths {
+        let root = config::find_root(path).unwrap_or_else(|| PathBuf::from("."));
+        let root = root.canonicalize().unwrap_or(root);
+        match groups
+            .iter_mut()
+            .find(|(project, _)| project.root() == root)
+        {
+            Some((_, paths)) => paths.push(path.clone()),
+            None => {
+                let project = Project::open(&root)?;
+                groups.push((project, vec![path.clone()]));
+            }
+        }
+    }
+    Ok(groups)
+}
+
+/// The fonts and compiler shared by every document of a project in the run.
+pub fn setup(project: Project, args: &BuildArgs) -> Result<Typesetter, Vec<Diagnostic>> {
+    let fonts =
+        fonts::load(&args.font_paths).map_err(|message| vec![Diagnostic::error(message)])?;
+    let problems = config::check_fonts(project.config(), fonts.store.book());
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     Ok(Typesetter::new(project, fonts))
 }
 
-/// One build of every document given (skipping unchanged ones unless
+/// One build of every document in `paths` (skipping unchanged ones unless
 /// `force`), reported as it goes. `Err` is a usage problem.
-pub fn execute(typesetter: &Typesetter, args: &BuildArgs, force: bool) -> Result<Summary, String> {
+pub fn execute(
+    typesetter: &Typesetter,
+    args: &BuildArgs,
+    paths: &[PathBuf],
+    force: bool,
+) -> Result<Summary, String> {
     let started = Instant::now();
-    let mut inputs = match batch::discover(&args.paths)? {
+    let configured_out = typesetter.project().out_dir();
+    let out_dir = args.out_dir.as_deref().unwrap_or(&configured_out);
+    let mut inputs = match batch::discover(paths)? {
         inputs if inputs.is_empty() => return Err("no documents (*.toml) found".into()),
         inputs => inputs,
     };
@@ -60,7 +112,7 @@ pub fn execute(typesetter: &Typesetter, args: &BuildArgs, force: bool) -> Result
             return Err("--output needs exactly one document; use --out-dir for several".into());
         }
         Some(file) => Destination::File(file),
-        None => Destination::Folder(&args.out_dir),
+        None => Destination::Folder(out_dir),
     };
     if let Some((k, n)) = args.shard {
         inputs = batch::shard(typesetter.project(), inputs, k, n);
@@ -81,7 +133,7 @@ pub fn execute(typesetter: &Typesetter, args: &BuildArgs, force: bool) -> Result
     let root = typesetter.project().root();
 
     // Incremental builds keep a manifest in the output folder (not for -o).
-    let out_dir = args.output.is_none().then_some(args.out_dir.as_path());
+    let out_dir = args.output.is_none().then_some(out_dir);
     let manifest = out_dir.map(Manifest::load).unwrap_or_default();
     let (stale, fresh): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
         let Some(out_dir) = out_dir else { return true };
@@ -244,6 +296,14 @@ fn say(line: &str) {
 /// Prints diagnostics, whole, to standard error.
 fn say_err(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// The project or its fonts could not be set up: nothing is built.
+pub fn setup_failed(problems: &[Diagnostic]) -> ExitCode {
+    for problem in problems {
+        say_err(&problem.to_string());
+    }
+    ExitCode::from(2)
 }
 
 fn usage_error(message: &str) -> ExitCode {

@@ -41,14 +41,17 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Folder for built PDFs; each goes to <out-dir>/<path under briefs/>/<id>.pdf.
-    #[arg(long, value_name = "DIR", default_value = "out")]
-    pub out_dir: PathBuf,
+    /// Folder for built PDFs; each goes to <out-dir>/<path under briefs/>/<id>.pdf
+    /// [default: `out_dir` of briefpress.toml, else out/ in the project root].
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 
     /// The project root: documents, images and templates are read only
-    /// inside it; its templates/ folder overrides the built-in templates.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    /// inside it; its templates/ folder overrides the built-in templates
+    /// [default: the nearest folder above each document with a
+    /// briefpress.toml, else the working directory].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 
     /// Add the fonts in this folder (repeatable). System fonts are never used.
     #[arg(long = "font-path", value_name = "DIR")]

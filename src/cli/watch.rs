@@ -7,8 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
+use briefpress::config;
+use briefpress::project::Project;
+
 use super::BuildArgs;
-use super::build::{execute, setup};
+use super::build::{execute, projects, setup, setup_failed};
 
 /// How often files are checked for changes.
 const POLL: Duration = Duration::from_millis(100);
@@ -17,23 +20,29 @@ const POLL: Duration = Duration::from_millis(100);
 const SETTLE: Duration = Duration::from_millis(50);
 
 pub fn run(args: &BuildArgs) -> ExitCode {
-    let mut typesetter = match setup(args) {
-        Ok(typesetter) => typesetter,
-        Err(message) => {
-            eprintln!("error: {message}");
+    let (project, sources) = match projects(args) {
+        Ok(mut groups) if groups.len() == 1 => groups.remove(0),
+        Ok(_) => {
+            eprintln!("error: watch takes documents of one project at a time");
             return ExitCode::from(2);
         }
+        Err(problems) => return setup_failed(&problems),
     };
-    let templates = typesetter.project().templates_dir();
-    // The folders given and the templates: new documents and templates
-    // appear there. Each build adds the files it read.
-    let mut paths: Vec<PathBuf> = args.paths.clone();
-    paths.push(templates);
+    let config_file = project.root().join(config::FILE_NAME);
+    let mut typesetter = match setup(project, args) {
+        Ok(typesetter) => typesetter,
+        Err(problems) => return setup_failed(&problems),
+    };
+    // The folders given, the templates and the configuration: new documents
+    // and templates appear there. Each build adds the files it read.
+    let mut paths: Vec<PathBuf> = sources.clone();
+    paths.push(typesetter.project().templates_dir());
+    paths.push(config_file.clone());
     let mut force = args.force;
     loop {
         // Taken before building, so that a save during the build is seen.
         let mut before = snapshot(&paths);
-        let watched = match execute(&typesetter, args, force) {
+        let watched = match execute(&typesetter, args, &sources, force) {
             Ok(summary) => summary.inputs,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -52,7 +61,22 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
         println!("watching {} files for changes (Ctrl-C stops)", before.len());
         wait_for_change(&paths, &before);
-        typesetter.reset();
+        let config_now = std::fs::read_to_string(&config_file).unwrap_or_default();
+        if config_now == typesetter.project().config().text() {
+            typesetter.reset();
+            continue;
+        }
+        // A new configuration: open the project again, keeping the last
+        // good one if the new one has errors.
+        match Project::open(typesetter.project().root()).and_then(|project| setup(project, args)) {
+            Ok(fresh) => typesetter = fresh,
+            Err(problems) => {
+                for problem in &problems {
+                    eprint!("{problem}");
+                }
+                typesetter.reset();
+            }
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! PDF export: tagged PDF/A-2b and PDF/UA-1 together, reproducible.
+//! PDF export: tagged, to the project's PDF standards (PDF/A-2b and PDF/UA-1
+//! by default), reproducible.
 
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
@@ -10,8 +11,13 @@ use crate::prepare::Prepared;
 /// Exports a laid-out document. The same input gives the same bytes: the
 /// timestamp comes from `SOURCE_DATE_EPOCH` or the document's date, and the
 /// PDF identifier from the document id.
-pub fn export(document: &PagedDocument, prepared: &Prepared) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let standards = PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1]).map_err(|err| {
+pub fn export(
+    document: &PagedDocument,
+    prepared: &Prepared,
+    standards: &[String],
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let list: Vec<PdfStandard> = standards.iter().filter_map(|s| standard(s)).collect();
+    let standards = PdfStandards::new(&list).map_err(|err| {
         vec![Diagnostic::error(format!(
             "PDF standards: {}",
             err.message()
@@ -40,6 +46,21 @@ pub fn export(document: &PagedDocument, prepared: &Prepared) -> Result<Vec<u8>, 
                 diag
             })
             .collect()
+    })
+}
+
+/// A standard by the name `[build] standards` in `briefpress.toml` uses
+/// (see [`crate::config::STANDARDS`]).
+fn standard(name: &str) -> Option<PdfStandard> {
+    Some(match name {
+        "a-2a" => PdfStandard::A_2a,
+        "a-2b" => PdfStandard::A_2b,
+        "a-2u" => PdfStandard::A_2u,
+        "a-3a" => PdfStandard::A_3a,
+        "a-3b" => PdfStandard::A_3b,
+        "a-3u" => PdfStandard::A_3u,
+        "ua-1" => PdfStandard::Ua_1,
+        _ => return None,
     })
 }
 

@@ -23,8 +23,8 @@ pub struct Article {
     pub date: Spanned<DateInput>,
     /// Main language of the document (BCP 47), `en` by default.
     pub language: Option<Spanned<String>>,
-    #[serde(default)]
-    pub paper: Paper,
+    /// Paper size; the project's (`[style] paper`) by default.
+    pub paper: Option<Paper>,
     #[serde(default)]
     pub keywords: Vec<String>,
     pub image: Option<Image>,

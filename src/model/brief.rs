@@ -22,8 +22,8 @@ pub struct Brief {
     pub date: Spanned<DateInput>,
     /// Main language of the document (BCP 47), `en` by default.
     pub language: Option<Spanned<String>>,
-    #[serde(default)]
-    pub paper: Paper,
+    /// Paper size; the project's (`[style] paper`) by default.
+    pub paper: Option<Paper>,
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Cover image.

@@ -20,8 +20,8 @@ pub struct Compendium {
     #[serde(default)]
     pub authors: Vec<String>,
     pub language: Option<Spanned<String>>,
-    #[serde(default)]
-    pub paper: Paper,
+    /// Paper size; the project's (`[style] paper`) by default.
+    pub paper: Option<Paper>,
     #[serde(default)]
     pub keywords: Vec<String>,
     /// A line printed on every page, e.g. "Sample content - fictional".

@@ -14,13 +14,15 @@ pub struct Issue {
     /// Unique document id; defaults to the file stem. Member PDFs go to
     /// `out/<id>/NN-<member id>.pdf`.
     pub id: Option<Spanned<String>>,
-    /// The publication's name, e.g. "OE Watch".
-    pub publication: String,
+    /// The publication's name, e.g. "OE Watch"; by default `[publication]
+    /// name` in `briefpress.toml` (as for the ISSN, masthead, distribution
+    /// statement and disclaimer below).
+    pub publication: Option<String>,
     pub volume: u32,
     pub number: u32,
     /// Month and year of the issue.
     pub date: Spanned<DateInput>,
-    pub issn: Option<String>,
+    pub issn: Option<Spanned<String>>,
     /// Masthead text (editors, address), printed on the contents page.
     pub masthead: Option<String>,
     pub distribution: Option<String>,
@@ -31,8 +33,8 @@ pub struct Issue {
     /// A note from the editor (rich text), before the first section.
     pub editor_note: Option<Spanned<String>>,
     pub language: Option<Spanned<String>>,
-    #[serde(default)]
-    pub paper: Paper,
+    /// Paper size; the project's (`[style] paper`) by default.
+    pub paper: Option<Paper>,
     #[serde(default)]
     pub keywords: Vec<String>,
     pub sections: Vec<IssueSection>,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::PartialDate;
 
 /// Version of the data contract between Rust and the templates.
-pub const CONTRACT_VERSION: u32 = 1;
+pub const CONTRACT_VERSION: u32 = 2;
 
 /// A run of rich text: styled text (maybe a link) or an endnote reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,10 +59,70 @@ impl From<PartialDate> for DateData {
 }
 
 /// A language as Typst's `text(lang:, region:)` takes it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LangData {
     pub lang: String,
     pub region: Option<String>,
+}
+
+impl LangData {
+    /// Parses a language tag such as `zh`, `ru`, `fa-IR`; `None` if it is
+    /// not one.
+    pub fn parse(tag: &str) -> Option<Self> {
+        let mut parts = tag.split(['-', '_']);
+        let lang = parts.next().unwrap_or_default();
+        let region = parts.next();
+        let lang_ok =
+            (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic());
+        let region_ok =
+            region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()));
+        (lang_ok && region_ok && parts.next().is_none()).then(|| Self {
+            lang: lang.to_ascii_lowercase(),
+            region: region.map(|r| r.to_ascii_uppercase()),
+        })
+    }
+
+    pub fn english() -> Self {
+        Self {
+            lang: "en".into(),
+            region: None,
+        }
+    }
+}
+
+/// The publication, from `[publication]` in `briefpress.toml` (an issue
+/// may give its own values).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PublicationData {
+    pub name: Option<String>,
+    pub masthead: Option<String>,
+    pub issn: Option<String>,
+    pub distribution: Option<String>,
+    pub disclaimer: Option<String>,
+    /// Absolute path of the logo inside the project root.
+    pub logo: Option<String>,
+}
+
+/// The look every template shares, from `[style]` in `briefpress.toml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StyleData {
+    pub body_font: String,
+    pub heading_font: String,
+    /// `#rrggbb`.
+    pub accent: String,
+    /// `#rrggbb`.
+    pub secondary: String,
+}
+
+impl Default for StyleData {
+    fn default() -> Self {
+        Self {
+            body_font: "Noto Serif".into(),
+            heading_font: "Noto Sans".into(),
+            accent: "#1d3557".into(),
+            secondary: "#555555".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +173,8 @@ pub struct CommonData {
     pub keywords: Vec<String>,
     /// The issue a member document's own PDF names; `null` otherwise.
     pub issue: Option<IssueRef>,
+    pub publication: PublicationData,
+    pub style: StyleData,
 }
 
 impl CommonData {
@@ -178,15 +240,10 @@ pub struct IssueSectionData<Piece> {
 pub struct IssueData<Piece> {
     #[serde(flatten)]
     pub common: CommonData,
-    pub publication: String,
     pub volume: u32,
     pub number: u32,
     /// "Vol. 14, Issue 2".
     pub volume_label: String,
-    pub issn: Option<String>,
-    pub masthead: Option<String>,
-    pub distribution: Option<String>,
-    pub disclaimer: Option<String>,
     pub cover_headline: Option<String>,
     pub cover: Option<ImageData>,
     pub editor_note: Rich,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use toml::Spanned;
 
-use super::data::{IssueData, IssueRef, IssueSectionData};
+use super::data::{IssueData, IssueRef, IssueSectionData, PublicationData};
 use super::notes::NoteNumbering;
 use super::{Context, Member, Meta, Piece, Prepared};
 use crate::load::SourceFile;
@@ -21,7 +21,9 @@ use crate::model::{Document, Issue};
 impl Context<'_> {
     pub(super) fn issue(&mut self, issue: &Issue) -> Option<Prepared> {
         let volume_label = format!("Vol. {}, Issue {}", issue.volume, issue.number);
-        let title = format!("{}, {volume_label}", issue.publication);
+        let publication = self.issue_publication(issue);
+        let name = publication.name.clone().unwrap_or_default();
+        let title = format!("{name}, {volume_label}");
         let common = self.common(Meta {
             kind: "issue",
             id: issue.id.as_ref(),
@@ -67,22 +69,18 @@ impl Context<'_> {
             });
         }
 
-        let common = common?;
+        let mut common = common?;
+        common.publication = publication;
         let label = format!("{volume_label}, {}", common.date.display);
         let issue_ref = IssueRef {
-            publication: issue.publication.clone(),
+            publication: name,
             label,
         };
         let data = IssueData {
             common: common.clone(),
-            publication: issue.publication.clone(),
             volume: issue.volume,
             number: issue.number,
             volume_label,
-            issn: issue.issn.clone(),
-            masthead: issue.masthead.clone(),
-            distribution: issue.distribution.clone(),
-            disclaimer: issue.disclaimer.clone(),
             cover_headline: issue.cover_headline.clone(),
             cover,
             editor_note,
@@ -111,6 +109,40 @@ impl Context<'_> {
             anchors: Vec::new(),
             members,
         })
+    }
+
+    /// The project's publication with what the issue gives itself; an issue
+    /// needs a publication name from one or the other.
+    fn issue_publication(&mut self, issue: &Issue) -> PublicationData {
+        let mut publication = self.project.config().publication.clone();
+        if let Some(issn) = &issue.issn {
+            if !crate::config::valid_issn(issn.get_ref()) {
+                self.errors.push(crate::config::issn_error(self.file, issn));
+            }
+            publication.issn = Some(issn.get_ref().clone());
+        }
+        let own = [
+            (&mut publication.name, &issue.publication),
+            (&mut publication.masthead, &issue.masthead),
+            (&mut publication.distribution, &issue.distribution),
+            (&mut publication.disclaimer, &issue.disclaimer),
+        ];
+        for (slot, value) in own {
+            if value.is_some() {
+                slot.clone_from(value);
+            }
+        }
+        if publication.name.is_none() {
+            self.errors.push(
+                self.file
+                    .error_at(0..0, "the issue has no publication name")
+                    .with_hint(format!(
+                        "add `publication = \"...\"` here, or `name` under `[publication]` in {}",
+                        crate::config::FILE_NAME
+                    )),
+            );
+        }
+        publication
     }
 
     /// Loads and prepares one member file, named relative to the issue.

@@ -15,7 +15,6 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
-use crate::limits::LIMITS;
 use crate::load::{self, LoadedDocument, SourceFile};
 use crate::model::{Article, Brief, DateInput, Document, Image, Notes, Paper, PartialDate, Source};
 use crate::project::{Project, normalize};
@@ -120,7 +119,8 @@ struct Meta<'m> {
     authors: &'m [String],
     date: &'m Spanned<DateInput>,
     language: Option<&'m Spanned<String>>,
-    paper: Paper,
+    /// The document's own paper size, if it overrides the project's.
+    paper: Option<Paper>,
     keywords: &'m [String],
 }
 
@@ -250,7 +250,7 @@ impl<'a> Context<'a> {
             self.errors.push(self.file.error_at(path.span(), message));
             return None;
         }
-        match load::load(&full, &normalize(&shown)) {
+        match load::load(&full, &normalize(&shown), self.project.limits()) {
             Ok(loaded) => Some(loaded),
             Err(diag) => {
                 self.errors.push(diag);
@@ -270,12 +270,10 @@ impl<'a> Context<'a> {
         let id = self.id(meta.id);
         self.label_scope = id.clone();
         let date = self.date(meta.date);
+        let config = self.project.config();
         let lang = match meta.language {
             Some(lang) => self.lang(lang),
-            None => LangData {
-                lang: "en".into(),
-                region: None,
-            },
+            None => config.language.clone().unwrap_or_else(LangData::english),
         };
         Some(CommonData {
             contract: data::CONTRACT_VERSION,
@@ -286,9 +284,11 @@ impl<'a> Context<'a> {
             authors: meta.authors.to_vec(),
             date: DateData::from(date?),
             lang,
-            paper: meta.paper.typst_name(),
+            paper: meta.paper.unwrap_or(config.paper).typst_name(),
             keywords: meta.keywords.to_vec(),
             issue: None,
+            publication: config.publication.clone(),
+            style: config.style.clone(),
         })
     }
 
@@ -367,24 +367,14 @@ impl<'a> Context<'a> {
     /// Checks a language tag such as `zh`, `ru`, `fa-IR`.
     fn lang(&mut self, tag: &Spanned<String>) -> LangData {
         let text = tag.get_ref();
-        let mut parts = text.split(['-', '_']);
-        let lang = parts.next().unwrap_or_default();
-        let region = parts.next();
-        let lang_ok =
-            (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic());
-        let region_ok =
-            region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()));
-        if !lang_ok || !region_ok || parts.next().is_some() {
+        LangData::parse(text).unwrap_or_else(|| {
             self.errors.push(
                 self.file
                     .error_at(tag.span(), format!("`{text}` is not a language tag"))
                     .with_hint("use an ISO 639 code such as `zh`, `ru`, `ar`, `fa`, optionally with a region: `fa-IR`"),
             );
-        }
-        LangData {
-            lang: lang.to_ascii_lowercase(),
-            region: region.map(|r| r.to_ascii_uppercase()),
-        }
+            LangData::english()
+        })
     }
 
     fn image(&mut self, image: &Image) -> Option<ImageData> {
@@ -445,7 +435,8 @@ impl<'a> Context<'a> {
 
     /// Notes in order of first reference; notes nobody refers to are errors.
     fn notes(&mut self, notes: &Notes, numbering: &NoteNumbering) -> Vec<NoteData> {
-        if notes.len() > LIMITS.notes
+        let limit = self.project.limits().notes;
+        if notes.len() > limit
             && let Some(first) = notes.values().next()
         {
             self.errors.push(self.file.error_at(
@@ -453,7 +444,7 @@ impl<'a> Context<'a> {
                 format!(
                     "{} notes, over the limit of {} in one document",
                     notes.len(),
-                    LIMITS.notes
+                    limit
                 ),
             ));
             return Vec::new();

@@ -63,10 +63,11 @@ impl Typesetter {
     fn compute_fingerprint(&self) -> String {
         hash_bytes(
             format!(
-                "briefpress {} typst 0.15.1 templates {} fonts {}",
+                "briefpress {} typst 0.15.1 templates {} fonts {} config {}",
                 env!("CARGO_PKG_VERSION"),
                 templates::fingerprint(&self.project),
-                self.fonts_fingerprint
+                self.fonts_fingerprint,
+                hash_bytes(self.project.config().text().as_bytes())
             )
             .as_bytes(),
         )

@@ -3,6 +3,7 @@
 
 mod batch;
 mod compendium;
+mod config;
 mod corpus;
 mod errors;
 mod issue;

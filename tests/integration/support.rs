@@ -23,6 +23,9 @@ impl TempProject {
             .join(format!("{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
+        // Marks the project root: the folder is inside the repository, whose
+        // own briefpress.toml would otherwise be found above it.
+        std::fs::write(root.join("briefpress.toml"), "# a test project\n").unwrap();
         Self { root }
     }
 

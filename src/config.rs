@@ -1,0 +1,468 @@
+//! The project configuration: `briefpress.toml` at a project root sets a
+//! publication's look and rules in one place (masthead, paper, fonts,
+//! colours, logo, PDF standards, output folder, templates, limits). Every
+//! document built in the project picks it up; a document may override its
+//! paper size and language. Found by walking up from each input, as Cargo
+//! finds `Cargo.toml`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::Diagnostic;
+use crate::limits::Limits;
+use crate::load::{self, SourceFile};
+use crate::model::Paper;
+use crate::prepare::data::{LangData, PublicationData, StyleData};
+
+/// The configuration file's name.
+pub const FILE_NAME: &str = "briefpress.toml";
+
+/// `briefpress.toml` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub publication: PublicationConfig,
+    #[serde(default)]
+    pub style: StyleConfig,
+    #[serde(default)]
+    pub build: BuildConfig,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[publication]`: who publishes, printed on covers, running heads and
+/// first pages.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationConfig {
+    /// The publication's name, e.g. "OE Watch".
+    pub name: Option<String>,
+    /// Masthead text (editors, address).
+    pub masthead: Option<String>,
+    pub issn: Option<Spanned<String>>,
+    /// Distribution statement, e.g. "Approved for public release".
+    pub distribution: Option<String>,
+    pub disclaimer: Option<String>,
+    /// Logo image, relative to this file.
+    pub logo: Option<Spanned<String>>,
+    /// Language of documents that do not name one (BCP 47), `en` by default.
+    pub language: Option<Spanned<String>>,
+}
+
+/// `[style]`: the look every template shares.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleConfig {
+    /// Default paper size; a document may choose its own.
+    pub paper: Option<Paper>,
+    /// Family for body text (bundled: Noto Serif, Noto Sans).
+    pub body_font: Option<Spanned<String>>,
+    /// Family for headings, running heads and captions.
+    pub heading_font: Option<Spanned<String>>,
+    /// Colour of headings, rules and links, as `#rrggbb`.
+    pub accent: Option<Spanned<String>>,
+    /// Colour of secondary text (running heads, captions), as `#rrggbb`.
+    pub secondary: Option<Spanned<String>>,
+}
+
+/// `[build]`: where things go and what the PDFs conform to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    /// Output folder, relative to the project root (`out` by default).
+    pub out_dir: Option<Spanned<String>>,
+    /// Folder of override templates, relative to the project root
+    /// (`templates` by default).
+    pub templates: Option<Spanned<String>>,
+    /// PDF standards every PDF conforms to (`["a-2b", "ua-1"]` by default).
+    pub standards: Option<Vec<Spanned<String>>>,
+}
+
+/// `[limits]`: what a document may not exceed (checked before compiling).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub document_kb: Option<Spanned<u64>>,
+    pub field_kb: Option<Spanned<u64>>,
+    pub notes: Option<Spanned<u64>>,
+    pub image_megapixels: Option<Spanned<u64>>,
+    pub nesting: Option<Spanned<u64>>,
+}
+
+/// PDF standards a project may ask for, by the names `[build] standards`
+/// accepts.
+pub const STANDARDS: &[&str] = &["a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u", "ua-1"];
+
+/// The configuration in effect for a project: the file's values checked,
+/// defaults filled in.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (`None`: no `briefpress.toml`, all defaults).
+    pub file: Option<SourceFile>,
+    pub publication: PublicationData,
+    pub language: Option<LangData>,
+    pub paper: Paper,
+    pub style: StyleData,
+    /// Output folder, relative to the project root.
+    pub out_dir: PathBuf,
+    /// Override templates folder, relative to the project root.
+    pub templates: PathBuf,
+    pub standards: Vec<String>,
+    pub limits: Limits,
+    /// The logo as written and where, checked once the project is open.
+    pub logo: Option<Spanned<String>>,
+    /// Fonts named, with where, checked once the fonts are loaded.
+    pub fonts_named: Vec<Spanned<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            file: None,
+            publication: PublicationData::default(),
+            language: None,
+            paper: Paper::default(),
+            style: StyleData::default(),
+            out_dir: PathBuf::from("out"),
+            templates: PathBuf::from("templates"),
+            standards: vec!["a-2b".into(), "ua-1".into()],
+            limits: Limits::DEFAULT,
+            logo: None,
+            fonts_named: vec![],
+        }
+    }
+}
+
+/// The nearest folder at or above `start` holding a `briefpress.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    let start = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    };
+    start
+        .ancestors()
+        .find(|dir| dir.join(FILE_NAME).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Reads `root/briefpress.toml`, or the defaults when there is none.
+/// `display` is how messages name the file.
+pub fn load(root: &Path, display: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(FILE_NAME);
+    if !path.is_file() {
+        return Ok(Config::default());
+    }
+    let bytes = std::fs::read(&path).map_err(|err| {
+        vec![
+            Diagnostic::error(format!("cannot read the project configuration: {err}"))
+                .in_file(display),
+        ]
+    })?;
+    let text = load::decode(&bytes, "project configuration")
+        .map_err(|message| vec![Diagnostic::error(message).in_file(display)])?;
+    let file = SourceFile {
+        path,
+        display: display.to_path_buf(),
+        text,
+    };
+    let written: ConfigFile = load::deserialize(&file).map_err(|diag| vec![diag])?;
+    resolve(file, written)
+}
+
+/// Checks the values of a parsed file and fills in the defaults.
+fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut config = Config::default();
+
+    let publication = written.publication;
+    config.publication = PublicationData {
+        name: publication.name,
+        masthead: publication.masthead,
+        issn: publication.issn.map(|issn| {
+            if !valid_issn(issn.get_ref()) {
+                errors.push(issn_error(&file, &issn));
+            }
+            issn.into_inner()
+        }),
+        distribution: publication.distribution,
+        disclaimer: publication.disclaimer,
+        logo: None,
+    };
+    config.logo = publication.logo;
+    if let Some(tag) = &publication.language {
+        match LangData::parse(tag.get_ref()) {
+            Some(lang) => config.language = Some(lang),
+            None => errors.push(
+                file.error_at(tag.span(), format!("`{}` is not a language tag", tag.get_ref()))
+                    .with_hint("use an ISO 639 code such as `en`, `ru`, `fr`, optionally with a region: `en-GB`"),
+            ),
+        }
+    }
+
+    let style = written.style;
+    if let Some(paper) = style.paper {
+        config.paper = paper;
+    }
+    for (slot, font) in [
+        (&mut config.style.body_font, &style.body_font),
+        (&mut config.style.heading_font, &style.heading_font),
+    ] {
+        if let Some(font) = font {
+            *slot = font.get_ref().clone();
+            config.fonts_named.push(font.clone());
+        }
+    }
+    for (slot, colour) in [
+        (&mut config.style.accent, &style.accent),
+        (&mut config.style.secondary, &style.secondary),
+    ] {
+        if let Some(colour) = colour {
+            match parse_colour(colour.get_ref()) {
+                Some(hex) => *slot = hex,
+                None => errors.push(
+                    file.error_at(
+                        colour.span(),
+                        format!("`{}` is not a colour", colour.get_ref()),
+                    )
+                    .with_hint("write it as `#rrggbb` (or `#rgb`), e.g. `#1d3557`"),
+                ),
+            }
+        }
+    }
+
+    let build = written.build;
+    for (slot, folder) in [
+        (&mut config.out_dir, &build.out_dir),
+        (&mut config.templates, &build.templates),
+    ] {
+        if let Some(folder) = folder {
+            match relative_folder(folder.get_ref()) {
+                Ok(path) => *slot = path,
+                Err(why) => errors.push(file.error_at(folder.span(), why)),
+            }
+        }
+    }
+    if let Some(standards) = build.standards {
+        config.standards.clear();
+        for standard in standards {
+            let name = standard.get_ref().to_ascii_lowercase();
+            if STANDARDS.contains(&name.as_str()) {
+                config.standards.push(name);
+            } else {
+                let mut diag = file.error_at(
+                    standard.span(),
+                    format!("unknown PDF standard `{}`", standard.get_ref()),
+                );
+                if let Some(near) = crate::diag::closest(&name, STANDARDS.iter().copied()) {
+                    diag = diag.with_hint(format!("did you mean `{near}`?"));
+                }
+                errors.push(diag.with_hint(format!("known standards: {}", STANDARDS.join(", "))));
+            }
+        }
+    }
+
+    let limits = written.limits;
+    let mut set = |value: &Option<Spanned<u64>>, unit: u64, slot: &mut u64| {
+        if let Some(value) = value {
+            match value.get_ref().checked_mul(unit) {
+                Some(amount) if *value.get_ref() > 0 => *slot = amount,
+                _ => errors.push(
+                    file.error_at(value.span(), "a limit must be a positive number")
+                        .with_hint("remove the key to keep the default"),
+                ),
+            }
+        }
+    };
+    let mut document = config.limits.document_bytes as u64;
+    let mut field = config.limits.field_bytes as u64;
+    let mut notes = config.limits.notes as u64;
+    let mut pixels = config.limits.image_pixels;
+    let mut nesting = config.limits.nesting as u64;
+    set(&limits.document_kb, 1024, &mut document);
+    set(&limits.field_kb, 1024, &mut field);
+    set(&limits.notes, 1, &mut notes);
+    set(&limits.image_megapixels, 1_000_000, &mut pixels);
+    set(&limits.nesting, 1, &mut nesting);
+    config.limits = Limits {
+        document_bytes: usize::try_from(document).unwrap_or(usize::MAX),
+        field_bytes: usize::try_from(field).unwrap_or(usize::MAX),
+        notes: usize::try_from(notes).unwrap_or(usize::MAX),
+        image_pixels: pixels,
+        nesting: usize::try_from(nesting).unwrap_or(usize::MAX),
+    };
+
+    config.file = Some(file);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
+}
+
+impl Config {
+    /// A diagnostic at `span` of the configuration file.
+    pub fn error_at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Diagnostic {
+        match &self.file {
+            Some(file) => file.error_at(span, message),
+            None => Diagnostic::error(message),
+        }
+    }
+
+    /// The configuration file's text, for fingerprints (empty without one).
+    pub fn text(&self) -> &str {
+        self.file.as_ref().map_or("", |file| &file.text)
+    }
+}
+
+/// Checks that the fonts `[style]` names exist among the fonts loaded (the
+/// bundled ones and any added with `--font-path`).
+pub fn check_fonts(config: &Config, book: &typst::text::FontBook) -> Vec<Diagnostic> {
+    let families: Vec<&str> = book.families().map(|(family, _)| family).collect();
+    config
+        .fonts_named
+        .iter()
+        .filter(|font| !book.contains_family(&font.get_ref().to_lowercase()))
+        .map(|font| {
+            let mut diag = config.error_at(
+                font.span(),
+                format!("font family `{}` is not available", font.get_ref()),
+            );
+            if let Some(near) = crate::diag::closest(font.get_ref(), families.iter().copied()) {
+                diag = diag.with_hint(format!("did you mean `{near}`?"));
+            }
+            diag.with_hint(format!("available families: {}", families.join(", ")))
+        })
+        .collect()
+}
+
+/// `#rgb` or `#rrggbb`, returned as lower-case `#rrggbb`.
+fn parse_colour(text: &str) -> Option<String> {
+    let hex = text.trim().strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    match hex.len() {
+        6 => Some(format!("#{}", hex.to_ascii_lowercase())),
+        3 => Some(
+            hex.chars()
+                .flat_map(|c| [c, c])
+                .fold(String::from("#"), |mut out, c| {
+                    out.push(c.to_ascii_lowercase());
+                    out
+                }),
+        ),
+        _ => None,
+    }
+}
+
+/// The error for an ISSN that [`valid_issn`] refuses.
+pub fn issn_error(file: &SourceFile, issn: &Spanned<String>) -> Diagnostic {
+    file.error_at(issn.span(), format!("`{}` is not a valid ISSN", issn.get_ref()))
+        .with_hint("an ISSN is written NNNN-NNNC, its last character a check digit (0-9 or X), e.g. `2049-3630`")
+}
+
+/// `NNNN-NNNC` with the ISSN check digit right.
+pub fn valid_issn(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().filter(|c| *c != '-').collect();
+    if chars.len() != 8 || text.len() != 9 || text.as_bytes()[4] != b'-' {
+        return false;
+    }
+    let mut sum = 0;
+    for (i, c) in chars[..7].iter().enumerate() {
+        let Some(digit) = c.to_digit(10) else {
+            return false;
+        };
+        sum += digit * (8 - i as u32);
+    }
+    let check = (11 - sum % 11) % 11;
+    match chars[7] {
+        'X' | 'x' => check == 10,
+        c => c.to_digit(10) == Some(check),
+    }
+}
+
+/// A folder inside the project: relative, without `..`.
+fn relative_folder(text: &str) -> Result<PathBuf, String> {
+    let path = Path::new(text);
+    if text.trim().is_empty() {
+        return Err("the folder is empty".into());
+    }
+    if path.is_absolute() || text.starts_with('/') || text.starts_with('\\') {
+        return Err(format!(
+            "`{text}` is absolute; give a folder relative to the project root"
+        ));
+    }
+    if path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "`{text}` leaves the project root; give a folder inside it"
+        ));
+    }
+    Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let file = SourceFile {
+            path: PathBuf::from("briefpress.toml"),
+            display: PathBuf::from("briefpress.toml"),
+            text: text.into(),
+        };
+        let written = load::deserialize(&file).map_err(|diag| vec![diag])?;
+        resolve(file, written)
+    }
+
+    fn first_error(text: &str) -> String {
+        parse(text).expect_err("an error")[0].to_string()
+    }
+
+    #[test]
+    fn defaults_and_values() {
+        let config = parse(
+            "[publication]\nname = \"OE Watch\"\nissn = \"2581-3307\"\n[style]\naccent = \"#ABC\"\npaper = \"us-letter\"\n[limits]\nnotes = 20\nfield_kb = 8\n",
+        )
+        .expect("valid");
+        assert_eq!(config.publication.name.as_deref(), Some("OE Watch"));
+        assert_eq!(config.style.accent, "#aabbcc");
+        assert_eq!(config.style.body_font, "Noto Serif");
+        assert_eq!(config.limits.notes, 20);
+        assert_eq!(config.limits.field_bytes, 8 * 1024);
+        assert_eq!(config.limits.document_bytes, Limits::DEFAULT.document_bytes);
+        assert!(matches!(config.paper, Paper::UsLetter));
+        assert_eq!(config.out_dir, PathBuf::from("out"));
+    }
+
+    #[test]
+    fn errors_point_at_the_value() {
+        let error = first_error("[style]\naccent = \"blue\"\n");
+        assert!(error.contains("`blue` is not a colour"), "{error}");
+        assert!(error.contains("briefpress.toml:2:10"), "{error}");
+        let error = first_error("[publication]\nissn = \"2581-3306\"\n");
+        assert!(error.contains("is not a valid ISSN"), "{error}");
+        let error = first_error("[build]\nout_dir = \"../elsewhere\"\n");
+        assert!(error.contains("leaves the project root"), "{error}");
+        let error = first_error("[build]\nstandards = [\"a-2x\"]\n");
+        assert!(error.contains("did you mean `a-2"), "{error}");
+        let error = first_error("[limits]\nnotes = 0\n");
+        assert!(error.contains("positive"), "{error}");
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest() {
+        let error = first_error("[style]\naccent_colour = \"#000000\"\n");
+        assert!(error.contains("unknown key `accent_colour`"), "{error}");
+        assert!(error.contains("did you mean `accent`?"), "{error}");
+        let error = first_error("[publicaton]\nname = \"x\"\n");
+        assert!(error.contains("did you mean `publication`?"), "{error}");
+    }
+}
