@@ -19,11 +19,11 @@ use crate::pipeline::{self, Ready};
 use crate::prepare;
 use crate::prepare::Prepared;
 use crate::project::Project;
-use crate::typeset::Typesetter;
+use crate::typeset::{Typesetter, coverage};
 
 /// Compilations run on threads with large stacks, so that deeply nested
 /// input cannot overflow them.
-const WORKER_STACK: usize = 64 << 20;
+pub const WORKER_STACK: usize = 64 << 20;
 
 /// Names worker threads so the panic hook can tell them apart.
 pub const WORKER_NAME: &str = "briefpress-worker";
@@ -177,7 +177,15 @@ pub fn plan(
         }
         let doc = loaded.and_then(|loaded| {
             let prepared = prepare::prepare(&loaded, typesetter.project())?;
-            Ok(Ready { loaded, prepared })
+            let missing: Vec<Diagnostic> = std::iter::once(&loaded.file)
+                .chain(&prepared.included)
+                .flat_map(|file| coverage::missing_glyphs(file, typesetter.font_book()))
+                .collect();
+            if missing.is_empty() {
+                Ok(Ready { loaded, prepared })
+            } else {
+                Err(missing)
+            }
         });
         match doc {
             Ok(doc) => ready.push(doc),
@@ -204,9 +212,9 @@ pub fn plan(
         };
         let members = std::mem::take(&mut doc.prepared.members);
         let mut sources = vec![doc.loaded.file.path.clone()];
+        sources.extend(doc.prepared.included.iter().map(|file| file.path.clone()));
         for member in members {
             let name = format!("{:02}-{}.pdf", member.number, member.prepared.id);
-            sources.push(member.file.path.clone());
             let member_sources = vec![member.file.path.clone()];
             let mut job = Job::new(
                 typesetter,
@@ -259,6 +267,7 @@ fn reject_duplicate_ids(ready: &mut Vec<Ready>) -> Vec<Failure> {
                         doc.prepared.id,
                         others.join(", ")
                     ))
+                    .with_code("duplicate-id")
                     .in_file(display)
                     .with_hint(
                         "ids name the output files and must be unique; set a different `id`",
@@ -406,10 +415,10 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
     }
     let result = pipeline::build(typesetter, &job.prepared, &job.file).and_then(|built| {
         write_atomic(&job.output, &built.pdf).map_err(|err| {
-            vec![Diagnostic::error(format!(
-                "cannot write {}: {err}",
-                job.output.display()
-            ))]
+            vec![
+                Diagnostic::error(format!("cannot write {}: {err}", job.output.display()))
+                    .with_code("io"),
+            ]
         })?;
         Ok(built)
     });
@@ -426,15 +435,22 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
 /// Runs `f`, turning a panic (a bug, in the compiler or here) into an
 /// internal error for this job alone.
 fn contained(f: impl FnOnce() -> Outcome) -> Outcome {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        Outcome::Failed(vec![
-            Diagnostic::error(format!("internal error: {message}"))
-                .with_hint("this is a bug in briefpress or Typst; the other documents were built"),
-        ])
-    })
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Outcome::Failed(vec![panicked(payload)]))
+}
+
+/// Runs `f`, turning a panic into an internal error among the diagnostics.
+pub fn contained_diagnostics(f: impl FnOnce() -> Vec<Diagnostic>) -> Vec<Diagnostic> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| vec![panicked(payload)])
+}
+
+fn panicked(payload: Box<dyn std::any::Any + Send>) -> Diagnostic {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Diagnostic::error(format!("internal error: {message}"))
+        .with_code("internal")
+        .with_hint("this is a bug in briefpress or Typst; the other documents were handled")
 }

@@ -171,7 +171,15 @@ pub fn load(root: &Path, display: &Path) -> Result<Config, Vec<Diagnostic>> {
         text,
     };
     let written: ConfigFile = load::deserialize(&file).map_err(|diag| vec![diag])?;
-    resolve(file, written)
+    resolve(file, written).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|diag| match diag.code {
+                "error" => diag.with_code("config"),
+                _ => diag,
+            })
+            .collect()
+    })
 }
 
 /// Checks the values of a parsed file and fills in the defaults.
@@ -328,10 +336,12 @@ pub fn check_fonts(config: &Config, book: &typst::text::FontBook) -> Vec<Diagnos
         .iter()
         .filter(|font| !book.contains_family(&font.get_ref().to_lowercase()))
         .map(|font| {
-            let mut diag = config.error_at(
-                font.span(),
-                format!("font family `{}` is not available", font.get_ref()),
-            );
+            let mut diag = config
+                .error_at(
+                    font.span(),
+                    format!("font family `{}` is not available", font.get_ref()),
+                )
+                .with_code("config");
             if let Some(near) = crate::diag::closest(font.get_ref(), families.iter().copied()) {
                 diag = diag.with_hint(format!("did you mean `{near}`?"));
             }

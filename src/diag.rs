@@ -18,10 +18,13 @@ pub enum Severity {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// A stable name for the kind of problem (`unknown-key`, `limit`,
+    /// `missing-glyph`, ...), for tools reading `--format json`.
+    pub code: &'static str,
     pub message: String,
     /// The file the problem is in, with the text of that file so that the
     /// line can be shown, and the byte range of the offending text.
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// Extra advice, printed as `= help: ...`.
     pub hints: Vec<String>,
 }
@@ -50,6 +53,7 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
+            code: "error",
             message: message.into(),
             location: None,
             hints: vec![],
@@ -59,27 +63,34 @@ impl Diagnostic {
     pub fn warning(message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
+            code: "warning",
             ..Self::error(message)
         }
     }
 
+    /// Names the kind of problem (see [`Diagnostic::code`]).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
     /// Points the diagnostic at `span` in the file `path` whose text is `text`.
     pub fn at(mut self, path: &Path, text: &Arc<str>, span: Range<usize>) -> Self {
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             path: path.to_path_buf(),
             text: text.clone(),
             span,
-        });
+        }));
         self
     }
 
     /// Names the file without a position (for problems with a whole file).
     pub fn in_file(mut self, path: &Path) -> Self {
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             path: path.to_path_buf(),
             text: Arc::from(""),
             span: 0..0,
-        });
+        }));
         self
     }
 
@@ -90,6 +101,72 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// The `--format json` form of a diagnostic: one object per line.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub message: &'a str,
+    /// The hints, one per line; `null` without any.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn to_json(&self) -> JsonDiagnostic<'_> {
+        let position = self
+            .location
+            .as_ref()
+            .filter(|loc| !loc.text.is_empty())
+            .map(|loc| loc.line_col());
+        JsonDiagnostic {
+            file: self
+                .location
+                .as_ref()
+                .map(|loc| loc.path.to_string_lossy().replace('\\', "/")),
+            line: position.map(|(line, _)| line),
+            column: position.map(|(_, column)| column),
+            severity: match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            code: self.code,
+            message: &self.message,
+            hint: (!self.hints.is_empty()).then(|| self.hints.join("\n")),
+        }
+    }
+
+    /// The human form with ANSI colours (what `Display` gives, coloured).
+    pub fn coloured(&self) -> String {
+        const RESET: &str = "\x1b[0m";
+        let plain = self.to_string();
+        let mut out = String::with_capacity(plain.len() + 64);
+        for (index, line) in plain.lines().enumerate() {
+            if index == 0 {
+                let (label, colour) = match self.severity {
+                    Severity::Error => ("error", "\x1b[1;31m"),
+                    Severity::Warning => ("warning", "\x1b[1;33m"),
+                };
+                let rest = line.strip_prefix(label).unwrap_or(line);
+                out.push_str(&format!("{colour}{label}{RESET}\x1b[1m{rest}{RESET}"));
+            } else if line.trim_start().starts_with("= help:") {
+                out.push_str(&format!("\x1b[36m{line}{RESET}"));
+            } else if line.trim_start().starts_with("-->") || line.trim_end().ends_with('|') {
+                out.push_str(&format!("\x1b[34m{line}{RESET}"));
+            } else if line.contains(" | ") && line.trim_end().ends_with('^') {
+                let (gutter, marks) = line.split_at(line.find(" | ").map_or(0, |i| i + 3));
+                out.push_str(&format!("\x1b[34m{gutter}{RESET}\x1b[1;31m{marks}{RESET}"));
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out
     }
 }
 

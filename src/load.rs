@@ -31,6 +31,11 @@ impl SourceFile {
         Diagnostic::error(message).at(&self.display, &self.text, span)
     }
 
+    /// A warning pointing at `span` in this file.
+    pub fn warning_at(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(message).at(&self.display, &self.text, span)
+    }
+
     /// A diagnostic pointing at a piece of a string value: `inner` is a byte
     /// range in the decoded string whose literal spans `literal` in the file.
     pub fn error_in_string(
@@ -56,18 +61,35 @@ pub struct LoadedDocument {
 /// Reads and parses one document file within the project's `limits`.
 pub fn load(path: &Path, display: &Path, limits: &Limits) -> Result<LoadedDocument, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error(format!("cannot read the document: {err}")).in_file(display)
+        Diagnostic::error(format!("cannot read the document: {err}"))
+            .with_code("io")
+            .in_file(display)
     })?;
+    load_bytes(path, display, &bytes, limits)
+}
+
+/// Parses a document's bytes as if read from `path` (for editors' buffers
+/// and the fuzz target).
+pub fn load_bytes(
+    path: &Path,
+    display: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<LoadedDocument, Diagnostic> {
     if bytes.len() > limits.document_bytes {
         return Err(Diagnostic::error(format!(
             "the document is {}, over the limit of {} for a document file",
             size(bytes.len()),
             size(limits.document_bytes)
         ))
+        .with_code("limit")
         .in_file(display));
     }
-    let text = decode(&bytes, "document")
-        .map_err(|message| Diagnostic::error(message).in_file(display))?;
+    let text = decode(bytes, "document").map_err(|message| {
+        Diagnostic::error(message)
+            .with_code("encoding")
+            .in_file(display)
+    })?;
     let file = SourceFile {
         path: path.to_path_buf(),
         display: display.to_path_buf(),
@@ -115,12 +137,15 @@ struct KindProbe {
 
 fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
     if let Some(exceeded) = limits::check_toml(&file.text, limits) {
-        return Err(file.error_at(exceeded.span, exceeded.message));
+        return Err(file
+            .error_at(exceeded.span, exceeded.message)
+            .with_code("limit"));
     }
     let probe: KindProbe = toml::from_str(&file.text).map_err(|err| toml_error(file, &err))?;
     let Some(kind) = probe.kind else {
         return Err(file
             .error_at(0..0, "the document has no `kind`")
+            .with_code("kind")
             .with_hint(format!(
                 "add a first line such as `kind = \"{}\"`",
                 Document::KINDS[0]
@@ -130,10 +155,12 @@ fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
     let name = match kind.into_inner() {
         toml::Value::String(name) => name,
         other => {
-            return Err(file.error_at(
-                span,
-                format!("`kind` must be a string, found {}", other.type_str()),
-            ));
+            return Err(file
+                .error_at(
+                    span,
+                    format!("`kind` must be a string, found {}", other.type_str()),
+                )
+                .with_code("kind"));
         }
     };
     match name.as_str() {
@@ -145,7 +172,9 @@ fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
             file,
         )?)),
         _ => {
-            let mut diag = file.error_at(span, format!("unknown document kind `{name}`"));
+            let mut diag = file
+                .error_at(span, format!("unknown document kind `{name}`"))
+                .with_code("kind");
             if let Some(near) = closest(&name, Document::KINDS.iter().copied()) {
                 diag = diag.with_hint(format!("did you mean `{near}`?"));
             }
@@ -166,7 +195,9 @@ fn toml_error(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = backticked(rest);
         if let Some((unknown, valid)) = names.split_first() {
-            let mut diag = file.error_at(span, format!("unknown key `{unknown}`"));
+            let mut diag = file
+                .error_at(span, format!("unknown key `{unknown}`"))
+                .with_code("unknown-key");
             if let Some(near) = closest(unknown, valid.iter().map(String::as_str)) {
                 diag = diag.with_hint(format!("did you mean `{near}`?"));
             }
@@ -179,18 +210,31 @@ fn toml_error(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("missing field ")
         && let Some(field) = backticked(rest).first()
     {
-        return file.error_at(span, format!("missing required key `{field}`"));
+        return file
+            .error_at(span, format!("missing required key `{field}`"))
+            .with_code("missing-key");
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let names = backticked(rest);
         if let Some((unknown, valid)) = names.split_first() {
             return file
                 .error_at(span, format!("unknown value `{unknown}`"))
+                .with_code("unknown-value")
                 .with_hint(format!("expected one of: {}", valid.join(", ")));
         }
     }
+    let code = if message.starts_with("invalid type: ") {
+        "wrong-type"
+    } else if message.contains("duplicate key") {
+        "duplicate-key"
+    } else if err.span().is_some() && message.starts_with("invalid") || message.contains("expected")
+    {
+        "syntax"
+    } else {
+        "invalid"
+    };
     let message = message.replace("invalid type: ", "wrong type: ");
-    file.error_at(span, message)
+    file.error_at(span, message).with_code(code)
 }
 
 /// The `quoted` names in a serde message, in order.

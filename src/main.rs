@@ -10,9 +10,11 @@ use clap::Parser;
 fn main() -> ExitCode {
     quiet_panics();
     let args = cli::Cli::parse();
-    match args.command {
-        cli::Command::Build(build) => cli::build::run(&build),
-        cli::Command::Watch(watch) => cli::watch::run(&watch),
+    let reporter = args.global.reporter();
+    match &args.command {
+        cli::Command::Build(build) => cli::build::run(build, &reporter),
+        cli::Command::Watch(watch) => cli::watch::run(watch, &reporter),
+        cli::Command::Check(check) => cli::check::run(check, &reporter),
     }
 }
 

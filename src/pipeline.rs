@@ -45,11 +45,34 @@ pub fn load_in_project(
     {
         return Err(vec![
             Diagnostic::error("the document is outside the project root")
+                .with_code("outside-root")
                 .in_file(display)
                 .with_hint("build from the project folder or name it with --root"),
         ]);
     }
     load::load(path, display, typesetter.project().limits()).map_err(|diag| vec![diag])
+}
+
+/// Everything `build` would report for a prepared document, without
+/// writing it: layout and export problems and warnings, plus images under
+/// print resolution at the size they are placed.
+pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) -> Vec<Diagnostic> {
+    let result = typeset::typeset(typesetter, prepared, file).map(|typeset| {
+        let standards = &typesetter.project().config().standards;
+        let mut found = typeset.warnings;
+        if let Err(errors) = export::pdf::export(&typeset.document, prepared, standards) {
+            found.extend(errors);
+        }
+        found.extend(typeset::resolution::low_resolution(
+            &typeset.document,
+            prepared,
+            typesetter.project(),
+            typeset::resolution::PRINT_DPI,
+        ));
+        found
+    });
+    typst::comemo::evict(2);
+    result.unwrap_or_else(|errors| errors)
 }
 
 /// Lays out and exports a prepared document. Compiler caches are trimmed

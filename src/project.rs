@@ -44,7 +44,14 @@ impl Project {
             let file = project.root.join(config::FILE_NAME);
             match project.resolve_asset(&file, logo.get_ref()) {
                 Ok(path) => Arc::make_mut(&mut project.config).publication.logo = Some(path),
-                Err(message) => return Err(vec![project.config.error_at(logo.span(), message)]),
+                Err(message) => {
+                    return Err(vec![
+                        project
+                            .config
+                            .error_at(logo.span(), message)
+                            .with_code("config"),
+                    ]);
+                }
             }
         }
         Ok(project)

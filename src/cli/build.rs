@@ -4,8 +4,7 @@
 //! says whether all succeeded.
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -16,9 +15,9 @@ use briefpress::diag::Diagnostic;
 use briefpress::manifest::{Entry, Manifest};
 use briefpress::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
-use indicatif::{ProgressBar, ProgressStyle};
 
-use super::BuildArgs;
+use super::report::Reporter;
+use super::{BuildArgs, ProjectArgs};
 
 /// What one build did, and the files it depends on (for `watch`).
 #[derive(Default)]
@@ -29,23 +28,24 @@ pub struct Summary {
     pub inputs: BTreeSet<PathBuf>,
 }
 
-pub fn run(args: &BuildArgs) -> ExitCode {
-    let groups = match projects(args) {
+pub fn run(args: &BuildArgs, reporter: &Reporter) -> ExitCode {
+    let groups = match projects(&args.project) {
         Ok(groups) => groups,
-        Err(problems) => return setup_failed(&problems),
+        Err(problems) => return reporter.setup_failed(&problems),
     };
     if args.output.is_some() && groups.len() > 1 {
-        return usage_error("--output needs exactly one document; use --out-dir for several");
+        return reporter
+            .usage_error("--output needs exactly one document; use --out-dir for several");
     }
     let mut failed = false;
     for (project, paths) in groups {
-        let typesetter = match setup(project, args) {
+        let typesetter = match setup(project, &args.project, reporter) {
             Ok(typesetter) => typesetter,
-            Err(problems) => return setup_failed(&problems),
+            Err(problems) => return reporter.setup_failed(&problems),
         };
-        match execute(&typesetter, args, &paths, args.force) {
+        match execute(&typesetter, args, &paths, args.force, reporter) {
             Ok(summary) => failed |= summary.failed > 0,
-            Err(message) => return usage_error(&message),
+            Err(message) => return reporter.usage_error(&message),
         }
     }
     if failed {
@@ -58,7 +58,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 /// The projects the paths given belong to, each with its paths: the one
 /// `--root` names, or for each path the nearest folder above it with a
 /// `briefpress.toml` (else the working directory).
-pub fn projects(args: &BuildArgs) -> Result<Vec<(Project, Vec<PathBuf>)>, Vec<Diagnostic>> {
+pub fn projects(args: &ProjectArgs) -> Result<Vec<(Project, Vec<PathBuf>)>, Vec<Diagnostic>> {
     if let Some(root) = &args.root {
         let project = Project::open(root)?;
         return Ok(vec![(project, args.paths.clone())]);
@@ -82,13 +82,25 @@ pub fn projects(args: &BuildArgs) -> Result<Vec<(Project, Vec<PathBuf>)>, Vec<Di
 }
 
 /// The fonts and compiler shared by every document of a project in the run.
-pub fn setup(project: Project, args: &BuildArgs) -> Result<Typesetter, Vec<Diagnostic>> {
-    let fonts =
-        fonts::load(&args.font_paths).map_err(|message| vec![Diagnostic::error(message)])?;
+pub fn setup(
+    project: Project,
+    args: &ProjectArgs,
+    reporter: &Reporter,
+) -> Result<Typesetter, Vec<Diagnostic>> {
+    let fonts = fonts::load(&args.font_paths)
+        .map_err(|message| vec![Diagnostic::error(message).with_code("font")])?;
     let problems = config::check_fonts(project.config(), fonts.store.book());
     if !problems.is_empty() {
         return Err(problems);
     }
+    let configured = match &project.config().file {
+        Some(file) => file.display.display().to_string(),
+        None => format!("no {}, defaults", config::FILE_NAME),
+    };
+    reporter.detail(&format!(
+        "project {} ({configured})",
+        project.root().display()
+    ));
     Ok(Typesetter::new(project, fonts))
 }
 
@@ -99,6 +111,7 @@ pub fn execute(
     args: &BuildArgs,
     paths: &[PathBuf],
     force: bool,
+    reporter: &Reporter,
 ) -> Result<Summary, String> {
     let started = Instant::now();
     let configured_out = typesetter.project().out_dir();
@@ -127,7 +140,7 @@ pub fn execute(
         jobs.retain(|job| !job.member);
     }
     for failure in &failures {
-        report_failure(&failure.display, &failure.diagnostics);
+        reporter.failure(&failure.display, &failure.diagnostics);
     }
     summary.failed = failures.len();
     let root = typesetter.project().root();
@@ -140,8 +153,24 @@ pub fn execute(
         force || !manifest.is_fresh(out_dir, root, &job.output, &job.key)
     });
     summary.unchanged = fresh.len();
+    for job in &fresh {
+        reporter.detail(&format!(
+            "unchanged {} -> {}",
+            job.file.display.display(),
+            job.output.display()
+        ));
+    }
 
-    let progress = Progress::new(stale.len(), args.quiet);
+    // Warnings of the documents about to be built, each once (an issue
+    // repeats its members').
+    let mut warned = std::collections::HashSet::new();
+    for warning in stale.iter().flat_map(|job| &job.prepared.warnings) {
+        if warned.insert(warning.to_string()) {
+            reporter.diagnostic(warning);
+        }
+    }
+
+    let progress = reporter.progress(stale.len());
     let shared = Mutex::new((summary, manifest));
     let timeout = args
         .timeout
@@ -173,24 +202,22 @@ pub fn execute(
                         );
                     }
                     for warning in &warnings {
-                        progress.error(&warning.to_string());
+                        progress.diagnostic(warning);
                     }
-                    if !args.quiet {
-                        progress.line(&format!(
-                            "built   {} -> {} ({pages} page{}, {} ms)",
-                            display.display(),
-                            job.output.display(),
-                            if pages == 1 { "" } else { "s" },
-                            finished.time.as_millis()
-                        ));
-                    }
+                    progress.line(&format!(
+                        "built   {} -> {} ({pages} page{}, {} ms)",
+                        display.display(),
+                        job.output.display(),
+                        if pages == 1 { "" } else { "s" },
+                        finished.time.as_millis()
+                    ));
                 }
                 Outcome::Failed(diagnostics) => {
                     summary.failed += 1;
                     if let Some(out_dir) = out_dir {
                         manifest.forget(out_dir, &job.output);
                     }
-                    progress.error(&failure_text(display, &diagnostics));
+                    progress.failure(display, &diagnostics);
                 }
             }
             progress.advance();
@@ -203,10 +230,13 @@ pub fn execute(
         .map_err(|_| "a worker failed".to_string())?;
     if let Some(out_dir) = out_dir {
         if let Err(err) = manifest.save(out_dir, args.shard) {
-            say_err(&format!(
-                "warning: cannot write the build manifest in {}: {err}\n",
-                out_dir.display()
-            ));
+            reporter.diagnostic(
+                &Diagnostic::warning(format!(
+                    "cannot write the build manifest in {}: {err}",
+                    out_dir.display()
+                ))
+                .with_code("io"),
+            );
         }
         for job in stale.iter().chain(&fresh) {
             summary.inputs.extend(job.sources.iter().cloned());
@@ -217,7 +247,7 @@ pub fn execute(
             );
         }
     }
-    say(&format!(
+    reporter.summary(&format!(
         "{} built, {} unchanged, {} failed in {:.2} s",
         summary.built,
         summary.unchanged,
@@ -230,83 +260,4 @@ pub fn execute(
 /// All cores.
 fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn report_failure(display: &Path, diags: &[Diagnostic]) {
-    say_err(&failure_text(display, diags));
-}
-
-fn failure_text(display: &Path, diags: &[Diagnostic]) -> String {
-    let mut text = format!("failed  {}\n", display.display());
-    for diag in diags {
-        text.push_str(&diag.to_string());
-    }
-    text
-}
-
-/// A progress bar on a terminal; plain lines otherwise (or with --quiet).
-struct Progress(Option<ProgressBar>);
-
-impl Progress {
-    fn new(total: usize, quiet: bool) -> Self {
-        if quiet || !std::io::stderr().is_terminal() || total < 2 {
-            return Self(None);
-        }
-        let bar = ProgressBar::new(total as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:32.cyan/blue} {pos}/{len} documents, {elapsed}")
-        {
-            bar.set_style(style);
-        }
-        Self(Some(bar))
-    }
-
-    fn line(&self, line: &str) {
-        match &self.0 {
-            Some(bar) => bar.println(line),
-            None => say(line),
-        }
-    }
-
-    fn error(&self, text: &str) {
-        match &self.0 {
-            Some(bar) => bar.suspend(|| say_err(text)),
-            None => say_err(text),
-        }
-    }
-
-    fn advance(&self) {
-        if let Some(bar) = &self.0 {
-            bar.inc(1);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-/// Prints a line; a closed pipe (`briefpress build | head`) is not an error.
-fn say(line: &str) {
-    let _ = writeln!(std::io::stdout(), "{line}");
-}
-
-/// Prints diagnostics, whole, to standard error.
-fn say_err(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-/// The project or its fonts could not be set up: nothing is built.
-pub fn setup_failed(problems: &[Diagnostic]) -> ExitCode {
-    for problem in problems {
-        say_err(&problem.to_string());
-    }
-    ExitCode::from(2)
-}
-
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(2)
 }

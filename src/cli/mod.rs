@@ -1,11 +1,15 @@
 //! Command-line arguments; one file per command.
 
 pub mod build;
+pub mod check;
+pub mod report;
 pub mod watch;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use report::{ColorChoice, Format, Reporter};
 
 /// Typesets analysts' briefs written in TOML into print-ready, archival PDFs
 /// (tagged PDF/A-2b and PDF/UA-1), with the embedded Typst compiler: no
@@ -15,6 +19,38 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// How diagnostics are printed: human (file:line:col, the line, a
+    /// caret) or json (one object per line on standard output: file, line,
+    /// column, severity, code, message, hint).
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Colour diagnostics: auto (on a terminal, unless NO_COLOR is set),
+    /// always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print only errors and the summary.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more: the project and configuration used, unchanged documents.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl GlobalArgs {
+    pub fn reporter(&self) -> Reporter {
+        Reporter::new(self.format, self.color, self.quiet, self.verbose)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -29,22 +65,19 @@ pub enum Command {
         after_help = "Example:\n  briefpress watch briefs/central-asia    rebuild the folder's PDFs as files change"
     )]
     Watch(BuildArgs),
+    /// Report every problem without writing PDFs; fast enough for every save.
+    #[command(
+        after_help = "Examples:\n  briefpress check                      every document under briefs/, no layout\n  briefpress check briefs/central-asia/china-bri-security.toml --deep\n  briefpress check --format json        diagnostics for an editor, one JSON object per line"
+    )]
+    Check(check::CheckArgs),
 }
 
+/// The documents a command works on, and where their project is.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
-    /// Document files or folders to build (folders are searched for *.toml).
+pub struct ProjectArgs {
+    /// Document files or folders (folders are searched for *.toml).
     #[arg(default_value = "briefs")]
     pub paths: Vec<PathBuf>,
-
-    /// Write the PDF here (only when building a single document).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Folder for built PDFs; each goes to <out-dir>/<path under briefs/>/<id>.pdf
-    /// [default: `out_dir` of briefpress.toml, else out/ in the project root].
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
 
     /// The project root: documents, images and templates are read only
     /// inside it; its templates/ folder overrides the built-in templates
@@ -56,6 +89,21 @@ pub struct BuildArgs {
     /// Add the fonts in this folder (repeatable). System fonts are never used.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Write the PDF here (only when building a single document).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Folder for built PDFs; each goes to <out-dir>/<path under briefs/>/<id>.pdf
+    /// [default: `out_dir` of briefpress.toml, else out/ in the project root].
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 
     /// Documents compiled at once (default: all cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -80,10 +128,6 @@ pub struct BuildArgs {
     /// built (exit code 1); finished PDFs are kept, unfinished ones not written.
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
-
-    /// Print only errors and the summary.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 /// `K/N` with 1 <= K <= N.

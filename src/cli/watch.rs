@@ -11,7 +11,8 @@ use briefpress::config;
 use briefpress::project::Project;
 
 use super::BuildArgs;
-use super::build::{execute, projects, setup, setup_failed};
+use super::build::{execute, projects, setup};
+use super::report::Reporter;
 
 /// How often files are checked for changes.
 const POLL: Duration = Duration::from_millis(100);
@@ -19,19 +20,16 @@ const POLL: Duration = Duration::from_millis(100);
 /// How long files must stay unchanged before a rebuild starts.
 const SETTLE: Duration = Duration::from_millis(50);
 
-pub fn run(args: &BuildArgs) -> ExitCode {
-    let (project, sources) = match projects(args) {
+pub fn run(args: &BuildArgs, reporter: &Reporter) -> ExitCode {
+    let (project, sources) = match projects(&args.project) {
         Ok(mut groups) if groups.len() == 1 => groups.remove(0),
-        Ok(_) => {
-            eprintln!("error: watch takes documents of one project at a time");
-            return ExitCode::from(2);
-        }
-        Err(problems) => return setup_failed(&problems),
+        Ok(_) => return reporter.usage_error("watch takes documents of one project at a time"),
+        Err(problems) => return reporter.setup_failed(&problems),
     };
     let config_file = project.root().join(config::FILE_NAME);
-    let mut typesetter = match setup(project, args) {
+    let mut typesetter = match setup(project, &args.project, reporter) {
         Ok(typesetter) => typesetter,
-        Err(problems) => return setup_failed(&problems),
+        Err(problems) => return reporter.setup_failed(&problems),
     };
     // The folders given, the templates and the configuration: new documents
     // and templates appear there. Each build adds the files it read.
@@ -42,10 +40,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     loop {
         // Taken before building, so that a save during the build is seen.
         let mut before = snapshot(&paths);
-        let watched = match execute(&typesetter, args, &sources, force) {
+        let watched = match execute(&typesetter, args, &sources, force, reporter) {
             Ok(summary) => summary.inputs,
             Err(message) => {
-                eprintln!("error: {message}");
+                reporter
+                    .diagnostic(&briefpress::diag::Diagnostic::error(message).with_code("usage"));
                 Default::default()
             }
         };
@@ -59,7 +58,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 before.entry(path).or_insert(stamp);
             }
         }
-        println!("watching {} files for changes (Ctrl-C stops)", before.len());
+        reporter.line(&format!(
+            "watching {} files for changes (Ctrl-C stops)",
+            before.len()
+        ));
         wait_for_change(&paths, &before);
         let config_now = std::fs::read_to_string(&config_file).unwrap_or_default();
         if config_now == typesetter.project().config().text() {
@@ -68,11 +70,13 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
         // A new configuration: open the project again, keeping the last
         // good one if the new one has errors.
-        match Project::open(typesetter.project().root()).and_then(|project| setup(project, args)) {
+        match Project::open(typesetter.project().root())
+            .and_then(|project| setup(project, &args.project, reporter))
+        {
             Ok(fresh) => typesetter = fresh,
             Err(problems) => {
                 for problem in &problems {
-                    eprint!("{problem}");
+                    reporter.diagnostic(problem);
                 }
                 typesetter.reset();
             }

@@ -39,7 +39,8 @@ pub fn export(
         errors
             .iter()
             .map(|e| {
-                let mut diag = Diagnostic::error(format!("PDF export: {}", e.message));
+                let mut diag =
+                    Diagnostic::error(format!("PDF export: {}", e.message)).with_code("pdf-export");
                 for hint in &e.hints {
                     diag = diag.with_hint(hint.v.to_string());
                 }
@@ -92,17 +93,8 @@ fn timestamp(prepared: &Prepared) -> Result<Datetime, Vec<Diagnostic>> {
 /// Seconds since 1970-01-01 UTC -> calendar date and time (proleptic
 /// Gregorian; Howard Hinnant's days-to-civil algorithm).
 fn from_unix(seconds: i64) -> Option<Datetime> {
-    let days = seconds.div_euclid(86_400);
+    let (year, month, day) = crate::model::common::civil_from_days(seconds.div_euclid(86_400));
     let secs = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     Datetime::from_ymd_hms(
         i32::try_from(year).ok()?,
         u8::try_from(month).ok()?,

@@ -175,6 +175,21 @@ impl PartialDate {
     }
 }
 
+/// Year, month and day of the day `days` after 1970-01-01 (proleptic
+/// Gregorian; Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -227,10 +242,11 @@ pub struct Image {
     /// Alternative text for screen readers (required by PDF/UA).
     pub alt: String,
     pub caption: String,
-    /// Where the image comes from: a URL or a credit line.
-    pub source: String,
-    /// The licence, e.g. "CC BY 2.0".
-    pub license: String,
+    /// Where the image comes from: a URL or a credit line (`check` warns
+    /// when it is missing).
+    pub source: Option<String>,
+    /// The licence, e.g. "CC BY 2.0" (`check` warns when it is missing).
+    pub license: Option<String>,
 }
 
 /// A cited source: the original-language title, its translation, the outlet
@@ -240,7 +256,7 @@ pub struct Image {
 pub struct Source {
     pub author: Option<String>,
     /// Title in the original language and script.
-    pub title: String,
+    pub title: Spanned<String>,
     /// BCP 47 language tag of `title` (`zh`, `ru`, `ar`, `fa`, ...).
     pub lang: Spanned<String>,
     /// English translation of the title.

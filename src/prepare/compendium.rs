@@ -171,6 +171,9 @@ impl Context<'_> {
             data: serde_json::to_vec(&data).ok()?,
             anchors: Vec::new(),
             members: Vec::new(),
+            included: self.included.clone(),
+            warnings: Vec::new(),
+            images: self.images.clone(),
         })
     }
 
@@ -187,7 +190,8 @@ impl Context<'_> {
                         include.span(),
                         format!("`{written}` is not a compendium part"),
                     )
-                    .with_hint("part files start with kind = \"compendium-part\""),
+                    .with_hint("part files start with kind = \"compendium-part\"")
+                    .with_code("include"),
             );
             return Vec::new();
         };
@@ -342,7 +346,8 @@ impl Context<'_> {
             let span = entry.title.as_ref().map_or(0..0, Spanned::span);
             self.errors.push(
                 self.file
-                    .error_at(span, "an exercise needs at least one iteration"),
+                    .error_at(span, "an exercise needs at least one iteration")
+                    .with_code("missing-key"),
             );
             return Vec::new();
         }
@@ -457,10 +462,14 @@ impl Context<'_> {
     fn incident(&mut self, entry: &Incident, doc: &mut Labels) -> Vec<Item> {
         let codes: Vec<&Spanned<String>> = entry.country.iter().chain(&entry.countries).collect();
         if codes.is_empty() {
-            self.errors.push(self.file.error_at(
-                entry.name.span(),
-                "an incident needs `country` or `countries`",
-            ));
+            self.errors.push(
+                self.file
+                    .error_at(
+                        entry.name.span(),
+                        "an incident needs `country` or `countries`",
+                    )
+                    .with_code("missing-key"),
+            );
             return Vec::new();
         }
         let countries: Vec<(String, &'static str)> =
@@ -599,13 +608,17 @@ impl Context<'_> {
                     .chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
             if !valid {
-                self.errors.push(self.file.error_at(
-                    id.span(),
-                    format!(
-                        "entry id `{}` may only contain letters, digits, `-`, `_` and `.`",
-                        id.get_ref()
-                    ),
-                ));
+                self.errors.push(
+                    self.file
+                        .error_at(
+                            id.span(),
+                            format!(
+                                "entry id `{}` may only contain letters, digits, `-`, `_` and `.`",
+                                id.get_ref()
+                            ),
+                        )
+                        .with_code("id"),
+                );
             }
             return id.get_ref().clone();
         }
@@ -626,10 +639,13 @@ impl Context<'_> {
         match countries::name(written) {
             Some(name) => Some((written.to_ascii_uppercase(), name)),
             None => {
-                let mut diag = self.file.error_at(
-                    code.span(),
-                    format!("`{written}` is not an ISO 3166-1 alpha-2 country code"),
-                );
+                let mut diag = self
+                    .file
+                    .error_at(
+                        code.span(),
+                        format!("`{written}` is not an ISO 3166-1 alpha-2 country code"),
+                    )
+                    .with_code("country");
                 if let Some(near) = closest(&written.to_ascii_uppercase(), countries::codes()) {
                     diag = diag.with_hint(format!(
                         "did you mean `{near}` ({})?",
@@ -654,15 +670,19 @@ impl Context<'_> {
                 item.name.to_lowercase(),
             );
             match seen.get(&key) {
-                Some(first) => self.errors.push(item.file.error_at(
-                    item.span.clone(),
-                    format!(
-                        "`{}` is already an entry of “{}” (at {})",
-                        item.name,
-                        item.section.title(),
-                        first.place()
-                    ),
-                )),
+                Some(first) => self.errors.push(
+                    item.file
+                        .error_at(
+                            item.span.clone(),
+                            format!(
+                                "`{}` is already an entry of “{}” (at {})",
+                                item.name,
+                                item.section.title(),
+                                first.place()
+                            ),
+                        )
+                        .with_code("duplicate-name"),
+                ),
                 None => {
                     seen.insert(key, item);
                 }

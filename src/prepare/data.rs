@@ -131,8 +131,8 @@ pub struct ImageData {
     pub path: String,
     pub alt: String,
     pub caption: String,
-    pub source: String,
-    pub license: String,
+    pub source: Option<String>,
+    pub license: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

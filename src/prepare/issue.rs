@@ -15,6 +15,7 @@ struct Gathered {
     piece: Piece,
     file: SourceFile,
     anchors: Vec<(&'static str, std::ops::Range<usize>)>,
+    images: Vec<super::ImageRef>,
 }
 use crate::model::{Document, Issue};
 
@@ -55,6 +56,7 @@ impl Context<'_> {
                     self.errors.push(
                         self.file
                             .error_at(path.span(), format!("`{id}` is already in this issue"))
+                            .with_code("duplicate-id")
                             .with_hint(format!("it was listed as `{}`", first.get_ref())),
                     );
                     continue;
@@ -92,6 +94,7 @@ impl Context<'_> {
             .filter_map(|(index, member)| {
                 let mut cx = Context::new(&member.file, self.project);
                 cx.anchors = member.anchors;
+                cx.images = member.images;
                 let prepared = cx.finish(&member.piece, Some(issue_ref.clone()))?;
                 Some(Member {
                     number: index + 1,
@@ -108,6 +111,9 @@ impl Context<'_> {
             data: serde_json::to_vec(&data).ok()?,
             anchors: Vec::new(),
             members,
+            included: self.included.clone(),
+            warnings: Vec::new(),
+            images: self.images.clone(),
         })
     }
 
@@ -136,6 +142,7 @@ impl Context<'_> {
             self.errors.push(
                 self.file
                     .error_at(0..0, "the issue has no publication name")
+                    .with_code("missing-key")
                     .with_hint(format!(
                         "add `publication = \"...\"` here, or `name` under `[publication]` in {}",
                         crate::config::FILE_NAME
@@ -149,7 +156,8 @@ impl Context<'_> {
     fn member(&mut self, path: &Spanned<String>) -> Option<Gathered> {
         let written = path.get_ref();
         let refuse = |cx: &mut Self, message: String| {
-            cx.errors.push(cx.file.error_at(path.span(), message));
+            cx.errors
+                .push(cx.file.error_at(path.span(), message).with_code("include"));
             None
         };
         let loaded = self.load_included(path)?;
@@ -165,9 +173,12 @@ impl Context<'_> {
             self.errors.append(&mut cx.errors);
             return refuse(self, format!("`{written}` has errors"));
         }
+        self.warnings.append(&mut cx.warnings);
+        self.images.extend(cx.images.iter().cloned());
         Some(Gathered {
             piece: piece?,
             anchors: cx.anchors,
+            images: cx.images,
             file: loaded.file.clone(),
         })
     }

@@ -7,6 +7,7 @@ pub mod countries;
 pub mod data;
 pub mod inline;
 mod issue;
+pub mod lint;
 pub mod notes;
 pub mod sort;
 
@@ -40,6 +41,23 @@ pub struct Prepared {
     pub anchors: Vec<(&'static str, Range<usize>)>,
     /// For an issue: its documents, each also built as its own PDF.
     pub members: Vec<Member>,
+    /// Files the document includes (an issue's members, a compendium's
+    /// parts): its PDF depends on them too.
+    pub included: Vec<SourceFile>,
+    /// Problems that do not stop the build (see [`lint`]).
+    pub warnings: Vec<Diagnostic>,
+    /// The images it places and where each is named, for checks on the
+    /// laid-out pages (resolution).
+    pub images: Vec<ImageRef>,
+}
+
+/// An image a document places: its path inside the project (as templates
+/// read it) and where the document names it.
+#[derive(Debug, Clone)]
+pub struct ImageRef {
+    pub path: String,
+    pub file: SourceFile,
+    pub span: Range<usize>,
 }
 
 /// A document of an issue, built also as its own PDF.
@@ -61,6 +79,7 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
             cx.errors.push(
                 cx.file
                     .error_at(0..0, "a compendium part is built through its compendium")
+                    .with_code("kind")
                     .with_hint("build the compendium file whose `include` lists this file"),
             );
             None
@@ -68,7 +87,14 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
         document => cx.piece(document).and_then(|piece| cx.finish(&piece, None)),
     };
     match prepared {
-        Some(prepared) if cx.errors.is_empty() => Ok(prepared),
+        Some(mut prepared) if cx.errors.is_empty() => {
+            prepared.warnings = cx.warnings;
+            prepared.warnings.extend(lint::placeholders(&loaded.file));
+            for file in &prepared.included {
+                prepared.warnings.extend(lint::placeholders(file));
+            }
+            Ok(prepared)
+        }
         _ => Err(cx.errors),
     }
 }
@@ -107,7 +133,14 @@ struct Context<'a> {
     note_keys: Vec<String>,
     /// Spans that template checks may report at (see [`Prepared::anchors`]).
     anchors: Vec<(&'static str, Range<usize>)>,
+    /// Files loaded through [`Context::load_included`].
+    included: Vec<SourceFile>,
+    /// Sources cited so far, by URL or by title and outlet, for duplicates.
+    cited: Vec<(String, Range<usize>)>,
+    images: Vec<ImageRef>,
     errors: Vec<Diagnostic>,
+    /// What does not stop a build but an editor should see.
+    warnings: Vec<Diagnostic>,
 }
 
 /// The metadata fields every kind has, borrowed from its model.
@@ -132,7 +165,11 @@ impl<'a> Context<'a> {
             label_scope: String::new(),
             note_keys: vec![],
             anchors: vec![],
+            included: vec![],
+            cited: vec![],
+            images: vec![],
             errors: vec![],
+            warnings: vec![],
         }
     }
 
@@ -189,10 +226,14 @@ impl<'a> Context<'a> {
         });
         let cover = brief.cover.as_ref().and_then(|image| self.image(image));
         if brief.takeaways.get_ref().is_empty() {
-            self.errors.push(self.file.error_at(
-                brief.takeaways.span(),
-                "a brief needs at least one key takeaway",
-            ));
+            self.errors.push(
+                self.file
+                    .error_at(
+                        brief.takeaways.span(),
+                        "a brief needs at least one key takeaway",
+                    )
+                    .with_code("missing-key"),
+            );
         }
 
         self.note_keys = brief.notes.keys().cloned().collect();
@@ -247,11 +288,18 @@ impl<'a> Context<'a> {
                 "not found" => format!("`{written}` not found (looked for {})", full.display()),
                 _ => format!("`{written}` is refused: {why}"),
             };
-            self.errors.push(self.file.error_at(path.span(), message));
+            self.errors.push(
+                self.file
+                    .error_at(path.span(), message)
+                    .with_code("include"),
+            );
             return None;
         }
         match load::load(&full, &normalize(&shown), self.project.limits()) {
-            Ok(loaded) => Some(loaded),
+            Ok(loaded) => {
+                self.included.push(loaded.file.clone());
+                Some(loaded)
+            }
             Err(diag) => {
                 self.errors.push(diag);
                 None
@@ -310,6 +358,9 @@ impl<'a> Context<'a> {
             data: serde_json::to_vec(&piece).ok()?,
             anchors: self.anchors.clone(),
             members: Vec::new(),
+            included: Vec::new(),
+            warnings: Vec::new(),
+            images: self.images.clone(),
         })
     }
 
@@ -341,8 +392,9 @@ impl<'a> Context<'a> {
             let message =
                 format!("document id `{id}` may only contain letters, digits, `-`, `_` and `.`");
             let diag = match span {
-                Some(span) => self.file.error_at(span, message),
+                Some(span) => self.file.error_at(span, message).with_code("id"),
                 None => Diagnostic::error(message)
+                    .with_code("id")
                     .in_file(&self.file.display)
                     .with_hint("rename the file or set `id = \"...\"`"),
             };
@@ -353,14 +405,69 @@ impl<'a> Context<'a> {
 
     fn date(&mut self, date: &Spanned<DateInput>) -> Option<PartialDate> {
         match PartialDate::from_input(date.get_ref()) {
-            Ok(date) => Some(date),
+            Ok(parsed) => {
+                let today = lint::today();
+                if lint::is_future(&parsed, &today) {
+                    self.warn(
+                        date.span(),
+                        "future-date",
+                        format!(
+                            "{} is in the future (today is {})",
+                            parsed.display(),
+                            today.display()
+                        ),
+                    );
+                }
+                Some(parsed)
+            }
             Err(message) => {
                 self.errors.push(
                     self.file
-                        .error_at(date.span(), format!("invalid date: {message}")),
+                        .error_at(date.span(), format!("invalid date: {message}"))
+                        .with_code("date"),
                 );
                 None
             }
+        }
+    }
+
+    /// A warning at `span` of the document.
+    fn warn(&mut self, span: Range<usize>, code: &'static str, message: impl Into<String>) {
+        self.warnings
+            .push(self.file.warning_at(span, message).with_code(code));
+    }
+
+    /// Remembers a source, warning when the document cited it before (the
+    /// same URL, or the same title from the same outlet).
+    fn cite(&mut self, source: &Source) {
+        let (key, span) = match &source.url {
+            Some(url) => (
+                url.get_ref().trim().trim_end_matches('/').to_lowercase(),
+                url.span(),
+            ),
+            None => (
+                format!(
+                    "{}\u{0}{}",
+                    source.title.get_ref().trim(),
+                    source.outlet.trim()
+                ),
+                source.title.span(),
+            ),
+        };
+        if let Some((_, first)) = self.cited.iter().find(|(seen, _)| *seen == key) {
+            let (line, _) = crate::diag::Location {
+                path: self.file.display.clone(),
+                text: self.file.text.clone(),
+                span: first.clone(),
+            }
+            .line_col();
+            self.warn(
+                span,
+                "duplicate-source",
+                format!("this source is already cited (line {line})"),
+            );
+        } else {
+            self.cited.push((key, span));
         }
     }
 
@@ -371,6 +478,7 @@ impl<'a> Context<'a> {
             self.errors.push(
                 self.file
                     .error_at(tag.span(), format!("`{text}` is not a language tag"))
+                    .with_code("language")
                     .with_hint("use an ISO 639 code such as `zh`, `ru`, `ar`, `fa`, optionally with a region: `fa-IR`"),
             );
             LangData::english()
@@ -384,11 +492,34 @@ impl<'a> Context<'a> {
         {
             Ok(path) => path,
             Err(message) => {
-                self.errors
-                    .push(self.file.error_at(image.path.span(), message));
+                self.errors.push(
+                    self.file
+                        .error_at(image.path.span(), message)
+                        .with_code("image"),
+                );
                 return None;
             }
         };
+        for (missing, what, code) in [
+            (image.source.is_none(), "source", "image-source"),
+            (image.license.is_none(), "license", "image-license"),
+        ] {
+            if missing {
+                self.warnings.push(
+                    self.file
+                        .warning_at(image.path.span(), format!("the image has no {what}"))
+                        .with_code(code)
+                        .with_hint(format!(
+                            "add `{what} = \"...\"` to the image's table; Image Information prints it"
+                        )),
+                );
+            }
+        }
+        self.images.push(ImageRef {
+            path: path.clone(),
+            file: self.file.clone(),
+            span: image.path.span(),
+        });
         Some(ImageData {
             path,
             alt: image.alt.clone(),
@@ -401,19 +532,27 @@ impl<'a> Context<'a> {
     fn source(&mut self, source: &Source, numbering: &mut NoteNumbering) -> SourceData {
         let url = source.url.as_ref().map(|url| {
             if !inline::allowed_link(url.get_ref()) {
-                self.errors.push(self.file.error_at(
-                    url.span(),
-                    format!(
-                        "`{}` is not an http, https or mailto address",
-                        url.get_ref()
-                    ),
-                ));
+                self.errors.push(
+                    self.file
+                        .error_at(
+                            url.span(),
+                            format!(
+                                "`{}` is not an http, https or mailto address",
+                                url.get_ref()
+                            ),
+                        )
+                        .with_code("link"),
+                );
+            }
+            if let Some(why) = lint::malformed_url(url.get_ref()) {
+                self.warn(url.span(), "malformed-url", why);
             }
             url.get_ref().clone()
         });
+        self.cite(source);
         SourceData {
             author: source.author.clone(),
-            title: source.title.clone(),
+            title: source.title.get_ref().clone(),
             lang: self.lang(&source.lang),
             translation: source.translation.clone(),
             outlet: source.outlet.clone(),
@@ -439,14 +578,18 @@ impl<'a> Context<'a> {
         if notes.len() > limit
             && let Some(first) = notes.values().next()
         {
-            self.errors.push(self.file.error_at(
-                first.span(),
-                format!(
-                    "{} notes, over the limit of {} in one document",
-                    notes.len(),
-                    limit
-                ),
-            ));
+            self.errors.push(
+                self.file
+                    .error_at(
+                        first.span(),
+                        format!(
+                            "{} notes, over the limit of {} in one document",
+                            notes.len(),
+                            limit
+                        ),
+                    )
+                    .with_code("limit"),
+            );
             return Vec::new();
         }
         for (key, text) in notes {
@@ -454,6 +597,7 @@ impl<'a> Context<'a> {
                 self.errors.push(
                     self.file
                         .error_at(text.span(), format!("note `{key}` is never referenced"))
+                        .with_code("note")
                         .with_hint(format!(
                             "refer to it in the text with [^{key}], or remove it"
                         )),
@@ -490,8 +634,11 @@ impl<'a> Context<'a> {
         let paragraphs = match inline::parse(field.get_ref()) {
             Ok(paragraphs) => paragraphs,
             Err(err) => {
-                self.errors
-                    .push(self.file.error_in_string(literal, err.span, err.message));
+                self.errors.push(
+                    self.file
+                        .error_in_string(literal, err.span, err.message)
+                        .with_code("markup"),
+                );
                 return Vec::new();
             }
         };
@@ -528,6 +675,7 @@ impl<'a> Context<'a> {
                 let error = |message: String| {
                     self.file
                         .error_in_string(literal.clone(), span.clone(), message)
+                        .with_code("note")
                 };
                 if !refs_allowed {
                     self.errors

@@ -59,7 +59,7 @@ fn anchored(prepared: &Prepared, file: &SourceFile, diag: &SourceDiagnostic) -> 
     let message = diag.message.strip_prefix("assertion failed: ")?;
     prepared.anchors.iter().find_map(|(key, span)| {
         let text = message.strip_prefix(&format!("[{key}] "))?;
-        Some(file.error_at(span.clone(), text))
+        Some(file.error_at(span.clone(), text).with_code("layout"))
     })
 }
 
@@ -75,7 +75,7 @@ fn in_template(
     };
     let mut out = Diagnostic {
         severity,
-        ..Diagnostic::error(diag.message.to_string())
+        ..Diagnostic::error(diag.message.to_string()).with_code("template")
     };
     if let (Some(id), Some(range)) = (diag.span.id(), world.range(diag.span))
         && let Some(source) = typesetter.source(id)
@@ -122,6 +122,7 @@ fn scan_frame(frame: &Frame, page: usize, found: &mut Vec<Diagnostic>) {
                             codes.join(" "),
                             text.text.trim(),
                         ))
+                        .with_code("missing-glyph")
                         .with_hint(format!(
                             "it would print as an empty box in {family}; remove the character or add a font with --font-path"
                         )),

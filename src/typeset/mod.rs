@@ -1,7 +1,9 @@
 //! Render data -> pages, through the embedded Typst compiler.
 
 pub mod compile;
+pub mod coverage;
 pub mod fonts;
+pub mod resolution;
 pub mod templates;
 pub mod world;
 

@@ -85,6 +85,11 @@ impl Typesetter {
         &self.fingerprint
     }
 
+    /// What the fonts of the run are and cover.
+    pub fn font_book(&self) -> &FontBook {
+        self.fonts.book()
+    }
+
     pub fn project(&self) -> &Project {
         &self.project
     }

@@ -20,12 +20,38 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Builds `docs/<name>.toml` and checks the failure.
+/// Builds `docs/<name>.toml`, then checks it with and without layout, and
+/// checks that each fails the same way.
 fn check(project: &TempProject, name: &str, message: &str, at: Option<&str>) -> Result<(), String> {
     let file = format!("docs/{name}.toml");
     let output = format!("out/{name}.pdf");
-    let run = project.run(&["build", &file, "-o", &output]);
-    let problem = |what: &str| Err(format!("{name}: {what}\nstderr:\n{}", run.stderr));
+    for args in [
+        &["build", &file, "-o", &output][..],
+        &["check", &file],
+        &["check", "--deep", &file],
+    ] {
+        fails_the_same(project, name, args, message, at, &output)?;
+    }
+    Ok(())
+}
+
+fn fails_the_same(
+    project: &TempProject,
+    name: &str,
+    args: &[&str],
+    message: &str,
+    at: Option<&str>,
+    output: &str,
+) -> Result<(), String> {
+    let file = format!("docs/{name}.toml");
+    let run = project.run(args);
+    let problem = |what: &str| {
+        Err(format!(
+            "{name} ({}): {what}\nstderr:\n{}",
+            args[0..args.len() - 1].join(" "),
+            run.stderr
+        ))
+    };
     if run.code != Some(1) {
         return problem(&format!("exit code {:?}, expected 1", run.code));
     }
@@ -42,7 +68,7 @@ fn check(project: &TempProject, name: &str, message: &str, at: Option<&str>) -> 
     if !run.stderr.contains(message) {
         return problem(&format!("does not say `{message}`"));
     }
-    if project.path(&output).exists() {
+    if project.path(output).exists() {
         return problem("left an output file");
     }
     Ok(())

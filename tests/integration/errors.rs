@@ -256,14 +256,22 @@ fn missing_glyph_is_an_error_not_a_box() {
     let text = article("", "img.png", "A face: \u{1F600}.", "");
     let project = project();
     project.write("briefs/doc.toml", &text);
-    let run = project.run(&["build"]);
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("no bundled font has a glyph for `\u{1F600}` (U+1F600)"),
-        "{}",
-        run.stderr
-    );
+    // Found before layout, by build and check alike, at the character.
+    for command in ["build", "check"] {
+        let run = project.run(&[command]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("no bundled font has a glyph for `\u{1F600}` (U+1F600)"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("--> briefs/doc.toml:5:17"),
+            "{}",
+            run.stderr
+        );
+    }
     assert!(!project.path("out/doc.pdf").exists());
 }
 

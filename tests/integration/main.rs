@@ -2,6 +2,7 @@
 //! back with poppler. One test binary, so typst is linked once.
 
 mod batch;
+mod check;
 mod compendium;
 mod config;
 mod corpus;

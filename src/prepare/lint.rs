@@ -1,0 +1,160 @@
+//! Problems that do not stop a build but that an editor should see before
+//! a document goes out: placeholders left from `briefpress new`, malformed
+//! URLs, dates in the future (plus, in the preparing code, images without a
+//! source or license and sources cited twice).
+
+use std::ops::Range;
+
+use crate::diag::Diagnostic;
+use crate::load::SourceFile;
+use crate::model::PartialDate;
+
+/// What a skeleton from `briefpress new` puts where the author must write:
+/// text that builds as written, and that `check` flags until replaced.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// Every string value of `file` that still starts with [`PLACEHOLDER`].
+pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
+    let Ok(document) = toml_edit::ImDocument::parse(file.text.as_ref()) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    strings_in_table(document.as_table(), &mut |_, text, span| {
+        if text.trim_start().starts_with(PLACEHOLDER) {
+            found.push(
+                file.warning_at(span, "a placeholder is left in")
+                    .with_code("placeholder")
+                    .with_hint("replace the TODO text with the real content"),
+            );
+        }
+    });
+    found
+}
+
+/// What [`strings_in_table`] calls: the key a string is under (an array's
+/// key for its elements), the string and the span of its literal.
+pub trait StringVisitor: FnMut(&str, &str, Range<usize>) {}
+impl<F: FnMut(&str, &str, Range<usize>)> StringVisitor for F {}
+
+/// Calls `f` with every string value of a TOML table.
+pub fn strings_in_table(table: &toml_edit::Table, f: &mut impl StringVisitor) {
+    for (key, item) in table.iter() {
+        strings_in_item(key, item, f);
+    }
+}
+
+fn strings_in_item(key: &str, item: &toml_edit::Item, f: &mut impl StringVisitor) {
+    match item {
+        toml_edit::Item::Value(value) => strings_in_value(key, value, f),
+        toml_edit::Item::Table(table) => strings_in_table(table, f),
+        toml_edit::Item::ArrayOfTables(array) => {
+            for table in array.iter() {
+                strings_in_table(table, f);
+            }
+        }
+        toml_edit::Item::None => {}
+    }
+}
+
+fn strings_in_value(key: &str, value: &toml_edit::Value, f: &mut impl StringVisitor) {
+    match value {
+        toml_edit::Value::String(text) => f(key, text.value(), value.span().unwrap_or(0..0)),
+        toml_edit::Value::Array(array) => {
+            for value in array.iter() {
+                strings_in_value(key, value, f);
+            }
+        }
+        toml_edit::Value::InlineTable(table) => {
+            for (key, value) in table.iter() {
+                strings_in_value(key, value, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Why an http(s) or mailto address cannot be right, if it cannot.
+/// (Other schemes are errors of their own.)
+pub fn malformed_url(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if let Some(address) = lower.strip_prefix("mailto:") {
+        let (user, host) = address.split_once('@')?;
+        return (user.is_empty() || !host.contains('.'))
+            .then(|| format!("`{url}` is not an e-mail address"));
+    }
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!("`{url}` contains spaces"));
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    let labels_ok = !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    if !labels_ok || !(host.contains('.') || host == "localhost") {
+        return Some(format!("`{url}` has no valid host name"));
+    }
+    None
+}
+
+/// Today, from `SOURCE_DATE_EPOCH` when set (reproducible builds and
+/// tests), else the system clock.
+pub fn today() -> PartialDate {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|epoch| epoch.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |elapsed| elapsed.as_secs() as i64)
+        });
+    let (year, month, day) = crate::model::common::civil_from_days(seconds.div_euclid(86_400));
+    PartialDate {
+        year: year as i32,
+        month: Some(month as u8),
+        day: Some(day as u8),
+    }
+}
+
+/// Whether every day `date` can mean is after `today`.
+pub fn is_future(date: &PartialDate, today: &PartialDate) -> bool {
+    let key = |d: &PartialDate| (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1));
+    key(date) > key(today)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_with_no_host_or_spaces_are_malformed() {
+        assert_eq!(malformed_url("https://example.org/a?b#c"), None);
+        assert_eq!(malformed_url("http://paper.people.com.cn/rmrb/x.htm"), None);
+        assert_eq!(malformed_url("mailto:desk@example.org"), None);
+        assert!(malformed_url("https://").is_some());
+        assert!(malformed_url("https://exa mple.org").is_some());
+        assert!(malformed_url("http://nodot/").is_some());
+        assert!(malformed_url("https://-bad-.org").is_some());
+        assert!(malformed_url("mailto:nobody").is_none(), "no @: not judged");
+        assert!(malformed_url("mailto:a@b").is_some());
+    }
+
+    #[test]
+    fn future_is_judged_at_the_earliest_day() {
+        let today = PartialDate::parse("2026-11-27").unwrap();
+        assert!(!is_future(&PartialDate::parse("2026-11").unwrap(), &today));
+        assert!(!is_future(&PartialDate::parse("2026").unwrap(), &today));
+        assert!(is_future(
+            &PartialDate::parse("2026-11-28").unwrap(),
+            &today
+        ));
+        assert!(is_future(&PartialDate::parse("2027").unwrap(), &today));
+    }
+}
