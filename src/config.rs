@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,7 +21,7 @@ use crate::prepare::data::{LangData, PublicationData, StyleData};
 pub const FILE_NAME: &str = "briefpress.toml";
 
 /// `briefpress.toml` as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     #[serde(default)]
@@ -35,60 +36,75 @@ pub struct ConfigFile {
 
 /// `[publication]`: who publishes, printed on covers, running heads and
 /// first pages.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicationConfig {
     /// The publication's name, e.g. "OE Watch".
     pub name: Option<String>,
     /// Masthead text (editors, address).
     pub masthead: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub issn: Option<Spanned<String>>,
     /// Distribution statement, e.g. "Approved for public release".
     pub distribution: Option<String>,
     pub disclaimer: Option<String>,
     /// Logo image, relative to this file.
+    #[schemars(with = "Option<String>")]
     pub logo: Option<Spanned<String>>,
     /// Language of documents that do not name one (BCP 47), `en` by default.
+    #[schemars(with = "Option<String>")]
     pub language: Option<Spanned<String>>,
 }
 
 /// `[style]`: the look every template shares.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StyleConfig {
     /// Default paper size; a document may choose its own.
     pub paper: Option<Paper>,
     /// Family for body text (bundled: Noto Serif, Noto Sans).
+    #[schemars(with = "Option<String>")]
     pub body_font: Option<Spanned<String>>,
     /// Family for headings, running heads and captions.
+    #[schemars(with = "Option<String>")]
     pub heading_font: Option<Spanned<String>>,
     /// Colour of headings, rules and links, as `#rrggbb`.
+    #[schemars(with = "Option<String>")]
     pub accent: Option<Spanned<String>>,
     /// Colour of secondary text (running heads, captions), as `#rrggbb`.
+    #[schemars(with = "Option<String>")]
     pub secondary: Option<Spanned<String>>,
 }
 
 /// `[build]`: where things go and what the PDFs conform to.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuildConfig {
     /// Output folder, relative to the project root (`out` by default).
+    #[schemars(with = "Option<String>")]
     pub out_dir: Option<Spanned<String>>,
     /// Folder of override templates, relative to the project root
     /// (`templates` by default).
+    #[schemars(with = "Option<String>")]
     pub templates: Option<Spanned<String>>,
     /// PDF standards every PDF conforms to (`["a-2b", "ua-1"]` by default).
+    #[schemars(with = "Option<Vec<String>>")]
     pub standards: Option<Vec<Spanned<String>>>,
 }
 
 /// `[limits]`: what a document may not exceed (checked before compiling).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsConfig {
+    #[schemars(with = "Option<u64>")]
     pub document_kb: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
     pub field_kb: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
     pub notes: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
     pub image_megapixels: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
     pub nesting: Option<Spanned<u64>>,
 }
 

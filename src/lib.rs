@@ -18,4 +18,5 @@ pub mod model;
 pub mod pipeline;
 pub mod prepare;
 pub mod project;
+pub mod schema;
 pub mod typeset;

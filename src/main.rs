@@ -15,6 +15,14 @@ fn main() -> ExitCode {
         cli::Command::Build(build) => cli::build::run(build, &reporter),
         cli::Command::Watch(watch) => cli::watch::run(watch, &reporter),
         cli::Command::Check(check) => cli::check::run(check, &reporter),
+        cli::Command::Init(init) => cli::init::run(init, &reporter),
+        cli::Command::New(new) => cli::new::run(new, &reporter),
+        cli::Command::Preview(preview) => cli::preview::run(preview, &reporter),
+        cli::Command::Schema(schema) => cli::schema::run(schema, &reporter),
+        cli::Command::Fonts(fonts) => cli::fonts::run(fonts, &reporter),
+        cli::Command::Templates(templates) => cli::templates::run(templates, &reporter),
+        cli::Command::Completions(completions) => cli::completions::completions(completions),
+        cli::Command::Man(man) => cli::completions::man(man, &reporter),
     }
 }
 

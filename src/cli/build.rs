@@ -89,7 +89,8 @@ pub fn setup(
 ) -> Result<Typesetter, Vec<Diagnostic>> {
     let fonts = fonts::load(&args.font_paths)
         .map_err(|message| vec![Diagnostic::error(message).with_code("font")])?;
-    let problems = config::check_fonts(project.config(), fonts.store.book());
+    let mut problems = config::check_fonts(project.config(), fonts.store.book());
+    problems.extend(briefpress::typeset::templates::check_overrides(&project));
     if !problems.is_empty() {
         return Err(problems);
     }

@@ -86,6 +86,9 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> ExitCode {
             Ok(inputs) => inputs,
             Err(message) => return reporter.usage_error(&message),
         };
+        if let Some(file) = &typesetter.project().config().file {
+            tally.report(reporter, &briefpress::prepare::lint::placeholders(file));
+        }
         // Output paths are planned but nothing is written.
         let (jobs, failures) =
             batch::plan(&typesetter, &inputs, &Destination::Folder(Path::new("out")));

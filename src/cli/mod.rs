@@ -2,7 +2,14 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
+pub mod fonts;
+pub mod init;
+pub mod new;
+pub mod preview;
 pub mod report;
+pub mod schema;
+pub mod templates;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -70,6 +77,40 @@ pub enum Command {
         after_help = "Examples:\n  briefpress check                      every document under briefs/, no layout\n  briefpress check briefs/central-asia/china-bri-security.toml --deep\n  briefpress check --format json        diagnostics for an editor, one JSON object per line"
     )]
     Check(check::CheckArgs),
+    /// Start a project: briefpress.toml, an example of each kind, schemas.
+    #[command(
+        after_help = "Example:\n  briefpress init office-briefs && cd office-briefs && briefpress build"
+    )]
+    Init(init::InitArgs),
+    /// Write a commented skeleton of a document, every field shown.
+    #[command(
+        after_help = "Examples:\n  briefpress new article briefs/central-asia/new-article.toml\n  briefpress new brief briefs/briefs/water-security"
+    )]
+    New(new::NewArgs),
+    /// Pages of a document as PNG images.
+    #[command(
+        after_help = "Example:\n  briefpress preview briefs/central-asia/china-bri-security.toml --page 1 --dpi 150"
+    )]
+    Preview(preview::PreviewArgs),
+    /// Write JSON Schemas of every kind, for editors to complete and validate.
+    #[command(
+        after_help = "Example:\n  briefpress schema          into schemas/, which the `#:schema` lines of documents name"
+    )]
+    Schema(schema::SchemaArgs),
+    /// List the fonts, their styles and the scripts they cover.
+    #[command(after_help = "Example:\n  briefpress fonts --font-path ~/fonts")]
+    Fonts(fonts::FontsArgs),
+    /// Work with the templates (eject them for customising).
+    #[command(subcommand)]
+    Templates(templates::TemplatesCommand),
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  briefpress completions bash > ~/.local/share/bash-completion/completions/briefpress"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Write manual pages.
+    #[command(after_help = "Example:\n  briefpress man man/ && man -l man/briefpress.1")]
+    Man(completions::ManArgs),
 }
 
 /// The documents a command works on, and where their project is.

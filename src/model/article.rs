@@ -1,5 +1,6 @@
 //! The article kind: one piece of a magazine issue, as in the samples.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -7,12 +8,13 @@ use super::common::{DateInput, Image, Notes, Paper, Source};
 
 /// An analyst's article: headline, lead image, pull quote, analysis body,
 /// sources with excerpts, endnotes and image information.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Article {
     /// Always `"article"`; read first to pick this type.
     pub kind: String,
     /// Unique document id; defaults to the file stem.
+    #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
     pub headline: String,
     /// Region or section, e.g. "Central Asia".
@@ -20,8 +22,10 @@ pub struct Article {
     /// Printed as a byline at the end of the body.
     #[serde(default)]
     pub authors: Vec<String>,
+    #[schemars(with = "DateInput")]
     pub date: Spanned<DateInput>,
     /// Main language of the document (BCP 47), `en` by default.
+    #[schemars(with = "Option<String>")]
     pub language: Option<Spanned<String>>,
     /// Paper size; the project's (`[style] paper`) by default.
     pub paper: Option<Paper>,
@@ -30,9 +34,11 @@ pub struct Article {
     pub image: Option<Image>,
     pub pull_quote: Option<String>,
     /// The analysis (rich text), paragraphs separated by blank lines.
+    #[schemars(with = "String")]
     pub body: Spanned<String>,
     #[serde(default)]
     pub sources: Vec<Source>,
     #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, String>")]
     pub notes: Notes,
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
@@ -45,6 +46,23 @@ impl<'de> Deserialize<'de> for DateInput {
         }
 
         deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+impl JsonSchema for DateInput {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A date: a TOML date (2024-01-25), a string with day, month or year precision (\"2024-01-25\", \"2024-01\", \"2024\") or a year (2024).",
+            "anyOf": [
+                { "type": "string", "format": "date" },
+                { "type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" },
+                { "type": "integer", "minimum": 1, "maximum": 9999 }
+            ]
+        })
     }
 }
 
@@ -215,7 +233,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 /// Paper sizes a document may choose.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {
     #[default]
@@ -234,10 +252,11 @@ impl Paper {
 }
 
 /// An image with everything the Image Information section prints.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Image {
     /// Path relative to the document's TOML file, inside the project root.
+    #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Alternative text for screen readers (required by PDF/UA).
     pub alt: String,
@@ -251,25 +270,31 @@ pub struct Image {
 
 /// A cited source: the original-language title, its translation, the outlet
 /// and excerpts translated from it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub author: Option<String>,
     /// Title in the original language and script.
+    #[schemars(with = "String")]
     pub title: Spanned<String>,
     /// BCP 47 language tag of `title` (`zh`, `ru`, `ar`, `fa`, ...).
+    #[schemars(with = "String")]
     pub lang: Spanned<String>,
     /// English translation of the title.
     pub translation: Option<String>,
     pub outlet: String,
     /// What the outlet is, e.g. "independent news website".
     pub outlet_description: Option<String>,
+    #[schemars(with = "Option<DateInput>")]
     pub date: Option<Spanned<DateInput>>,
+    #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
     /// Excerpt paragraphs (rich text), separated by blank lines.
+    #[schemars(with = "Option<String>")]
     pub excerpt: Option<Spanned<String>>,
     /// Language of the excerpts when they are not in the document's language
     /// (quoted untranslated); right-to-left languages set them right to left.
+    #[schemars(with = "Option<String>")]
     pub excerpt_lang: Option<Spanned<String>>,
 }
 

@@ -13,14 +13,14 @@ use crate::model::PartialDate;
 /// text that builds as written, and that `check` flags until replaced.
 pub const PLACEHOLDER: &str = "TODO";
 
-/// Every string value of `file` that still starts with [`PLACEHOLDER`].
+/// Every string value of `file` that still holds the word [`PLACEHOLDER`].
 pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
     let Ok(document) = toml_edit::ImDocument::parse(file.text.as_ref()) else {
         return Vec::new();
     };
     let mut found = Vec::new();
     strings_in_table(document.as_table(), &mut |_, text, span| {
-        if text.trim_start().starts_with(PLACEHOLDER) {
+        if has_placeholder(text) {
             found.push(
                 file.warning_at(span, "a placeholder is left in")
                     .with_code("placeholder")
@@ -29,6 +29,16 @@ pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
         }
     });
     found
+}
+
+/// Whether `text` has [`PLACEHOLDER`] as a word of its own (not inside
+/// a longer word).
+fn has_placeholder(text: &str) -> bool {
+    text.match_indices(PLACEHOLDER).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + PLACEHOLDER.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// What [`strings_in_table`] calls: the key a string is under (an array's
@@ -144,6 +154,13 @@ mod tests {
         assert!(malformed_url("https://-bad-.org").is_some());
         assert!(malformed_url("mailto:nobody").is_none(), "no @: not judged");
         assert!(malformed_url("mailto:a@b").is_some());
+    }
+
+    #[test]
+    fn placeholders_are_whole_words() {
+        assert!(has_placeholder("TODO: the headline"));
+        assert!(has_placeholder("https://example.org/TODO"));
+        assert!(!has_placeholder("TODOS and MASTODON"));
     }
 
     #[test]

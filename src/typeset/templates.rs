@@ -2,8 +2,11 @@
 //! `templates/` folder overrides them file by file.
 
 use std::path::Path;
+use std::sync::Arc;
 
+use crate::diag::Diagnostic;
 use crate::manifest::hash_bytes;
+use crate::prepare::data::CONTRACT_VERSION;
 use crate::project::Project;
 
 /// `templates/<name>` as shipped with briefpress.
@@ -24,6 +27,64 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, text)| *text)
+}
+
+/// The line every template carries, naming the data contract it expects.
+pub const CONTRACT_MARK: &str = "// briefpress-contract:";
+
+/// The built-in templates, `(file name, text)`, with the contract notes
+/// (for `templates eject`).
+pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILTIN
+        .iter()
+        .copied()
+        .chain([("CONTRACT.md", include_str!("../../templates/CONTRACT.md"))])
+}
+
+/// Checks that every template in the project's templates folder names the
+/// data contract this briefpress provides: one written for another version
+/// would misread the data.
+pub fn check_overrides(project: &Project) -> Vec<Diagnostic> {
+    let mut files = Vec::new();
+    collect(&project.templates_dir(), &mut files);
+    files.sort();
+    let expected = CONTRACT_VERSION;
+    files
+        .iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "typ"))
+        .filter_map(|path| {
+            let text: Arc<str> = std::fs::read_to_string(path).ok()?.into();
+            let shown = crate::project::shown(path);
+            let mark = text
+                .match_indices(CONTRACT_MARK)
+                .next()
+                .map(|(at, _)| at);
+            let Some(at) = mark else {
+                return Some(
+                    Diagnostic::error("the template does not say which data contract it expects")
+                        .with_code("template-contract")
+                        .in_file(&shown)
+                        .with_hint(format!(
+                            "add the line `{CONTRACT_MARK} {expected}` once it reads the data as templates/CONTRACT.md version {expected} describes (`briefpress templates eject` writes current templates)"
+                        )),
+                );
+            };
+            let rest = &text[at + CONTRACT_MARK.len()..];
+            let number: String = rest.trim_start().chars().take_while(char::is_ascii_digit).collect();
+            (number.parse::<u32>().ok() != Some(expected)).then(|| {
+                let end = at + CONTRACT_MARK.len() + rest.find('\n').unwrap_or(rest.len());
+                Diagnostic::error(format!(
+                    "the template was written for data contract {}, this briefpress provides contract {expected}",
+                    if number.is_empty() { "?".to_string() } else { number.clone() }
+                ))
+                .with_code("template-contract")
+                .at(&shown, &text, at..end)
+                .with_hint(
+                    "update it to the contract in templates/CONTRACT.md (its history says what changed), or eject the current templates and carry your changes over",
+                )
+            })
+        })
+        .collect()
 }
 
 /// Where the render data of the document being compiled is served from.
@@ -65,6 +126,21 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
             collect(&path, out);
         } else {
             out.push(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_templates_name_the_current_contract() {
+        for (name, text) in BUILTIN {
+            assert!(
+                text.starts_with(&format!("{CONTRACT_MARK} {CONTRACT_VERSION} ")),
+                "{name} does not start with the contract mark"
+            );
         }
     }
 }

@@ -159,7 +159,7 @@ fn deep_check_lays_out_and_finds_low_resolution_images() {
     );
     assert!(
         run.stderr
-            .contains("briefs/central-asia/china-bri-security.toml:20:8"),
+            .contains("briefs/central-asia/china-bri-security.toml:21:8"),
         "{}",
         run.stderr
     );

@@ -3,6 +3,7 @@
 
 mod batch;
 mod check;
+mod commands;
 mod compendium;
 mod config;
 mod corpus;

@@ -293,3 +293,15 @@ pub fn pdf_text_raw(pdf: &Path) -> String {
         &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"],
     )
 }
+
+/// Every `*.toml` file under `dir`, recursively.
+pub fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            toml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+}
