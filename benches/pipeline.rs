@@ -186,7 +186,12 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             });
         }
         let out = root.join("out/watch");
-        let (jobs, failures) = batch::plan(typesetter, &inputs, &Destination::Folder(&out));
+        let (jobs, failures) = batch::plan(
+            typesetter,
+            &inputs,
+            &Destination::Folder(&out),
+            batch::Keep::Light,
+        );
         assert!(failures.is_empty());
         let id = article.file_stem().unwrap().to_string_lossy().to_string();
         let changed: Vec<batch::Job> = jobs

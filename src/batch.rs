@@ -3,7 +3,7 @@
 //! compiler caches). A failing or panicking job is reported and the others
 //! go on.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -98,6 +98,13 @@ pub struct Job {
     pub key: String,
     /// Whether this is an issue member's own PDF.
     pub member: bool,
+    /// The size of its prepared data, for scheduling big documents first.
+    pub weight: usize,
+    /// Whether the prepared data was dropped after planning (see
+    /// [`Keep::Light`]): the document is prepared again when built.
+    pub light: bool,
+    /// Which input the job comes from.
+    origin: usize,
 }
 
 impl Job {
@@ -119,12 +126,30 @@ impl Job {
         let key = hash_bytes(&keyed);
         Self {
             file,
+            weight: prepared.data.len(),
             prepared,
             output,
             sources,
             key,
             member: false,
+            light: false,
+            origin: 0,
         }
+    }
+
+    /// Whether the document stands alone: nothing else is prepared with it.
+    fn standalone(&self) -> bool {
+        self.prepared.members.is_empty() && self.prepared.included.is_empty()
+    }
+
+    /// Drops what can be made again from the file (see [`Keep::Light`]),
+    /// keeping what names, keys and reports the job.
+    fn lighten(&mut self) {
+        self.prepared.data = Vec::new();
+        self.prepared.images = Vec::new();
+        self.prepared.anchors = Vec::new();
+        self.file.text = std::sync::Arc::from("");
+        self.light = true;
     }
 }
 
@@ -158,16 +183,31 @@ pub enum Destination<'a> {
     Folder(&'a Path),
 }
 
+/// How much of each prepared document a plan keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything (for `check`, which reads the prepared data).
+    All,
+    /// Only what names and keys a standalone document: its data is
+    /// prepared again when it is built, so a run over thousands of
+    /// documents does not hold them all (issues and compendiums, whose
+    /// members come from preparing them, are kept whole).
+    Light,
+}
+
 /// Loads and prepares every input (cheap, no layout) and plans its jobs.
 /// Documents sharing an id would overwrite each other's PDF: both fail.
 pub fn plan(
     typesetter: &Typesetter,
     inputs: &[Input],
     destination: &Destination,
+    keep: Keep,
 ) -> (Vec<Job>, Vec<Failure>) {
     let mut failures = Vec::new();
-    let mut ready = Vec::new();
-    for input in inputs {
+    let mut jobs: Vec<Job> = Vec::new();
+    // Top-level documents by id: (display, the index of its jobs' origin).
+    let mut ids: HashMap<String, Vec<(PathBuf, usize)>> = HashMap::new();
+    for (origin, input) in inputs.iter().enumerate() {
         let loaded = pipeline::load_in_project(typesetter, &input.path, &input.display);
         if let Ok(loaded) = &loaded
             && matches!(loaded.document, Document::CompendiumPart(_))
@@ -188,94 +228,104 @@ pub fn plan(
             }
         });
         match doc {
-            Ok(doc) => ready.push(doc),
+            Ok(doc) => {
+                ids.entry(doc.prepared.id.clone())
+                    .or_default()
+                    .push((doc.loaded.file.display.clone(), origin));
+                let start = jobs.len();
+                plan_document(typesetter, doc, destination, &mut jobs);
+                for job in &mut jobs[start..] {
+                    job.origin = origin;
+                    if keep == Keep::Light && !job.member && job.standalone() {
+                        job.lighten();
+                    }
+                }
+            }
             Err(diagnostics) => failures.push(Failure {
                 display: input.display.clone(),
                 diagnostics,
             }),
         }
     }
-    failures.extend(reject_duplicate_ids(&mut ready));
-    let mut jobs = Vec::new();
-    for mut doc in ready {
-        let output = match destination {
-            Destination::File(file) => file.to_path_buf(),
-            Destination::Folder(folder) => output_path(typesetter.project(), folder, &doc),
-        };
-        // An issue's documents, each as its own PDF: `<out>/<issue id>/NN-<id>.pdf`.
-        let members_dir = match destination {
-            Destination::File(file) => file
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(&doc.prepared.id),
-            Destination::Folder(folder) => folder.join(&doc.prepared.id),
-        };
-        let members = std::mem::take(&mut doc.prepared.members);
-        let mut sources = vec![doc.loaded.file.path.clone()];
-        sources.extend(doc.prepared.included.iter().map(|file| file.path.clone()));
-        for member in members {
-            let name = format!("{:02}-{}.pdf", member.number, member.prepared.id);
-            let member_sources = vec![member.file.path.clone()];
-            let mut job = Job::new(
-                typesetter,
-                member.file,
-                member.prepared,
-                members_dir.join(name),
-                member_sources,
-            );
-            job.member = true;
-            jobs.push(job);
+    let mut duplicated = HashSet::new();
+    for (id, docs) in ids.iter().filter(|(_, docs)| docs.len() > 1) {
+        for (display, origin) in docs {
+            duplicated.insert(*origin);
+            failures.push(duplicate_id(id, display, docs));
         }
-        jobs.push(Job::new(
-            typesetter,
-            doc.loaded.file,
-            doc.prepared,
-            output,
-            sources,
-        ));
     }
+    jobs.retain(|job| !duplicated.contains(&job.origin));
     // Longest first: the big documents (issues) do not end up last on one
     // worker while the others idle.
-    jobs.sort_by_key(|job| std::cmp::Reverse(job.prepared.data.len()));
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.weight));
     (jobs, failures)
 }
 
-fn reject_duplicate_ids(ready: &mut Vec<Ready>) -> Vec<Failure> {
-    let mut count: HashMap<String, usize> = HashMap::new();
-    for doc in ready.iter() {
-        *count.entry(doc.prepared.id.clone()).or_default() += 1;
+/// The jobs of one document: its PDF and, for an issue, each member's own.
+fn plan_document(
+    typesetter: &Typesetter,
+    mut doc: Ready,
+    destination: &Destination,
+    jobs: &mut Vec<Job>,
+) {
+    let output = match destination {
+        Destination::File(file) => file.to_path_buf(),
+        Destination::Folder(folder) => output_path(typesetter.project(), folder, &doc),
+    };
+    // An issue's documents, each as its own PDF: `<out>/<issue id>/NN-<id>.pdf`.
+    let members_dir = match destination {
+        Destination::File(file) => file
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(&doc.prepared.id),
+        Destination::Folder(folder) => folder.join(&doc.prepared.id),
+    };
+    let members = std::mem::take(&mut doc.prepared.members);
+    let mut sources = vec![doc.loaded.file.path.clone()];
+    sources.extend(doc.prepared.included.iter().map(|file| file.path.clone()));
+    for member in members {
+        let name = format!("{:02}-{}.pdf", member.number, member.prepared.id);
+        let member_sources = vec![member.file.path.clone()];
+        let mut job = Job::new(
+            typesetter,
+            member.file,
+            member.prepared,
+            members_dir.join(name),
+            member_sources,
+        );
+        job.member = true;
+        jobs.push(job);
     }
-    let (dupes, unique): (Vec<Ready>, Vec<Ready>) =
-        ready.drain(..).partition(|doc| count[&doc.prepared.id] > 1);
-    *ready = unique;
-    dupes
+    jobs.push(Job::new(
+        typesetter,
+        doc.loaded.file,
+        doc.prepared,
+        output,
+        sources,
+    ));
+}
+
+/// The failure of one of the documents sharing `id`.
+fn duplicate_id(id: &str, display: &Path, docs: &[(PathBuf, usize)]) -> Failure {
+    const NAMED: usize = 3;
+    let others: Vec<String> = docs
         .iter()
-        .map(|doc| {
-            let others: Vec<String> = dupes
-                .iter()
-                .filter(|o| {
-                    o.prepared.id == doc.prepared.id && o.loaded.file.path != doc.loaded.file.path
-                })
-                .map(|o| o.loaded.file.display.display().to_string())
-                .collect();
-            let display = &doc.loaded.file.display;
-            Failure {
-                display: display.clone(),
-                diagnostics: vec![
-                    Diagnostic::error(format!(
-                        "document id `{}` is also used by {}",
-                        doc.prepared.id,
-                        others.join(", ")
-                    ))
-                    .with_code("duplicate-id")
-                    .in_file(display)
-                    .with_hint(
-                        "ids name the output files and must be unique; set a different `id`",
-                    ),
-                ],
-            }
-        })
-        .collect()
+        .filter(|(other, _)| other != display)
+        .map(|(other, _)| other.display().to_string())
+        .collect();
+    let named = match others.len() {
+        n if n <= NAMED => others.join(", "),
+        n => format!("{} and {} more", others[..NAMED].join(", "), n - NAMED),
+    };
+    Failure {
+        display: display.to_path_buf(),
+        diagnostics: vec![
+            Diagnostic::error(format!("document id `{id}` is also used by {named}"))
+                .with_code("duplicate-id")
+                .in_file(display)
+                .with_hint("ids name the output files and must be unique; set a different `id`"),
+        ],
+    }
 }
 
 /// `<out-dir>/<folder under briefs/ (or the root)>/<id>.pdf`.
@@ -413,7 +463,19 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
             job.prepared.id
         );
     }
-    let result = pipeline::build(typesetter, &job.prepared, &job.file).and_then(|built| {
+    let again;
+    let (prepared, file) = if job.light {
+        match pipeline::ready(typesetter, &job.file.path, &job.file.display) {
+            Ok(ready) => {
+                again = ready;
+                (&again.prepared, &again.loaded.file)
+            }
+            Err(diagnostics) => return Outcome::Failed(diagnostics),
+        }
+    } else {
+        (&job.prepared, &job.file)
+    };
+    let result = pipeline::build(typesetter, prepared, file).and_then(|built| {
         write_atomic(&job.output, &built.pdf).map_err(|err| {
             vec![
                 Diagnostic::error(format!("cannot write {}: {err}", job.output.display()))

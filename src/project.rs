@@ -16,6 +16,9 @@ pub struct Project {
     /// Canonical absolute path of the project root.
     root: PathBuf,
     config: Arc<Config>,
+    /// Whether the run builds drafts (`--draft`): reviewers' comments print
+    /// instead of stopping the build.
+    draft: bool,
 }
 
 impl Project {
@@ -39,6 +42,7 @@ impl Project {
         let mut project = Self {
             config: Arc::new(config::load(&root, &display)?),
             root,
+            draft: false,
         };
         if let Some(logo) = project.config.logo.clone() {
             let file = project.root.join(config::FILE_NAME);
@@ -64,6 +68,16 @@ impl Project {
             Some(root) => Self::open(&root),
             None => Self::open(Path::new(".")),
         }
+    }
+
+    /// The same project, building drafts or final documents.
+    pub fn with_draft(mut self, draft: bool) -> Self {
+        self.draft = draft;
+        self
+    }
+
+    pub fn draft(&self) -> bool {
+        self.draft
     }
 
     pub fn root(&self) -> &Path {

@@ -102,7 +102,7 @@ pub fn setup(
         "project {} ({configured})",
         project.root().display()
     ));
-    Ok(Typesetter::new(project, fonts))
+    Ok(Typesetter::new(project.with_draft(args.draft), fonts))
 }
 
 /// One build of every document in `paths` (skipping unchanged ones unless
@@ -136,7 +136,7 @@ pub fn execute(
         .inputs
         .extend(inputs.iter().map(|input| input.path.clone()));
 
-    let (mut jobs, failures) = batch::plan(typesetter, &inputs, &destination);
+    let (mut jobs, failures) = batch::plan(typesetter, &inputs, &destination, batch::Keep::Light);
     if args.no_members {
         jobs.retain(|job| !job.member);
     }

@@ -90,8 +90,12 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> ExitCode {
             tally.report(reporter, &briefpress::prepare::lint::placeholders(file));
         }
         // Output paths are planned but nothing is written.
-        let (jobs, failures) =
-            batch::plan(&typesetter, &inputs, &Destination::Folder(Path::new("out")));
+        let (jobs, failures) = batch::plan(
+            &typesetter,
+            &inputs,
+            &Destination::Folder(Path::new("out")),
+            batch::Keep::All,
+        );
         tally.documents += jobs.iter().filter(|job| !job.member).count() + failures.len();
         for failure in &failures {
             tally.report(reporter, &failure.diagnostics);

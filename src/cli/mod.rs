@@ -130,6 +130,12 @@ pub struct ProjectArgs {
     /// Add the fonts in this folder (repeatable). System fonts are never used.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
+
+    /// A draft for review: "DRAFT" on every page and reviewers' comments
+    /// as numbered margin notes. Without it, a document with unresolved
+    /// comments is refused, each listed with its line.
+    #[arg(long)]
+    pub draft: bool,
 }
 
 #[derive(Debug, Args)]

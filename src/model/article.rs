@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::common::{DateInput, Image, Notes, Paper, Source};
+use super::common::{Comment, DateInput, Image, Notes, Paper, Source};
 
 /// An analyst's article: headline, lead image, pull quote, analysis body,
 /// sources with excerpts, endnotes and image information.
@@ -41,4 +41,7 @@ pub struct Article {
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, String>")]
     pub notes: Notes,
+    /// Reviewers' comments on fields (see also `{>>...<<}` in rich text).
+    #[serde(default)]
+    pub comments: Vec<Comment>,
 }

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::common::{DateInput, Image, Notes, Paper, Source};
+use super::common::{Comment, DateInput, Image, Notes, Paper, Source};
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +45,9 @@ pub struct Brief {
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, String>")]
     pub notes: Notes,
+    /// Reviewers' comments on fields (see also `{>>...<<}` in rich text).
+    #[serde(default)]
+    pub comments: Vec<Comment>,
 }
 
 /// A headed section of a brief's body.

@@ -298,6 +298,24 @@ pub struct Source {
     pub excerpt_lang: Option<Spanned<String>>,
 }
 
+/// A reviewer's comment on a field, resolved or not: a final build refuses
+/// a document with unresolved comments, a draft prints them.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Comment {
+    /// The field commented on: a key (`headline`), or a path into tables
+    /// and arrays counted from 1 (`sources.2.title`).
+    #[schemars(with = "String")]
+    pub field: Spanned<String>,
+    /// The reviewer's initials or name.
+    pub by: Option<String>,
+    #[schemars(with = "String")]
+    pub text: Spanned<String>,
+    /// Resolved comments are kept for the record and no longer printed.
+    #[serde(default)]
+    pub resolved: bool,
+}
+
 /// Endnotes keyed like their references (`[^key]`), in rich text.
 pub type Notes = BTreeMap<String, Spanned<String>>;
 

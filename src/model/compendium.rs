@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::common::{DateInput, Notes, Paper, Source};
+use super::common::{Comment, DateInput, Notes, Paper, Source};
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +53,9 @@ pub struct Compendium {
     /// Section 4: incidents of violence and civil unrest, by country.
     #[serde(default)]
     pub incidents: Vec<Incident>,
+    /// Reviewers' comments on fields.
+    #[serde(default)]
+    pub comments: Vec<Comment>,
 }
 
 /// A file holding some of a compendium's entries.

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::common::{DateInput, Image, Paper};
+use super::common::{Comment, DateInput, Image, Paper};
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +44,9 @@ pub struct Issue {
     #[serde(default)]
     pub keywords: Vec<String>,
     pub sections: Vec<IssueSection>,
+    /// Reviewers' comments on fields.
+    #[serde(default)]
+    pub comments: Vec<Comment>,
 }
 
 /// A regional section and its documents, in print order.

@@ -9,7 +9,7 @@ pub mod issue;
 
 pub use article::Article;
 pub use brief::{Brief, Section};
-pub use common::{DateInput, Image, Notes, Paper, PartialDate, Source};
+pub use common::{Comment, DateInput, Image, Notes, Paper, PartialDate, Source};
 pub use compendium::{Compendium, CompendiumPart};
 pub use issue::{Issue, IssueSection};
 

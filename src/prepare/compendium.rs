@@ -128,6 +128,7 @@ impl Context<'_> {
             language: compendium.language.as_ref(),
             paper: compendium.paper,
             keywords: &compendium.keywords,
+            comments: &compendium.comments,
         });
         let doc = self.label_scope.clone();
         let description = match &compendium.description {
@@ -154,7 +155,8 @@ impl Context<'_> {
         }
         self.reject_duplicates(&items);
         let (sections, index) = arrange(items);
-        let common = common?;
+        let mut common = common?;
+        common.comments = self.comments.clone();
         let data = CompendiumData {
             common: common.clone(),
             version: compendium.version.clone(),
@@ -196,8 +198,12 @@ impl Context<'_> {
             return Vec::new();
         };
         let mut cx = Context::new(&loaded.file, self.project);
+        // Comments are numbered across the compendium and its parts.
+        cx.comments = std::mem::take(&mut self.comments);
         let items = cx.entries(&part.entries(), labels);
         self.errors.append(&mut cx.errors);
+        self.warnings.append(&mut cx.warnings);
+        self.comments = cx.comments;
         items
     }
 

@@ -22,6 +22,12 @@ pub enum Run {
         #[serde(skip_serializing_if = "Option::is_none")]
         link: Option<String>,
     },
+    /// A reviewer's comment, printed only in drafts (as a margin note).
+    Comment {
+        comment: usize,
+        author: Option<String>,
+        text: String,
+    },
     Note {
         note: usize,
         marker: String,
@@ -175,6 +181,21 @@ pub struct CommonData {
     pub issue: Option<IssueRef>,
     pub publication: PublicationData,
     pub style: StyleData,
+    /// Whether this is a draft (`build --draft`): every page is marked and
+    /// reviewers' comments print.
+    pub draft: bool,
+    /// The reviewers' comments, numbered (only in drafts).
+    pub comments: Vec<CommentData>,
+}
+
+/// A reviewer's comment in a draft.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentData {
+    pub number: usize,
+    pub author: Option<String>,
+    pub text: String,
+    /// The field a `[[comments]]` entry names; `null` for a comment in the text.
+    pub field: Option<String>,
 }
 
 impl CommonData {

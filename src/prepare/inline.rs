@@ -2,8 +2,9 @@
 //!
 //! Accepted, and nothing else: `*emphasis*`, `**strong**`, `[text](url)`
 //! with an http, https or mailto URL, endnote references `[^key]`, bare
-//! `http(s)://` URLs (made into links), and `\` before one of `\ * [ ] ( ) ^`
-//! to print that character. Paragraphs are separated by blank lines; other
+//! `http(s)://` URLs (made into links), reviewer comments `{>>RG: text<<}`
+//! (margin notes in a draft, errors in a final build), and `\` before one
+//! of `\ * [ ] ( ) ^` to print that character. Paragraphs are separated by blank lines; other
 //! whitespace collapses to one space. Every other character, `#`, `$`, `@`,
 //! `<`, a line starting with `-` or `1.` included, is text.
 
@@ -21,6 +22,9 @@ pub enum Inline {
     /// A reference to the endnote `key`; `span` is the `[^key]` marker's
     /// byte range in the field.
     NoteRef { key: String, span: Range<usize> },
+    /// A reviewer's comment, as written between `{>>` and `<<}`; `span` is
+    /// the whole comment's byte range in the field.
+    Comment { text: String, span: Range<usize> },
 }
 
 /// A markup error at a byte range of the field.
@@ -88,6 +92,10 @@ enum Token {
         key: String,
         span: Range<usize>,
     },
+    Comment {
+        text: String,
+        span: Range<usize>,
+    },
 }
 
 fn tokenize(text: &str, range: Range<usize>, allow_links: bool) -> Result<Vec<Token>, InlineError> {
@@ -134,6 +142,17 @@ fn tokenize(text: &str, range: Range<usize>, allow_links: bool) -> Result<Vec<To
                 closes: vec![],
             });
             pos += count;
+        } else if let Some(close) = rest.strip_prefix("{>>").and_then(|_| rest.find("<<}")) {
+            // An unclosed `{>>` is text, as an unmatched `[` is.
+            flush(&mut plain, &mut tokens);
+            tokens.push(Token::Comment {
+                text: rest[3..close]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                span: pos..pos + close + 3,
+            });
+            pos += close + 3;
         } else if c == '[' && rest.starts_with("[^") {
             let key_len = rest[2..]
                 .find(|ch: char| !(ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.')))
@@ -384,18 +403,23 @@ fn build(mut tokens: Vec<Token>) -> Vec<Inline> {
             }
             Token::Link { url, runs: label } => {
                 for run in label {
-                    if let Inline::Text {
-                        text,
-                        emph: e,
-                        strong: s,
-                        ..
-                    } = run
-                    {
-                        push_text(&mut runs, &text, e || emph > 0, s || strong > 0, Some(&url));
+                    match run {
+                        Inline::Text {
+                            text,
+                            emph: e,
+                            strong: s,
+                            ..
+                        } => {
+                            push_text(&mut runs, &text, e || emph > 0, s || strong > 0, Some(&url))
+                        }
+                        // A comment inside a link's text is still a comment.
+                        comment @ Inline::Comment { .. } => runs.push(comment),
+                        Inline::NoteRef { .. } => {}
                     }
                 }
             }
             Token::NoteRef { key, span } => runs.push(Inline::NoteRef { key, span }),
+            Token::Comment { text, span } => runs.push(Inline::Comment { text, span }),
         }
     }
     // Whitespace at paragraph edges is not content.
@@ -433,6 +457,26 @@ mod tests {
         let mut paras = parse(input).unwrap();
         assert_eq!(paras.len(), 1, "{input}: {paras:?}");
         paras.remove(0)
+    }
+
+    #[test]
+    fn review_comments_are_runs_of_their_own() {
+        let text_ = "Text{>>RG: check
+  the designation<<} more [see {>>x<<}](https://a.org).";
+        let runs = &parse(text_).unwrap()[0];
+        assert_eq!(runs[0], text("Text"));
+        assert_eq!(
+            runs[1],
+            Inline::Comment {
+                text: "RG: check the designation".into(),
+                span: 4..37,
+            }
+        );
+        assert!(
+            runs.iter()
+                .any(|r| matches!(r, Inline::Comment { text, .. } if text == "x"))
+        );
+        assert_eq!(parse("a {>>open").unwrap()[0], vec![text("a {>>open")]);
     }
 
     #[test]

@@ -35,6 +35,7 @@ impl Context<'_> {
             language: issue.language.as_ref(),
             paper: issue.paper,
             keywords: &issue.keywords,
+            comments: &issue.comments,
         });
         let cover = issue.cover.as_ref().and_then(|image| self.image(image));
         let editor_note = match &issue.editor_note {
@@ -73,6 +74,7 @@ impl Context<'_> {
 
         let mut common = common?;
         common.publication = publication;
+        common.comments = self.comments.clone();
         let label = format!("{volume_label}, {}", common.date.display);
         let issue_ref = IssueRef {
             publication: name,

@@ -9,6 +9,7 @@ pub mod inline;
 mod issue;
 pub mod lint;
 pub mod notes;
+mod review;
 pub mod sort;
 
 use std::ops::Range;
@@ -17,11 +18,13 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
 use crate::load::{self, LoadedDocument, SourceFile};
-use crate::model::{Article, Brief, DateInput, Document, Image, Notes, Paper, PartialDate, Source};
+use crate::model::{
+    Article, Brief, Comment, DateInput, Document, Image, Notes, Paper, PartialDate, Source,
+};
 use crate::project::{Project, normalize};
 use data::{
-    ArticleData, BriefData, CommonData, DateData, ImageData, IssueRef, LangData, NoteData, Rich,
-    Run, SectionData, SourceData,
+    ArticleData, BriefData, CommentData, CommonData, DateData, ImageData, IssueRef, LangData,
+    NoteData, Rich, Run, SectionData, SourceData,
 };
 use inline::Inline;
 use notes::{NoteNumbering, roman};
@@ -141,6 +144,8 @@ struct Context<'a> {
     errors: Vec<Diagnostic>,
     /// What does not stop a build but an editor should see.
     warnings: Vec<Diagnostic>,
+    /// Reviewers' comments met so far (drafts only).
+    comments: Vec<CommentData>,
 }
 
 /// The metadata fields every kind has, borrowed from its model.
@@ -155,6 +160,7 @@ struct Meta<'m> {
     /// The document's own paper size, if it overrides the project's.
     paper: Option<Paper>,
     keywords: &'m [String],
+    comments: &'m [Comment],
 }
 
 impl<'a> Context<'a> {
@@ -170,6 +176,7 @@ impl<'a> Context<'a> {
             images: vec![],
             errors: vec![],
             warnings: vec![],
+            comments: vec![],
         }
     }
 
@@ -193,6 +200,7 @@ impl<'a> Context<'a> {
             language: article.language.as_ref(),
             paper: article.paper,
             keywords: &article.keywords,
+            comments: &article.comments,
         });
         let image = article.image.as_ref().and_then(|image| self.image(image));
 
@@ -202,8 +210,10 @@ impl<'a> Context<'a> {
         let sources = self.sources(&article.sources, &mut numbering);
         let notes = self.notes(&article.notes, &numbering);
 
+        let mut common = common?;
+        common.comments = self.comments.clone();
         Some(ArticleData {
-            common: common?,
+            common,
             image,
             pull_quote: article.pull_quote.clone(),
             body,
@@ -223,6 +233,7 @@ impl<'a> Context<'a> {
             language: brief.language.as_ref(),
             paper: brief.paper,
             keywords: &brief.keywords,
+            comments: &brief.comments,
         });
         let cover = brief.cover.as_ref().and_then(|image| self.image(image));
         if brief.takeaways.get_ref().is_empty() {
@@ -260,8 +271,10 @@ impl<'a> Context<'a> {
         let notes = self.notes(&brief.notes, &numbering);
 
         self.anchors.push(("takeaways", brief.takeaways.span()));
+        let mut common = common?;
+        common.comments = self.comments.clone();
         Some(BriefData {
-            common: common?,
+            common,
             cover,
             takeaways,
             body,
@@ -318,6 +331,7 @@ impl<'a> Context<'a> {
         let id = self.id(meta.id);
         self.label_scope = id.clone();
         let date = self.date(meta.date);
+        self.field_comments(meta.comments);
         let config = self.project.config();
         let lang = match meta.language {
             Some(lang) => self.lang(lang),
@@ -337,6 +351,8 @@ impl<'a> Context<'a> {
             issue: None,
             publication: config.publication.clone(),
             style: config.style.clone(),
+            draft: self.project.draft(),
+            comments: Vec::new(),
         })
     }
 
@@ -427,6 +443,47 @@ impl<'a> Context<'a> {
                         .with_code("date"),
                 );
                 None
+            }
+        }
+    }
+
+    /// Reviewers' `[[comments]]`: in a draft numbered for printing, in a
+    /// final build errors at their text. Their field must exist.
+    fn field_comments(&mut self, comments: &[Comment]) {
+        let table: Option<toml::Table> = toml::from_str(&self.file.text).ok();
+        for comment in comments {
+            let field = comment.field.get_ref();
+            if let Some(table) = &table
+                && let Err(message) = review::find_field(table, field)
+            {
+                self.errors.push(
+                    self.file
+                        .error_at(comment.field.span(), message)
+                        .with_code("review-comment"),
+                );
+                continue;
+            }
+            if comment.resolved {
+                continue;
+            }
+            let text = comment.text.get_ref().trim().to_string();
+            if self.project.draft() {
+                self.comments.push(CommentData {
+                    number: self.comments.len() + 1,
+                    author: comment.by.clone(),
+                    text,
+                    field: Some(field.clone()),
+                });
+            } else {
+                let by = comment
+                    .by
+                    .as_deref()
+                    .map(|b| format!("{b}: "))
+                    .unwrap_or_default();
+                self.errors.push(review::unresolved(self.file.error_at(
+                    comment.text.span(),
+                    format!("unresolved review comment on `{field}`: {by}{text}"),
+                )));
             }
         }
     }
@@ -671,6 +728,32 @@ impl<'a> Context<'a> {
                 strong,
                 link,
             }),
+            Inline::Comment { text, span } => {
+                let (author, text) = review::split_author(&text);
+                if self.project.draft() {
+                    let number = self.comments.len() + 1;
+                    self.comments.push(CommentData {
+                        number,
+                        author: author.clone(),
+                        text: text.clone(),
+                        field: None,
+                    });
+                    Some(Run::Comment {
+                        comment: number,
+                        author,
+                        text,
+                    })
+                } else {
+                    let by = author.map(|a| format!("{a}: ")).unwrap_or_default();
+                    self.errors
+                        .push(review::unresolved(self.file.error_in_string(
+                            literal.clone(),
+                            span,
+                            format!("unresolved review comment: {by}{text}"),
+                        )));
+                    None
+                }
+            }
             Inline::NoteRef { key, span } => {
                 let error = |message: String| {
                     self.file

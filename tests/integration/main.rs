@@ -12,5 +12,6 @@ mod issue;
 mod layout;
 mod literal;
 mod property;
+mod review;
 mod samples;
 mod support;

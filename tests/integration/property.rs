@@ -183,7 +183,7 @@ fn visible(rich: &str) -> String {
                 runs.into_iter()
                     .filter_map(|run| match run {
                         Inline::Text { text, .. } => Some(text),
-                        Inline::NoteRef { .. } => None,
+                        Inline::NoteRef { .. } | Inline::Comment { .. } => None,
                     })
                     .collect::<String>()
             })
