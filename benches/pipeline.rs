@@ -190,7 +190,7 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             typesetter,
             &inputs,
             &Destination::Folder(&out),
-            batch::Keep::Light,
+            batch::Keep::All,
         );
         assert!(failures.is_empty());
         let id = article.file_stem().unwrap().to_string_lossy().to_string();

@@ -195,6 +195,21 @@ pub enum Keep {
     Light,
 }
 
+impl Keep {
+    /// Runs of up to this many documents keep everything: preparing again
+    /// costs about a millisecond a document, holding one about 15 KB.
+    const LIGHT_ABOVE: usize = 200;
+
+    /// What a run over `documents` inputs keeps.
+    pub fn for_run(documents: usize) -> Self {
+        if documents > Self::LIGHT_ABOVE {
+            Keep::Light
+        } else {
+            Keep::All
+        }
+    }
+}
+
 /// Loads and prepares every input (cheap, no layout) and plans its jobs.
 /// Documents sharing an id would overwrite each other's PDF: both fail.
 pub fn plan(

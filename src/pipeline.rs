@@ -93,5 +93,28 @@ pub fn build(
         })
     });
     typst::comemo::evict(2);
+    release_freed_memory();
     result
+}
+
+/// Hands memory freed by finished documents back to the system, every
+/// few documents. glibc keeps freed heap pages by default, so over a run of
+/// thousands of documents the resident size creeps up (measured: 1,000
+/// briefs peaked 1.19 x higher than 100 without this).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        /// Trimming walks the heap: not after every small document.
+        const EVERY: usize = 8;
+        static BUILT: AtomicUsize = AtomicUsize::new(0);
+        if BUILT.fetch_add(1, Ordering::Relaxed) % EVERY == EVERY - 1 {
+            // SAFETY: malloc_trim only releases free pages of the
+            // allocator's own arenas; it takes no pointers and may be
+            // called from any thread.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        }
+    }
 }

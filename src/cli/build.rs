@@ -136,7 +136,12 @@ pub fn execute(
         .inputs
         .extend(inputs.iter().map(|input| input.path.clone()));
 
-    let (mut jobs, failures) = batch::plan(typesetter, &inputs, &destination, batch::Keep::Light);
+    let (mut jobs, failures) = batch::plan(
+        typesetter,
+        &inputs,
+        &destination,
+        batch::Keep::for_run(inputs.len()),
+    );
     if args.no_members {
         jobs.retain(|job| !job.member);
     }

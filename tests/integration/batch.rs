@@ -388,3 +388,102 @@ fn timeout_stops_the_build_naming_the_documents_in_flight() {
     );
     assert!(!project.path("out/a0.pdf").exists());
 }
+
+#[test]
+fn a_large_run_prepares_documents_again_and_gives_the_same_pdfs() {
+    // Over 200 documents a build keeps only keys between planning and
+    // compiling; the PDFs must be the ones a small run makes.
+    let project = project_with_articles("large-run", 205);
+    let large = project.run(&["build", "--out-dir", "large"]);
+    assert_eq!(large.code, Some(0), "{}", large.stderr);
+    assert!(
+        large.stdout.contains("208 built, 0 unchanged, 0 failed"),
+        "{}",
+        large.stdout
+    );
+    for name in ["a7", "a204"] {
+        let small = project.run(&[
+            "build",
+            &format!("briefs/{name}.toml"),
+            "--out-dir",
+            "small",
+        ]);
+        assert_eq!(small.code, Some(0), "{}", small.stderr);
+        assert_eq!(
+            std::fs::read(project.path(&format!("large/{name}.pdf"))).unwrap(),
+            std::fs::read(project.path(&format!("small/{name}.pdf"))).unwrap(),
+            "{name}.pdf differs"
+        );
+    }
+    // An incremental run over the same documents finds them all unchanged.
+    let again = project.run(&["build", "--out-dir", "large"]);
+    assert!(
+        again.stdout.contains("0 built, 208 unchanged"),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn many_documents_sharing_an_id_are_named_briefly() {
+    let project = project_with_articles("dupes", 1);
+    for i in 0..6 {
+        project.write(
+            &format!("briefs/d{i}.toml"),
+            "kind = \"article\"\nid = \"same\"\nheadline = \"H\"\ndate = 2024-01-01\nbody = \"x\"\n",
+        );
+    }
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "document id `same` is also used by briefs/d1.toml, briefs/d2.toml, briefs/d3.toml and 2 more"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("error: document id `same`").count(), 6);
+    // a0 builds; the six and the issue (whose second article is missing) fail.
+    assert!(
+        run.stdout.contains("1 built, 0 unchanged, 7 failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn editing_a_compendium_part_rebuilds_the_compendium() {
+    let project = TempProject::new("parts");
+    let copy = |from: &str| {
+        let mut files = Vec::new();
+        crate::support::toml_files(&repo().join(from), &mut files);
+        for file in files {
+            let inside = file
+                .strip_prefix(repo())
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            project.write(&inside, std::fs::read(&file).unwrap());
+        }
+    };
+    copy("briefs/compendium");
+    let first = project.run(&["build"]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let unchanged = project.run(&["build"]);
+    assert!(
+        unchanged.stdout.contains("0 built, 1 unchanged"),
+        "{}",
+        unchanged.stdout
+    );
+    let part = project.path("briefs/compendium/parts/incidents.toml");
+    let text = std::fs::read_to_string(&part).unwrap();
+    std::fs::write(&part, format!("{text}\n# an editor's note\n")).unwrap();
+    let again = project.run(&["build"]);
+    assert!(
+        again
+            .stdout
+            .contains("built   briefs/compendium/central-asia-compendium.toml"),
+        "{}",
+        again.stdout
+    );
+}
