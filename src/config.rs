@@ -90,6 +90,33 @@ pub struct BuildConfig {
     /// PDF standards every PDF conforms to (`["a-2b", "ua-1"]` by default).
     #[schemars(with = "Option<Vec<String>>")]
     pub standards: Option<Vec<Spanned<String>>>,
+    /// The output profile of builds (`--profile` wins): `screen` or
+    /// `archive`.
+    pub profile: Option<Profile>,
+}
+
+/// What the PDFs are made for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Reading on screen: the project's standards (PDF/A-2b and PDF/UA-1
+    /// by default), coloured live links.
+    #[default]
+    Screen,
+    /// Deposit in an archive: PDF/A-3b and PDF/UA-1 with the document's
+    /// sources, the files it read, the configuration, override templates
+    /// and a note of the tool and fonts attached (`briefpress extract`
+    /// recovers them).
+    Archive,
+}
+
+impl Profile {
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Screen => "screen",
+            Profile::Archive => "archive",
+        }
+    }
 }
 
 /// `[limits]`: what a document may not exceed (checked before compiling).
@@ -127,6 +154,7 @@ pub struct Config {
     /// Override templates folder, relative to the project root.
     pub templates: PathBuf,
     pub standards: Vec<String>,
+    pub profile: Profile,
     pub limits: Limits,
     /// The logo as written and where, checked once the project is open.
     pub logo: Option<Spanned<String>>,
@@ -145,6 +173,7 @@ impl Default for Config {
             out_dir: PathBuf::from("out"),
             templates: PathBuf::from("templates"),
             standards: vec!["a-2b".into(), "ua-1".into()],
+            profile: Profile::default(),
             limits: Limits::DEFAULT,
             logo: None,
             fonts_named: vec![],
@@ -288,6 +317,10 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
                 errors.push(diag.with_hint(format!("known standards: {}", STANDARDS.join(", "))));
             }
         }
+    }
+
+    if let Some(profile) = build.profile {
+        config.profile = profile;
     }
 
     let limits = written.limits;

@@ -58,9 +58,9 @@ pub fn load_in_project(
 /// print resolution at the size they are placed.
 pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) -> Vec<Diagnostic> {
     let result = typeset::typeset(typesetter, prepared, file).map(|typeset| {
-        let standards = &typesetter.project().config().standards;
+        let standards = typesetter.project().standards();
         let mut found = typeset.warnings;
-        if let Err(errors) = export::pdf::export(&typeset.document, prepared, standards) {
+        if let Err(errors) = export::pdf::export(&typeset.document, prepared, &standards) {
             found.extend(errors);
         }
         found.extend(typeset::resolution::low_resolution(
@@ -83,8 +83,8 @@ pub fn build(
     file: &SourceFile,
 ) -> Result<Built, Vec<Diagnostic>> {
     let result = typeset::typeset(typesetter, prepared, file).and_then(|typeset| {
-        let standards = &typesetter.project().config().standards;
-        let pdf = export::pdf::export(&typeset.document, prepared, standards)?;
+        let standards = typesetter.project().standards();
+        let pdf = export::pdf::export(&typeset.document, prepared, &standards)?;
         Ok(Built {
             pdf,
             pages: typeset.document.pages().len(),

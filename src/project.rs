@@ -4,7 +4,7 @@
 use typst::foundations::Bytes;
 use typst::visualize::{ExchangeFormat, RasterImage};
 
-use crate::config::{self, Config};
+use crate::config::{self, Config, Profile};
 use crate::diag::Diagnostic;
 use crate::limits::{Limits, image_size};
 use std::path::{Component, Path, PathBuf};
@@ -19,6 +19,8 @@ pub struct Project {
     /// Whether the run builds drafts (`--draft`): reviewers' comments print
     /// instead of stopping the build.
     draft: bool,
+    /// What the run's PDFs are made for.
+    profile: Profile,
 }
 
 impl Project {
@@ -43,7 +45,9 @@ impl Project {
             config: Arc::new(config::load(&root, &display)?),
             root,
             draft: false,
+            profile: Profile::default(),
         };
+        project.profile = project.config.profile;
         if let Some(logo) = project.config.logo.clone() {
             let file = project.root.join(config::FILE_NAME);
             match project.resolve_asset(&file, logo.get_ref()) {
@@ -78,6 +82,25 @@ impl Project {
 
     pub fn draft(&self) -> bool {
         self.draft
+    }
+
+    /// The same project, building for `profile`.
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The PDF standards of the run: the configured ones on screen;
+    /// PDF/A-3b (which allows attachments) and PDF/UA-1 for the archive.
+    pub fn standards(&self) -> Vec<String> {
+        match self.profile {
+            Profile::Screen => self.config.standards.clone(),
+            Profile::Archive => vec!["a-3b".into(), "ua-1".into()],
+        }
     }
 
     pub fn root(&self) -> &Path {

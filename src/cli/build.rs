@@ -102,7 +102,11 @@ pub fn setup(
         "project {} ({configured})",
         project.root().display()
     ));
-    Ok(Typesetter::new(project.with_draft(args.draft), fonts))
+    let profile = args.profile.unwrap_or(project.profile());
+    Ok(Typesetter::new(
+        project.with_draft(args.draft).with_profile(profile),
+        fonts,
+    ))
 }
 
 /// One build of every document in `paths` (skipping unchanged ones unless
@@ -140,7 +144,10 @@ pub fn execute(
         typesetter,
         &inputs,
         &destination,
-        batch::Keep::for_run(inputs.len()),
+        match args.emit_typst {
+            Some(_) => batch::Keep::All,
+            None => batch::Keep::for_run(inputs.len()),
+        },
     );
     if args.no_members {
         jobs.retain(|job| !job.member);
@@ -173,6 +180,25 @@ pub fn execute(
     for warning in stale.iter().flat_map(|job| &job.prepared.warnings) {
         if warned.insert(warning.to_string()) {
             reporter.diagnostic(warning);
+        }
+    }
+
+    if let Some(dir) = &args.emit_typst {
+        for job in jobs_to_emit(&stale, &fresh) {
+            match briefpress::export::typst_project::emit(typesetter, &job.prepared, dir) {
+                Ok(project) => reporter.line(&format!(
+                    "typst   {} -> {}/",
+                    job.file.display.display(),
+                    project.display()
+                )),
+                Err(message) => {
+                    reporter.failure(
+                        &job.file.display,
+                        &[Diagnostic::error(message).with_code("io")],
+                    );
+                    summary.failed += 1;
+                }
+            }
         }
     }
 
@@ -261,6 +287,12 @@ pub fn execute(
         started.elapsed().as_secs_f64()
     ));
     Ok(summary)
+}
+
+/// The documents whose Typst projects `--emit-typst` writes: every one
+/// built or unchanged, but not an issue member's own copy.
+fn jobs_to_emit<'a>(stale: &'a [Job], fresh: &'a [Job]) -> impl Iterator<Item = &'a Job> {
+    stale.iter().chain(fresh).filter(|job| !job.member)
 }
 
 /// All cores.

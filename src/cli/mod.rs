@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod completions;
+pub mod extract;
 pub mod fonts;
 pub mod init;
 pub mod new;
@@ -108,6 +109,11 @@ pub enum Command {
         after_help = "Example:\n  briefpress completions bash > ~/.local/share/bash-completion/completions/briefpress"
     )]
     Completions(completions::CompletionsArgs),
+    /// Recover the files an archival PDF carries.
+    #[command(
+        after_help = "Example:\n  briefpress extract out/central-asia/china-bri-security.pdf restored/\n  cd restored && briefpress build --profile archive   the same PDF again"
+    )]
+    Extract(extract::ExtractArgs),
     /// Write manual pages.
     #[command(after_help = "Example:\n  briefpress man man/ && man -l man/briefpress.1")]
     Man(completions::ManArgs),
@@ -136,6 +142,13 @@ pub struct ProjectArgs {
     /// comments is refused, each listed with its line.
     #[arg(long)]
     pub draft: bool,
+
+    /// What the PDFs are for: screen (the project's standards, PDF/A-2b and
+    /// PDF/UA-1 by default) or archive (PDF/A-3b + PDF/UA-1 carrying the
+    /// sources, images, configuration and a tool note; `extract` recovers
+    /// them) [default: `[build] profile` in briefpress.toml, else screen].
+    #[arg(long, value_enum)]
+    pub profile: Option<briefpress::config::Profile>,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +188,12 @@ pub struct BuildArgs {
     /// built (exit code 1); finished PDFs are kept, unfinished ones not written.
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,
+
+    /// Also write each document as a self-contained Typst project under
+    /// DIR/<id>/ (entry, templates, data, images, compile.sh; the fonts in
+    /// DIR/fonts/) that stock `typst compile` turns into the same document.
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
 }
 
 /// `K/N` with 1 <= K <= N.

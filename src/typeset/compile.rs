@@ -11,6 +11,7 @@ use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
 use super::world::Typesetter;
+use crate::config::Profile;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::SourceFile;
 use crate::prepare::Prepared;
@@ -32,7 +33,16 @@ pub fn typeset(
     let date = prepared.date;
     let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
-    let world = typesetter.world(prepared.template, prepared.data.clone(), today);
+    let world = match typesetter.project().profile() {
+        Profile::Screen => typesetter.world(prepared.template, prepared.data.clone(), today),
+        Profile::Archive => typesetter.archive_world(
+            prepared.template,
+            prepared.data.clone(),
+            today,
+            super::archive::attachments(typesetter, prepared, file),
+            super::archive::note(typesetter),
+        ),
+    };
     let result = typst::compile::<PagedDocument>(&world);
     let convert = |d: &SourceDiagnostic| {
         anchored(prepared, file, d).unwrap_or_else(|| in_template(typesetter, &world, d))

@@ -1,7 +1,9 @@
 //! Render data -> pages, through the embedded Typst compiler.
 
+pub mod archive;
 pub mod compile;
 pub mod coverage;
+pub mod folder;
 pub mod fonts;
 pub mod resolution;
 pub mod templates;

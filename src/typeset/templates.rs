@@ -98,6 +98,23 @@ pub fn entry(template: &str) -> String {
     )
 }
 
+/// The entry source of an archival PDF: the template's, then every file
+/// listed in the attachments data attached to the PDF (names and paths are
+/// data; nothing from a document becomes source).
+pub fn archive_entry(template: &str) -> String {
+    format!(
+        "{}#for a in json(\"{ATTACHMENTS_PATH}\") {{\n  pdf.attach(a.name, read(a.file, encoding: none), relationship: a.relationship, mime-type: a.mime, description: a.description)\n}}\n",
+        entry(template)
+    )
+}
+
+/// Where the list of an archival PDF's attachments is served from.
+pub const ATTACHMENTS_PATH: &str = "/.briefpress/attachments.json";
+
+/// Where the note of the tool and fonts an archival PDF was made with is
+/// served from.
+pub const NOTE_PATH: &str = "/.briefpress/briefpress-archive.txt";
+
 /// A hash over the templates in effect: the built-in ones and every file of
 /// the project's `templates/` folder. Any change rebuilds every document.
 pub fn fingerprint(project: &Project) -> String {

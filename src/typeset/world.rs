@@ -24,6 +24,9 @@ use crate::project::Project;
 /// File ids are interned process-wide (and capped at 65,535), so the data
 /// file has one id for every document of a run.
 static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_file(DATA_PATH));
+static ATTACHMENTS_ID: LazyLock<FileId> =
+    LazyLock::new(|| project_file(templates::ATTACHMENTS_PATH));
+static NOTE_ID: LazyLock<FileId> = LazyLock::new(|| project_file(templates::NOTE_PATH));
 
 /// The id of a file in the project's virtual root.
 pub fn project_file(path: &str) -> FileId {
@@ -63,8 +66,9 @@ impl Typesetter {
     fn compute_fingerprint(&self) -> String {
         hash_bytes(
             format!(
-                "briefpress {} typst 0.15.1 templates {} fonts {} config {}",
+                "briefpress {} typst 0.15.1 profile {} templates {} fonts {} config {}",
                 env!("CARGO_PKG_VERSION"),
+                self.project.profile().name(),
                 templates::fingerprint(&self.project),
                 self.fonts_fingerprint,
                 hash_bytes(self.project.config().text().as_bytes())
@@ -109,8 +113,26 @@ impl Typesetter {
             typesetter: self,
             main: project_file(&format!("/.briefpress/{template}.typ")),
             data: Bytes::new(data),
+            archive: None,
             today,
             read: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The world of an archival PDF: its entry also attaches the files
+    /// `attachments` (JSON) lists, and serves the archive note.
+    pub fn archive_world(
+        &self,
+        template: &str,
+        data: Vec<u8>,
+        today: Datetime,
+        attachments: Vec<u8>,
+        note: String,
+    ) -> DocumentWorld<'_> {
+        DocumentWorld {
+            main: project_file(&format!("/.briefpress/{template}-archive.typ")),
+            archive: Some((Bytes::new(attachments), Bytes::from_string(note))),
+            ..self.world(template, data, today)
         }
     }
 }
@@ -134,11 +156,14 @@ impl FileLoader for ProjectFiles {
         }
         let vpath = id.vpath().get_without_slash();
         if let Some(name) = vpath.strip_prefix(".briefpress/") {
-            return match name
-                .strip_suffix(".typ")
-                .filter(|t| templates::builtin(&format!("{t}.typ")).is_some())
-            {
-                Some(template) => Ok(Bytes::from_string(templates::entry(template))),
+            let name = name.strip_suffix(".typ").unwrap_or_default();
+            let (name, archive) = match name.strip_suffix("-archive") {
+                Some(template) => (template, true),
+                None => (name, false),
+            };
+            return match templates::builtin(&format!("{name}.typ")) {
+                Some(_) if archive => Ok(Bytes::from_string(templates::archive_entry(name))),
+                Some(_) => Ok(Bytes::from_string(templates::entry(name))),
                 None => Err(FileError::NotFound(vpath.into())),
             };
         }
@@ -173,6 +198,8 @@ pub struct DocumentWorld<'a> {
     typesetter: &'a Typesetter,
     main: FileId,
     data: Bytes,
+    /// For an archival PDF: the attachments list and the note.
+    archive: Option<(Bytes, Bytes)>,
     today: Datetime,
     /// Project files the compiler asked for, so that incremental builds
     /// know what a document depends on.
@@ -227,6 +254,14 @@ impl World for DocumentWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == *DATA_ID {
             return Ok(self.data.clone());
+        }
+        if let Some((attachments, note)) = &self.archive {
+            if id == *ATTACHMENTS_ID {
+                return Ok(attachments.clone());
+            }
+            if id == *NOTE_ID {
+                return Ok(note.clone());
+            }
         }
         self.note_read(id);
         self.typesetter.files.file(id)

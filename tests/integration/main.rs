@@ -1,12 +1,14 @@
 //! Integration tests: the briefpress binary on real files, its PDFs read
 //! back with poppler. One test binary, so typst is linked once.
 
+mod archive;
 mod batch;
 mod check;
 mod commands;
 mod compendium;
 mod config;
 mod corpus;
+mod emit;
 mod errors;
 mod issue;
 mod layout;
