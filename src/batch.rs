@@ -105,6 +105,8 @@ pub struct Job {
     pub light: bool,
     /// Which input the job comes from.
     origin: usize,
+    /// Where to write a thumbnail of the first page, if anywhere.
+    pub thumbnail: Option<PathBuf>,
 }
 
 impl Job {
@@ -134,6 +136,7 @@ impl Job {
             member: false,
             light: false,
             origin: 0,
+            thumbnail: None,
         }
     }
 
@@ -490,15 +493,21 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
     } else {
         (&job.prepared, &job.file)
     };
-    let result = pipeline::build(typesetter, prepared, file).and_then(|built| {
-        write_atomic(&job.output, &built.pdf).map_err(|err| {
-            vec![
-                Diagnostic::error(format!("cannot write {}: {err}", job.output.display()))
-                    .with_code("io"),
-            ]
-        })?;
-        Ok(built)
-    });
+    let result = pipeline::build_with(typesetter, prepared, file, job.thumbnail.is_some())
+        .and_then(|built| {
+            if let (Some(path), Some(png)) = (&job.thumbnail, &built.thumbnail) {
+                // A missing thumbnail is rendered again by the catalogue.
+                let _ = path.parent().map(std::fs::create_dir_all);
+                let _ = write_atomic(path, png);
+            }
+            write_atomic(&job.output, &built.pdf).map_err(|err| {
+                vec![
+                    Diagnostic::error(format!("cannot write {}: {err}", job.output.display()))
+                        .with_code("io"),
+                ]
+            })?;
+            Ok(built)
+        });
     match result {
         Ok(built) => Outcome::Built {
             pages: built.pages,

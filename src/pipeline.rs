@@ -17,6 +17,8 @@ pub struct Ready {
 /// A finished PDF, not yet written.
 pub struct Built {
     pub pdf: Vec<u8>,
+    /// Its first page as a small PNG, when asked for.
+    pub thumbnail: Option<Vec<u8>>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
     /// Project files the compilation read (images, override templates).
@@ -82,11 +84,26 @@ pub fn build(
     prepared: &Prepared,
     file: &SourceFile,
 ) -> Result<Built, Vec<Diagnostic>> {
+    build_with(typesetter, prepared, file, false)
+}
+
+/// [`build`], with a thumbnail of the first page for the catalogue.
+pub fn build_with(
+    typesetter: &Typesetter,
+    prepared: &Prepared,
+    file: &SourceFile,
+    thumbnail: bool,
+) -> Result<Built, Vec<Diagnostic>> {
     let result = typeset::typeset(typesetter, prepared, file).and_then(|typeset| {
+        let thumbnail = thumbnail
+            .then(|| typeset.document.pages().first())
+            .flatten()
+            .and_then(|page| export::catalogue::thumbnail(page).ok());
         let standards = typesetter.project().standards();
         let pdf = export::pdf::export(&typeset.document, prepared, &standards)?;
         Ok(Built {
             pdf,
+            thumbnail,
             pages: typeset.document.pages().len(),
             warnings: typeset.warnings,
             files_read: typeset.files_read,

@@ -12,6 +12,7 @@ use std::time::Instant;
 use briefpress::batch::{self, Destination, Finished, Job, Outcome};
 use briefpress::config;
 use briefpress::diag::Diagnostic;
+use briefpress::export::catalogue;
 use briefpress::manifest::{Entry, Manifest};
 use briefpress::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
@@ -161,10 +162,19 @@ pub fn execute(
     // Incremental builds keep a manifest in the output folder (not for -o).
     let out_dir = args.output.is_none().then_some(out_dir);
     let manifest = out_dir.map(Manifest::load).unwrap_or_default();
-    let (stale, fresh): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
+    let (mut stale, fresh): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
         let Some(out_dir) = out_dir else { return true };
         force || !manifest.is_fresh(out_dir, root, &job.output, &job.key)
     });
+    // A build over folders ends with the offline catalogue; thumbnails are
+    // drawn from the pages as they are laid out.
+    let catalogue_dir =
+        out_dir.filter(|_| args.shard.is_none() && paths.iter().all(|path| path.is_dir()));
+    if let Some(dir) = catalogue_dir {
+        for job in &mut stale {
+            job.thumbnail = Some(catalogue::thumbnail_path(dir, job));
+        }
+    }
     summary.unchanged = fresh.len();
     for job in &fresh {
         reporter.detail(&format!(
@@ -277,6 +287,19 @@ pub fn execute(
                     .inputs_of(out_dir, &job.output)
                     .map(|path| root.join(path)),
             );
+        }
+    }
+    if let Some(dir) = catalogue_dir {
+        let listed: Vec<Job> = stale.into_iter().chain(fresh).collect();
+        let publication = typesetter.project().config().publication.name.as_deref();
+        match catalogue::write(typesetter, dir, &listed, publication) {
+            Ok(written) => reporter.line(&format!(
+                "catalogue {} ({} documents, {} thumbnails drawn again)",
+                dir.join(catalogue::INDEX).display(),
+                written.documents,
+                written.thumbnails_rendered
+            )),
+            Err(message) => reporter.diagnostic(&Diagnostic::warning(message).with_code("io")),
         }
     }
     reporter.summary(&format!(

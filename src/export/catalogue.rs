@@ -1,0 +1,433 @@
+//! The offline catalogue of an output folder: `index.html` (static, no
+//! scripts, no network) listing every built document with a thumbnail of
+//! its first page, grouped by issue and region, newest first, and a
+//! `SHA256SUMS` of the folder. Links and images are relative, so a copy of
+//! the folder anywhere keeps working.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::write::write_atomic;
+use crate::batch::Job;
+use crate::pipeline;
+use crate::typeset::{self, Typesetter};
+
+/// The catalogue page's name.
+pub const INDEX: &str = "index.html";
+/// The checksums file's name.
+pub const SUMS: &str = "SHA256SUMS";
+/// Where thumbnails are cached, by the key of the PDF they show.
+pub const THUMBNAILS: &str = "thumbnails";
+
+/// Where a job's thumbnail goes in `out_dir`.
+pub fn thumbnail_path(out_dir: &Path, job: &Job) -> PathBuf {
+    out_dir.join(THUMBNAILS).join(format!("{}.png", job.key))
+}
+
+/// A page as a small PNG.
+pub fn thumbnail(page: &typst_layout::Page) -> Result<Vec<u8>, String> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(0.4),
+        ..Default::default()
+    };
+    typst_render::render(page, &options)
+        .encode_png()
+        .map_err(|err| err.to_string())
+}
+
+/// One listed document.
+struct Listed {
+    title: String,
+    kind: String,
+    authors: Vec<String>,
+    date_iso: String,
+    date: String,
+    section: Option<String>,
+    /// The issue a member's own PDF belongs to, or the issue itself.
+    issue: Option<String>,
+    description: String,
+    /// Relative to the folder, with `/`.
+    pdf: String,
+    bytes: u64,
+    thumbnail: Option<String>,
+}
+
+/// What a catalogue run did.
+pub struct Written {
+    pub documents: usize,
+    pub thumbnails_rendered: usize,
+}
+
+/// Writes `index.html`, the thumbnails and `SHA256SUMS` into `out_dir` for
+/// the jobs whose PDFs exist there.
+pub fn write(
+    typesetter: &Typesetter,
+    out_dir: &Path,
+    jobs: &[Job],
+    publication: Option<&str>,
+) -> Result<Written, String> {
+    let mut listed = Vec::new();
+    let mut rendered = 0;
+    std::fs::create_dir_all(out_dir.join(THUMBNAILS)).map_err(|err| {
+        format!(
+            "cannot create {}: {err}",
+            out_dir.join(THUMBNAILS).display()
+        )
+    })?;
+    for job in jobs {
+        let Ok(meta) = job.output.metadata() else {
+            continue;
+        };
+        let Some(pdf) = relative(out_dir, &job.output) else {
+            continue;
+        };
+        let data: Value = if job.light {
+            match pipeline::ready(typesetter, &job.file.path, &job.file.display) {
+                Ok(ready) => serde_json::from_slice(&ready.prepared.data).unwrap_or(Value::Null),
+                Err(_) => continue,
+            }
+        } else {
+            serde_json::from_slice(&job.prepared.data).unwrap_or(Value::Null)
+        };
+        let thumbnail = format!("{THUMBNAILS}/{}.png", job.key);
+        let thumbnail_path = out_dir.join(&thumbnail);
+        let thumbnail = if thumbnail_path.exists() {
+            Some(thumbnail)
+        } else if render_thumbnail(typesetter, job, &thumbnail_path).is_ok() {
+            rendered += 1;
+            Some(thumbnail)
+        } else {
+            None
+        };
+        listed.push(listing(&data, pdf, meta.len(), thumbnail));
+    }
+    let html = page(&listed, publication);
+    write_atomic(&out_dir.join(INDEX), html.as_bytes())
+        .map_err(|err| format!("cannot write {}: {err}", out_dir.join(INDEX).display()))?;
+    write_sums(out_dir)?;
+    Ok(Written {
+        documents: listed.len(),
+        thumbnails_rendered: rendered,
+    })
+}
+
+/// The first page, small, as PNG.
+fn render_thumbnail(typesetter: &Typesetter, job: &Job, target: &Path) -> Result<(), String> {
+    let ready;
+    let (prepared, file) = if job.light {
+        ready = pipeline::ready(typesetter, &job.file.path, &job.file.display)
+            .map_err(|_| "does not prepare")?;
+        (&ready.prepared, &ready.loaded.file)
+    } else {
+        (&job.prepared, &job.file)
+    };
+    let laid_out = typeset::typeset(typesetter, prepared, file).map_err(|_| "does not lay out")?;
+    let page = laid_out.document.pages().first().ok_or("no pages")?;
+    let png = thumbnail(page)?;
+    typst::comemo::evict(2);
+    write_atomic(target, &png).map_err(|err| err.to_string())
+}
+
+fn listing(data: &Value, pdf: String, bytes: u64, thumbnail: Option<String>) -> Listed {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let kind = text(&data["kind"]).unwrap_or_default();
+    let issue = match kind.as_str() {
+        "issue" => Some(format!(
+            "{}, {}",
+            text(&data["publication"]["name"]).unwrap_or_default(),
+            text(&data["volume_label"]).unwrap_or_default()
+        )),
+        _ => data["issue"].as_object().map(|issue| {
+            format!(
+                "{}, {}",
+                text(&issue["publication"]).unwrap_or_default(),
+                text(&issue["label"]).unwrap_or_default()
+            )
+        }),
+    };
+    Listed {
+        title: text(&data["title"]).unwrap_or_default(),
+        authors: data["authors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        date_iso: text(&data["date"]["iso"]).unwrap_or_default(),
+        date: text(&data["date"]["display"]).unwrap_or_default(),
+        section: text(&data["section"]),
+        issue,
+        description: description(data, &kind),
+        kind,
+        pdf,
+        bytes,
+        thumbnail,
+    }
+}
+
+/// A short description: the opening words of what the document says.
+fn description(data: &Value, kind: &str) -> String {
+    let rich = match kind {
+        "brief" if data["takeaways"].as_array().is_some_and(|t| !t.is_empty()) => {
+            data["takeaways"][0].clone()
+        }
+        "issue" => {
+            if let Some(headline) = data["cover_headline"].as_str() {
+                return headline.to_string();
+            }
+            data["editor_note"].clone()
+        }
+        "compendium" => data["description"].clone(),
+        _ => data["body"].clone(),
+    };
+    let plain: String = rich
+        .as_array()
+        .and_then(|paragraphs| paragraphs.first())
+        .and_then(Value::as_array)
+        .map(|runs| runs.iter().filter_map(|r| r["text"].as_str()).collect())
+        .unwrap_or_default();
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    if words.len() > 40 {
+        format!("{} …", words[..40].join(" "))
+    } else {
+        words.join(" ")
+    }
+}
+
+/// `path` relative to `dir`, with `/` separators.
+fn relative(dir: &Path, path: &Path) -> Option<String> {
+    let dir = dir.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    let inside = path.strip_prefix(&dir).ok()?;
+    Some(
+        inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Text as HTML text or attribute value: everything printed as written.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A path as a link target: each segment percent-encoded where needed.
+fn href(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            segment
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    other => format!("%{other:02X}"),
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+fn page(listed: &[Listed], publication: Option<&str>) -> String {
+    // Groups: each issue (its own PDF and its members'), then each region.
+    let mut issues: BTreeMap<String, Vec<&Listed>> = BTreeMap::new();
+    let mut regions: BTreeMap<String, Vec<&Listed>> = BTreeMap::new();
+    for item in listed {
+        match &item.issue {
+            Some(issue) => issues.entry(issue.clone()).or_default().push(item),
+            None => regions
+                .entry(
+                    item.section
+                        .clone()
+                        .unwrap_or_else(|| "Other documents".into()),
+                )
+                .or_default()
+                .push(item),
+        }
+    }
+    let newest_first = |items: &mut Vec<&Listed>| {
+        items.sort_by(|a, b| {
+            (b.kind == "issue")
+                .cmp(&(a.kind == "issue"))
+                .then(b.date_iso.cmp(&a.date_iso))
+                .then(a.title.cmp(&b.title))
+        });
+    };
+    let mut issue_groups: Vec<(String, Vec<&Listed>)> = issues.into_iter().collect();
+    for (_, items) in &mut issue_groups {
+        newest_first(items);
+    }
+    issue_groups.sort_by(|a, b| {
+        let date = |g: &[&Listed]| {
+            g.iter()
+                .map(|i| i.date_iso.clone())
+                .max()
+                .unwrap_or_default()
+        };
+        date(&b.1).cmp(&date(&a.1))
+    });
+    let title = publication.unwrap_or("Documents");
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} — catalogue</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
+         <header><h1>{}</h1><p>{} document{}, to read offline. Every link opens a PDF in this folder.</p></header>\n<main>\n",
+        escape(title),
+        escape(title),
+        listed.len(),
+        if listed.len() == 1 { "" } else { "s" },
+    );
+    for (issue, items) in &issue_groups {
+        let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(issue));
+        for item in items {
+            card(&mut html, item);
+        }
+        html.push_str("</section>\n");
+    }
+    for (region, mut items) in regions {
+        newest_first(&mut items);
+        let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(&region));
+        for item in items {
+            card(&mut html, item);
+        }
+        html.push_str("</section>\n");
+    }
+    html.push_str("</main>\n<footer><p>Made by briefpress. Checksums of every file: <a href=\"SHA256SUMS\">SHA256SUMS</a>.</p></footer>\n</body>\n</html>\n");
+    html
+}
+
+fn card(html: &mut String, item: &Listed) {
+    let link = href(&item.pdf);
+    let _ = write!(
+        html,
+        "<article class=\"doc\">\n<a class=\"thumb\" href=\"{link}\">"
+    );
+    match &item.thumbnail {
+        Some(src) => {
+            let _ = write!(
+                html,
+                "<img src=\"{}\" alt=\"First page of {}\" width=\"160\">",
+                href(src),
+                escape(&item.title)
+            );
+        }
+        None => html.push_str("<span class=\"nothumb\">PDF</span>"),
+    }
+    let kind = match item.kind.as_str() {
+        "brief" => "Research brief",
+        "issue" => "Issue",
+        "compendium" => "Compendium",
+        _ => "Article",
+    };
+    let meta: Vec<String> = [
+        Some(kind.to_string()),
+        Some(item.date.clone()),
+        item.section.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .map(|s| escape(&s))
+    .collect();
+    let _ = write!(
+        html,
+        "</a>\n<div>\n<h3><a href=\"{link}\">{}</a></h3>\n<p class=\"meta\">{}</p>\n",
+        escape(&item.title),
+        meta.join(" · ")
+    );
+    if !item.authors.is_empty() {
+        let _ = writeln!(
+            html,
+            "<p class=\"authors\">{}</p>",
+            escape(&item.authors.join(", "))
+        );
+    }
+    if !item.description.is_empty() {
+        let _ = writeln!(html, "<p>{}</p>", escape(&item.description));
+    }
+    let _ = write!(
+        html,
+        "<p class=\"file\"><a href=\"{link}\">{}</a> · PDF, {}</p>\n</div>\n</article>\n",
+        escape(&item.pdf),
+        size(item.bytes)
+    );
+}
+
+const STYLE: &str = "body{font-family:Georgia,serif;margin:0;color:#222;background:#fafafa}\n\
+header{background:#1d3557;color:#fff;padding:1.2em 2em}header h1{margin:0}\n\
+main{max-width:60em;margin:auto;padding:1em 2em}h2{color:#1d3557;border-bottom:2px solid #1d3557}\n\
+.doc{display:flex;gap:1.2em;margin:1.2em 0;padding:1em;background:#fff;border:1px solid #ddd}\n\
+.doc img{border:1px solid #ccc}.doc h3{margin:0 0 .3em}.meta,.file,.authors{color:#555;font-size:.9em;margin:.2em 0}\n\
+.nothumb{display:inline-block;width:160px;height:200px;background:#eee;text-align:center;line-height:200px}\n\
+footer{color:#777;font-size:.85em;text-align:center;padding:2em}\n";
+
+/// `SHA256SUMS` over every file of the folder (but itself and build
+/// manifests), as `sha256sum -c` reads it.
+fn write_sums(out_dir: &Path) -> Result<(), String> {
+    let mut files = Vec::new();
+    collect(out_dir, &mut files);
+    files.sort();
+    let mut sums = String::new();
+    for path in files {
+        let Some(name) = relative(out_dir, &path) else {
+            continue;
+        };
+        if name == SUMS || name.starts_with(".briefpress-manifest") {
+            continue;
+        }
+        let bytes =
+            std::fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        let digest = Sha256::digest(&bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let _ = writeln!(sums, "{hex}  {name}");
+    }
+    write_atomic(&out_dir.join(SUMS), sums.as_bytes())
+        .map_err(|err| format!("cannot write {SUMS}: {err}"))
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            out.push(path);
+        }
+    }
+}

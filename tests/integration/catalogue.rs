@@ -1,0 +1,142 @@
+//! The offline catalogue a folder build ends with: index.html whose every
+//! link and image resolves inside the output folder (wherever it is copied),
+//! thumbnails cached by content, SHA256SUMS that `sha256sum -c` accepts, and
+//! document text printed as text.
+
+use std::path::Path;
+
+use crate::support::{TempProject, repo, run_in};
+
+/// Every `href="..."` and `src="..."` value of an HTML page.
+fn targets(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            let end = rest.find('"').unwrap();
+            found.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn assert_links_resolve(folder: &Path) {
+    let html = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    let targets = targets(&html);
+    assert!(targets.len() > 20, "{} links", targets.len());
+    for target in targets {
+        assert!(
+            !target.starts_with('/') && !target.contains("://") && !target.contains(".."),
+            "`{target}` is not a link inside the folder"
+        );
+        let path = folder.join(percent_decoded(&target));
+        assert!(
+            path.is_file(),
+            "`{target}` does not resolve in {}",
+            folder.display()
+        );
+    }
+}
+
+#[test]
+fn a_folder_build_writes_a_catalogue_whose_links_resolve_anywhere() {
+    let temp = TempProject::new("catalogue");
+    let out = temp.path("out");
+    let run = run_in(
+        &repo(),
+        &["build", "briefs", "--out-dir", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("catalogue "), "{}", run.stdout);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for expected in [
+        "<title>OE Watch — catalogue</title>",
+        "<h2>OE Watch, Vol. 14, Issue 2</h2>",
+        "<h2>Central Asia</h2>",
+        "href=\"central-asia/china-bri-security.pdf\"",
+        "href=\"oe-watch-2024-02/01-china-bri-security.pdf\"",
+        "Research brief",
+        "alt=\"First page of China Reinvigorates Belt and Road Initiative in Central Asia\"",
+    ] {
+        assert!(html.contains(expected), "`{expected}` missing");
+    }
+    assert!(!html.contains("<script"), "no scripts");
+    assert_links_resolve(&out);
+
+    // Checksums of every file, as sha256sum checks them.
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", "--quiet", "SHA256SUMS"])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let sums = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
+    assert!(
+        sums.contains("  index.html\n") && sums.contains("  central-asia/china-bri-security.pdf\n")
+    );
+
+    // A copy elsewhere keeps every link working.
+    let copy = temp.path("elsewhere/catalogue");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    assert!(
+        std::process::Command::new("cp")
+            .args(["-r"])
+            .arg(&out)
+            .arg(&copy)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_links_resolve(&copy);
+
+    // Unchanged documents keep their thumbnails.
+    let again = run_in(
+        &repo(),
+        &["build", "briefs", "--out-dir", out.to_str().unwrap()],
+    );
+    assert!(
+        again.stdout.contains("0 thumbnails drawn again"),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn document_text_is_text_in_the_catalogue() {
+    let project = TempProject::new("catalogue-text");
+    project.write(
+        "briefs/doc.toml",
+        "kind = \"article\"\nheadline = \"<script>alert(1)</script> & \\\"quoted\\\"\"\ndate = 2024-01-25\nsection = \"Near <East>\"\nbody = \"Text.\"\n",
+    );
+    let run = project.run(&["build", "briefs"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = std::fs::read_to_string(project.path("out/index.html")).unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;"),
+        "{html}"
+    );
+    assert!(html.contains("<h2>Near &lt;East&gt;</h2>"));
+    assert!(!html.contains("<script>"));
+}
