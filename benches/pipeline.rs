@@ -186,7 +186,7 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             });
         }
         let out = root.join("out/watch");
-        let (jobs, failures) = batch::plan(
+        let batch::Plan { jobs, failures, .. } = batch::plan(
             typesetter,
             &inputs,
             &Destination::Folder(&out),

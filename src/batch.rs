@@ -18,6 +18,7 @@ use crate::model::Document;
 use crate::pipeline::{self, Ready};
 use crate::prepare;
 use crate::prepare::Prepared;
+use crate::prepare::notice::NoticeData;
 use crate::project::Project;
 use crate::typeset::{Typesetter, coverage};
 
@@ -213,6 +214,14 @@ impl Keep {
     }
 }
 
+/// What a run will do.
+pub struct Plan {
+    pub jobs: Vec<Job>,
+    pub failures: Vec<Failure>,
+    /// Announcements for the catalogue (not typeset).
+    pub notices: Vec<NoticeData>,
+}
+
 /// Loads and prepares every input (cheap, no layout) and plans its jobs.
 /// Documents sharing an id would overwrite each other's PDF: both fail.
 pub fn plan(
@@ -220,8 +229,9 @@ pub fn plan(
     inputs: &[Input],
     destination: &Destination,
     keep: Keep,
-) -> (Vec<Job>, Vec<Failure>) {
+) -> Plan {
     let mut failures = Vec::new();
+    let mut notices = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     // Top-level documents by id: (display, the index of its jobs' origin).
     let mut ids: HashMap<String, Vec<(PathBuf, usize)>> = HashMap::new();
@@ -231,6 +241,18 @@ pub fn plan(
             && matches!(loaded.document, Document::CompendiumPart(_))
             && !input.explicit
         {
+            continue;
+        }
+        if let Ok(loaded) = &loaded
+            && let Document::Notice(notice) = &loaded.document
+        {
+            match prepare::notice::prepare(loaded, notice, typesetter.project()) {
+                Ok(notice) => notices.push(notice),
+                Err(diagnostics) => failures.push(Failure {
+                    display: input.display.clone(),
+                    diagnostics,
+                }),
+            }
             continue;
         }
         let doc = loaded.and_then(|loaded| {
@@ -276,7 +298,11 @@ pub fn plan(
     // Longest first: the big documents (issues) do not end up last on one
     // worker while the others idle.
     jobs.sort_by_key(|job| std::cmp::Reverse(job.weight));
-    (jobs, failures)
+    Plan {
+        jobs,
+        failures,
+        notices,
+    }
 }
 
 /// The jobs of one document: its PDF and, for an issue, each member's own.

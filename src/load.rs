@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
 use crate::limits::{self, Limits};
-use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue};
+use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue, Notice};
 
 /// A document's TOML file as read from disk.
 #[derive(Debug, Clone)]
@@ -171,6 +171,7 @@ fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
         "compendium-part" => Ok(Document::CompendiumPart(deserialize::<CompendiumPart>(
             file,
         )?)),
+        "notice" => Ok(Document::Notice(deserialize::<Notice>(file)?)),
         _ => {
             let mut diag = file
                 .error_at(span, format!("unknown document kind `{name}`"))

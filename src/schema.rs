@@ -7,7 +7,7 @@ use schemars::{JsonSchema, Schema, generate::SchemaSettings};
 use serde_json::{Value, json};
 
 use crate::config::ConfigFile;
-use crate::model::{Article, Brief, Compendium, CompendiumPart, Issue};
+use crate::model::{Article, Brief, Compendium, CompendiumPart, Issue, Notice};
 
 /// The folder, inside a project, that schema files go to by default.
 pub const DIR: &str = "schemas";
@@ -34,6 +34,10 @@ pub fn all() -> Vec<(String, String)> {
                 "compendium-part",
                 "Entries of a compendium, in a file of their own",
             ),
+        ),
+        (
+            "notice",
+            kind::<Notice>("notice", "An announcement listed in the catalogue"),
         ),
         ("project", project()),
     ]
@@ -91,6 +95,7 @@ mod tests {
                 "issue.schema.json",
                 "compendium.schema.json",
                 "compendium-part.schema.json",
+                "notice.schema.json",
                 "project.schema.json"
             ]
         );

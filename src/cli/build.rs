@@ -141,7 +141,11 @@ pub fn execute(
         .inputs
         .extend(inputs.iter().map(|input| input.path.clone()));
 
-    let (mut jobs, failures) = batch::plan(
+    let batch::Plan {
+        mut jobs,
+        failures,
+        notices,
+    } = batch::plan(
         typesetter,
         &inputs,
         &destination,
@@ -292,7 +296,7 @@ pub fn execute(
     if let Some(dir) = catalogue_dir {
         let listed: Vec<Job> = stale.into_iter().chain(fresh).collect();
         let publication = typesetter.project().config().publication.name.as_deref();
-        match catalogue::write(typesetter, dir, &listed, publication) {
+        match catalogue::write(typesetter, dir, &listed, &notices, publication) {
             Ok(written) => reporter.line(&format!(
                 "catalogue {} ({} documents, {} thumbnails drawn again)",
                 dir.join(catalogue::INDEX).display(),

@@ -90,13 +90,18 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> ExitCode {
             tally.report(reporter, &briefpress::prepare::lint::placeholders(file));
         }
         // Output paths are planned but nothing is written.
-        let (jobs, failures) = batch::plan(
+        let batch::Plan {
+            jobs,
+            failures,
+            notices,
+        } = batch::plan(
             &typesetter,
             &inputs,
             &Destination::Folder(Path::new("out")),
             batch::Keep::All,
         );
-        tally.documents += jobs.iter().filter(|job| !job.member).count() + failures.len();
+        tally.documents +=
+            jobs.iter().filter(|job| !job.member).count() + failures.len() + notices.len();
         for failure in &failures {
             tally.report(reporter, &failure.diagnostics);
         }

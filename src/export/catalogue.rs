@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use super::write::write_atomic;
 use crate::batch::Job;
 use crate::pipeline;
+use crate::prepare::notice::NoticeData;
 use crate::typeset::{self, Typesetter};
 
 /// The catalogue page's name.
@@ -68,6 +69,7 @@ pub fn write(
     typesetter: &Typesetter,
     out_dir: &Path,
     jobs: &[Job],
+    notices: &[NoticeData],
     publication: Option<&str>,
 ) -> Result<Written, String> {
     let mut listed = Vec::new();
@@ -105,6 +107,9 @@ pub fn write(
         };
         listed.push(listing(&data, pdf, meta.len(), thumbnail));
     }
+    for notice in notices {
+        listed.push(list_notice(out_dir, notice)?);
+    }
     let html = page(&listed, publication);
     write_atomic(&out_dir.join(INDEX), html.as_bytes())
         .map_err(|err| format!("cannot write {}: {err}", out_dir.join(INDEX).display()))?;
@@ -130,6 +135,49 @@ fn render_thumbnail(typesetter: &Typesetter, job: &Job, target: &Path) -> Result
     let png = thumbnail(page)?;
     typst::comemo::evict(2);
     write_atomic(target, &png).map_err(|err| err.to_string())
+}
+
+/// A notice, its cover and PDF copied into `notices/<id>/` so that the
+/// folder stands alone.
+fn list_notice(out_dir: &Path, notice: &NoticeData) -> Result<Listed, String> {
+    let folder = format!("notices/{}", notice.id);
+    let copy = |from: &Path| -> Result<(String, u64), String> {
+        let name = from
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes =
+            std::fs::read(from).map_err(|err| format!("cannot read {}: {err}", from.display()))?;
+        let target = out_dir.join(&folder).join(&name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+        }
+        write_atomic(&target, &bytes)
+            .map_err(|err| format!("cannot write {}: {err}", target.display()))?;
+        Ok((format!("{folder}/{name}"), bytes.len() as u64))
+    };
+    let thumbnail = match &notice.cover {
+        Some((path, _)) => Some(copy(path)?.0),
+        None => None,
+    };
+    let (pdf, bytes) = match &notice.pdf {
+        Some(path) => copy(path)?,
+        None => (String::new(), 0),
+    };
+    Ok(Listed {
+        title: notice.title.clone(),
+        kind: "notice".into(),
+        authors: notice.authors.clone(),
+        date_iso: notice.date.iso.clone(),
+        date: notice.date.display.clone(),
+        section: notice.section.clone(),
+        issue: None,
+        description: notice.description.clone().unwrap_or_default(),
+        pdf,
+        bytes,
+        thumbnail,
+    })
 }
 
 fn listing(data: &Value, pdf: String, bytes: u64, thumbnail: Option<String>) -> Listed {
@@ -328,25 +376,36 @@ fn page(listed: &[Listed], publication: Option<&str>) -> String {
 
 fn card(html: &mut String, item: &Listed) {
     let link = href(&item.pdf);
-    let _ = write!(
-        html,
-        "<article class=\"doc\">\n<a class=\"thumb\" href=\"{link}\">"
-    );
+    let offline = !item.pdf.is_empty();
+    html.push_str("<article class=\"doc\">\n");
+    if offline {
+        let _ = write!(html, "<a class=\"thumb\" href=\"{link}\">");
+    }
+    let what = if item.kind == "notice" {
+        "Cover of"
+    } else {
+        "First page of"
+    };
     match &item.thumbnail {
         Some(src) => {
             let _ = write!(
                 html,
-                "<img src=\"{}\" alt=\"First page of {}\" width=\"160\">",
+                "<img src=\"{}\" alt=\"{what} {}\" width=\"160\">",
                 href(src),
                 escape(&item.title)
             );
         }
+        None if item.kind == "notice" => html.push_str("<span class=\"nothumb\">No cover</span>"),
         None => html.push_str("<span class=\"nothumb\">PDF</span>"),
+    }
+    if offline {
+        html.push_str("</a>");
     }
     let kind = match item.kind.as_str() {
         "brief" => "Research brief",
         "issue" => "Issue",
         "compendium" => "Compendium",
+        "notice" => "Announcement",
         _ => "Article",
     };
     let meta: Vec<String> = [
@@ -359,10 +418,14 @@ fn card(html: &mut String, item: &Listed) {
     .filter(|s| !s.is_empty())
     .map(|s| escape(&s))
     .collect();
+    let title = if offline {
+        format!("<a href=\"{link}\">{}</a>", escape(&item.title))
+    } else {
+        escape(&item.title)
+    };
     let _ = write!(
         html,
-        "</a>\n<div>\n<h3><a href=\"{link}\">{}</a></h3>\n<p class=\"meta\">{}</p>\n",
-        escape(&item.title),
+        "\n<div>\n<h3>{title}</h3>\n<p class=\"meta\">{}</p>\n",
         meta.join(" · ")
     );
     if !item.authors.is_empty() {
@@ -375,12 +438,17 @@ fn card(html: &mut String, item: &Listed) {
     if !item.description.is_empty() {
         let _ = writeln!(html, "<p>{}</p>", escape(&item.description));
     }
-    let _ = write!(
-        html,
-        "<p class=\"file\"><a href=\"{link}\">{}</a> · PDF, {}</p>\n</div>\n</article>\n",
-        escape(&item.pdf),
-        size(item.bytes)
-    );
+    if offline {
+        let _ = writeln!(
+            html,
+            "<p class=\"file\"><a href=\"{link}\">{}</a> · PDF, {}</p>",
+            escape(&item.pdf),
+            size(item.bytes)
+        );
+    } else {
+        html.push_str("<p class=\"file\">Not available offline.</p>\n");
+    }
+    html.push_str("</div>\n</article>\n");
 }
 
 const STYLE: &str = "body{font-family:Georgia,serif;margin:0;color:#222;background:#fafafa}\n\

@@ -9,6 +9,7 @@ pub mod inline;
 mod issue;
 pub mod lint;
 pub mod notes;
+pub mod notice;
 mod review;
 pub mod sort;
 
@@ -78,6 +79,18 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
     let prepared = match &loaded.document {
         Document::Issue(issue) => cx.issue(issue),
         Document::Compendium(compendium) => cx.compendium(compendium),
+        Document::Notice(_) => {
+            cx.errors.push(
+                cx.file
+                    .error_at(
+                        0..0,
+                        "a notice is not typeset: it is listed in the catalogue of a folder build",
+                    )
+                    .with_code("kind")
+                    .with_hint("build the folder that holds it"),
+            );
+            None
+        }
         Document::CompendiumPart(_) => {
             cx.errors.push(
                 cx.file

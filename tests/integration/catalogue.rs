@@ -39,9 +39,13 @@ fn percent_decoded(text: &str) -> String {
 }
 
 fn assert_links_resolve(folder: &Path) {
+    assert_links_resolve_at_least(folder, 20);
+}
+
+fn assert_links_resolve_at_least(folder: &Path, least: usize) {
     let html = std::fs::read_to_string(folder.join("index.html")).unwrap();
     let targets = targets(&html);
-    assert!(targets.len() > 20, "{} links", targets.len());
+    assert!(targets.len() >= least, "{} links", targets.len());
     for target in targets {
         assert!(
             !target.starts_with('/') && !target.contains("://") && !target.contains(".."),
@@ -139,4 +143,47 @@ fn document_text_is_text_in_the_catalogue() {
     );
     assert!(html.contains("<h2>Near &lt;East&gt;</h2>"));
     assert!(!html.contains("<script>"));
+}
+
+#[test]
+fn notices_are_listed_with_their_cover_and_pdf_or_as_not_available() {
+    let project = TempProject::new("notices");
+    project.image("briefs/cover.png");
+    project.write(
+        "briefs/a.toml",
+        "kind = \"article\"\nheadline = \"An article\"\ndate = 2024-01-25\nbody = \"Text.\"\n",
+    );
+    // A PDF the project holds: one briefpress built.
+    let run = project.run(&["build", "briefs/a.toml", "-o", "books/held.pdf"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    project.write(
+        "briefs/held.toml",
+        "kind = \"notice\"\ntitle = \"A held book\"\ndate = 2023\nsection = \"Books\"\npdf = \"../books/held.pdf\"\n[cover]\npath = \"cover.png\"\nalt = \"The cover\"\n",
+    );
+    project.write(
+        "briefs/missing.toml",
+        "kind = \"notice\"\ntitle = \"A book far away\"\ndate = 2022\nsection = \"Books\"\n",
+    );
+    let run = project.run(&["build", "briefs"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = project.path("out");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("href=\"notices/held/held.pdf\""), "{html}");
+    assert!(html.contains("alt=\"Cover of A held book\""));
+    let far = &html[html.find("A book far away").unwrap()..];
+    assert!(far[..far.find("</article>").unwrap()].contains("Not available offline."));
+    assert_links_resolve_at_least(&out, 4);
+
+    // A notice naming a PDF that is not there fails like any document.
+    project.write(
+        "briefs/missing.toml",
+        "kind = \"notice\"\ntitle = \"T\"\ndate = 2022\npdf = \"nowhere.pdf\"\n",
+    );
+    let run = project.run(&["check"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> briefs/missing.toml:4:7"),
+        "{}",
+        run.stderr
+    );
 }

@@ -53,7 +53,7 @@ fn samples_check_clean_without_layout() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stdout
-            .contains("checked 7 documents: 0 errors, 0 warnings"),
+            .contains("checked 8 documents: 0 errors, 0 warnings"),
         "{}",
         run.stdout
     );
