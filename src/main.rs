@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         cli::Command::Completions(completions) => cli::completions::completions(completions),
         cli::Command::Man(man) => cli::completions::man(man, &reporter),
         cli::Command::Extract(extract) => cli::extract::run(extract, &reporter),
+        cli::Command::Catalogue(catalogue) => cli::catalogue::run(catalogue, &reporter),
     }
 }
 

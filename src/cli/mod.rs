@@ -1,6 +1,7 @@
 //! Command-line arguments; one file per command.
 
 pub mod build;
+pub mod catalogue;
 pub mod check;
 pub mod completions;
 pub mod extract;
@@ -109,6 +110,11 @@ pub enum Command {
         after_help = "Example:\n  briefpress completions bash > ~/.local/share/bash-completion/completions/briefpress"
     )]
     Completions(completions::CompletionsArgs),
+    /// Write the offline catalogue of the output folder (no building).
+    #[command(
+        after_help = "Example:\n  briefpress catalogue          out/index.html, thumbnails and SHA256SUMS for the PDFs in out/"
+    )]
+    Catalogue(catalogue::CatalogueArgs),
     /// Recover the files an archival PDF carries.
     #[command(
         after_help = "Example:\n  briefpress extract out/central-asia/china-bri-security.pdf restored/\n  cd restored && briefpress build --profile archive   the same PDF again"

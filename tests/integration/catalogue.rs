@@ -187,3 +187,37 @@ fn notices_are_listed_with_their_cover_and_pdf_or_as_not_available() {
         run.stderr
     );
 }
+
+#[test]
+fn the_catalogue_command_lists_what_is_built_and_draws_missing_thumbnails() {
+    let project = TempProject::new("catalogue-command");
+    project.write(
+        "briefs/a.toml",
+        "kind = \"article\"\nheadline = \"Listed\"\ndate = 2024-01-25\nbody = \"Text.\"\n",
+    );
+    project.write(
+        "briefs/b.toml",
+        "kind = \"article\"\nheadline = \"Never built\"\ndate = 2024-01-26\nbody = \"Text.\"\n",
+    );
+    let run = project.run(&["catalogue"]);
+    assert_eq!(run.code, Some(2), "no out/ yet: {}", run.stderr);
+    let run = project.run(&["build", "briefs/a.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        !project.path("out/index.html").exists(),
+        "a single document writes no catalogue"
+    );
+    let run = project.run(&["catalogue"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("(1 documents, 1 thumbnails drawn)"),
+        "{}",
+        run.stdout
+    );
+    let html = std::fs::read_to_string(project.path("out/index.html")).unwrap();
+    assert!(
+        html.contains(">Listed</a>") && !html.contains("Never built"),
+        "{html}"
+    );
+    assert_links_resolve_at_least(&project.path("out"), 3);
+}
