@@ -184,10 +184,12 @@ fn listing(data: &Value, pdf: String, bytes: u64, thumbnail: Option<String>) -> 
     let text = |v: &Value| v.as_str().map(str::to_string);
     let kind = text(&data["kind"]).unwrap_or_default();
     let issue = match kind.as_str() {
+        // As its members name it: "OE Watch, Vol. 14, Issue 2, February 2024".
         "issue" => Some(format!(
-            "{}, {}",
+            "{}, {}, {}",
             text(&data["publication"]["name"]).unwrap_or_default(),
-            text(&data["volume_label"]).unwrap_or_default()
+            text(&data["volume_label"]).unwrap_or_default(),
+            text(&data["date"]["display"]).unwrap_or_default()
         )),
         _ => data["issue"].as_object().map(|issue| {
             format!(

@@ -73,7 +73,7 @@ fn a_folder_build_writes_a_catalogue_whose_links_resolve_anywhere() {
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     for expected in [
         "<title>OE Watch — catalogue</title>",
-        "<h2>OE Watch, Vol. 14, Issue 2</h2>",
+        "<h2>OE Watch, Vol. 14, Issue 2, February 2024</h2>",
         "<h2>Central Asia</h2>",
         "href=\"central-asia/china-bri-security.pdf\"",
         "href=\"oe-watch-2024-02/01-china-bri-security.pdf\"",
@@ -83,6 +83,11 @@ fn a_folder_build_writes_a_catalogue_whose_links_resolve_anywhere() {
         assert!(html.contains(expected), "`{expected}` missing");
     }
     assert!(!html.contains("<script"), "no scripts");
+    assert_eq!(
+        html.matches("<h2>OE Watch, Vol. 14, Issue 2").count(),
+        1,
+        "one group per issue"
+    );
     assert_links_resolve(&out);
 
     // Checksums of every file, as sha256sum checks them.
@@ -220,4 +225,63 @@ fn the_catalogue_command_lists_what_is_built_and_draws_missing_thumbnails() {
         "{html}"
     );
     assert_links_resolve_at_least(&project.path("out"), 3);
+}
+
+/// A headless Chromium screenshot of a page.
+fn screenshot(page: &Path, png: &Path, profile: &Path) -> Vec<u8> {
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1000,1400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium is needed by this test (Debian package chromium; .ci/run installs it)");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    std::fs::read(png).unwrap()
+}
+
+#[test]
+fn the_catalogue_renders_with_its_images_in_chromium() {
+    let temp = TempProject::new("chromium");
+    let out = temp.path("out");
+    let run = run_in(
+        &repo(),
+        &["build", "briefs", "--out-dir", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let with_images = screenshot(
+        &out.join("index.html"),
+        &temp.path("with.png"),
+        &temp.path("profile"),
+    );
+    assert_eq!(&with_images[..8], b"\x89PNG\r\n\x1a\n");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    assert_eq!(
+        (be(&with_images[16..20]), be(&with_images[20..24])),
+        (1000, 1400)
+    );
+    // The same page with its thumbnails gone looks different: the images
+    // were drawn.
+    std::fs::rename(out.join("thumbnails"), temp.path("hidden-thumbnails")).unwrap();
+    let without = screenshot(
+        &out.join("index.html"),
+        &temp.path("without.png"),
+        &temp.path("profile"),
+    );
+    assert_ne!(with_images, without, "the thumbnails did not render");
 }
