@@ -190,6 +190,27 @@ impl Project {
     }
 }
 
+/// Every file below `dir` (recursively), sorted; none if it is missing.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
 /// A path as messages show it: relative to the working directory when it is
 /// below it.
 pub fn shown(path: &Path) -> PathBuf {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use briefpress::config;
 use briefpress::prepare::lint;
-use briefpress::project::Project;
+use briefpress::project::{Project, shown};
 use briefpress::schema;
 use clap::{Args, ValueEnum};
 
@@ -179,8 +179,4 @@ fn relative(from: &Path, to: &Path) -> String {
         parts.insert(0, ".".into());
     }
     parts.join("/")
-}
-
-fn shown(path: &Path) -> PathBuf {
-    briefpress::project::shown(path)
 }

@@ -464,11 +464,16 @@ footer{color:#777;font-size:.85em;text-align:center;padding:2em}\n";
 /// `SHA256SUMS` over every file of the folder (but itself and build
 /// manifests), as `sha256sum -c` reads it.
 fn write_sums(out_dir: &Path) -> Result<(), String> {
-    let mut files = Vec::new();
-    collect(out_dir, &mut files);
-    files.sort();
     let mut sums = String::new();
-    for path in files {
+    // Hidden files (build manifests, files being written) are not listed.
+    let visible = crate::project::files_under(out_dir)
+        .into_iter()
+        .filter(|path| {
+            !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        });
+    for path in visible {
         let Some(name) = relative(out_dir, &path) else {
             continue;
         };
@@ -483,21 +488,4 @@ fn write_sums(out_dir: &Path) -> Result<(), String> {
     }
     write_atomic(&out_dir.join(SUMS), sums.as_bytes())
         .map_err(|err| format!("cannot write {SUMS}: {err}"))
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if !path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
-            out.push(path);
-        }
-    }
 }

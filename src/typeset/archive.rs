@@ -97,10 +97,7 @@ pub fn attachments(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFi
             );
         }
     }
-    let mut overrides = Vec::new();
-    collect(&project.templates_dir(), &mut overrides);
-    overrides.sort();
-    for template in overrides {
+    for template in crate::project::files_under(&project.templates_dir()) {
         add(
             inside(&template),
             "text/plain",
@@ -150,19 +147,5 @@ fn mime(path: &str) -> &'static str {
         Some("webp") => "image/webp",
         Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else {
-            out.push(path);
-        }
     }
 }

@@ -1,13 +1,12 @@
 //! The built-in templates, compiled into the binary. A project's own
 //! `templates/` folder overrides them file by file.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::manifest::hash_bytes;
 use crate::prepare::data::CONTRACT_VERSION;
-use crate::project::Project;
+use crate::project::{Project, files_under};
 
 /// `templates/<name>` as shipped with briefpress.
 const BUILTIN: &[(&str, &str)] = &[
@@ -45,9 +44,7 @@ pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// data contract this briefpress provides: one written for another version
 /// would misread the data.
 pub fn check_overrides(project: &Project) -> Vec<Diagnostic> {
-    let mut files = Vec::new();
-    collect(&project.templates_dir(), &mut files);
-    files.sort();
+    let files = files_under(&project.templates_dir());
     let expected = CONTRACT_VERSION;
     files
         .iter()
@@ -123,28 +120,12 @@ pub fn fingerprint(project: &Project) -> String {
         all.extend_from_slice(name.as_bytes());
         all.extend_from_slice(text.as_bytes());
     }
-    let mut own = Vec::new();
-    collect(&project.templates_dir(), &mut own);
-    own.sort();
+    let own = files_under(&project.templates_dir());
     for path in own {
         all.extend_from_slice(path.to_string_lossy().as_bytes());
         all.extend_from_slice(&std::fs::read(&path).unwrap_or_default());
     }
     hash_bytes(&all)
-}
-
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
 }
 
 #[cfg(test)]
