@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 
 use super::write::write_atomic;
 use crate::batch::Job;
+use crate::load::SourceFile;
 use crate::pipeline;
+use crate::prepare::Prepared;
 use crate::prepare::notice::NoticeData;
 use crate::typeset::{self, Typesetter};
 
@@ -87,21 +89,26 @@ pub fn write(
         let Some(pdf) = relative(out_dir, &job.output) else {
             continue;
         };
-        let data: Value = if job.light {
-            match pipeline::ready(typesetter, &job.file.path, &job.file.display) {
-                Ok(ready) => serde_json::from_slice(&ready.prepared.data).unwrap_or(Value::Null),
+        // A light job's data was dropped after planning: prepare it once
+        // again, for the listing and (if missing) the thumbnail.
+        let again = match job.light {
+            true => match pipeline::ready(typesetter, &job.file.path, &job.file.display) {
+                Ok(ready) => Some(ready),
                 Err(_) => continue,
-            }
-        } else {
-            serde_json::from_slice(&job.prepared.data).unwrap_or(Value::Null)
+            },
+            false => None,
         };
-        let thumbnail = format!("{THUMBNAILS}/{}.png", job.key);
-        let thumbnail_path = out_dir.join(&thumbnail);
-        let thumbnail = if thumbnail_path.exists() {
-            Some(thumbnail)
-        } else if render_thumbnail(typesetter, job, &thumbnail_path).is_ok() {
+        let (prepared, file) = match &again {
+            Some(ready) => (&ready.prepared, &ready.loaded.file),
+            None => (&job.prepared, &job.file),
+        };
+        let data: Value = serde_json::from_slice(&prepared.data).unwrap_or(Value::Null);
+        let thumbnail_file = thumbnail_path(out_dir, job);
+        let thumbnail = if thumbnail_file.exists() {
+            Some(format!("{THUMBNAILS}/{}.png", job.key))
+        } else if render_thumbnail(typesetter, prepared, file, &thumbnail_file).is_ok() {
             rendered += 1;
-            Some(thumbnail)
+            Some(format!("{THUMBNAILS}/{}.png", job.key))
         } else {
             None
         };
@@ -121,15 +128,12 @@ pub fn write(
 }
 
 /// The first page, small, as PNG.
-fn render_thumbnail(typesetter: &Typesetter, job: &Job, target: &Path) -> Result<(), String> {
-    let ready;
-    let (prepared, file) = if job.light {
-        ready = pipeline::ready(typesetter, &job.file.path, &job.file.display)
-            .map_err(|_| "does not prepare")?;
-        (&ready.prepared, &ready.loaded.file)
-    } else {
-        (&job.prepared, &job.file)
-    };
+fn render_thumbnail(
+    typesetter: &Typesetter,
+    prepared: &Prepared,
+    file: &SourceFile,
+    target: &Path,
+) -> Result<(), String> {
     let laid_out = typeset::typeset(typesetter, prepared, file).map_err(|_| "does not lay out")?;
     let page = laid_out.document.pages().first().ok_or("no pages")?;
     let png = thumbnail(page)?;
