@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::config::Profile;
 use crate::diag::Diagnostic;
 use crate::export::write::write_atomic;
 use crate::load::SourceFile;
@@ -20,7 +21,7 @@ use crate::prepare;
 use crate::prepare::Prepared;
 use crate::prepare::notice::NoticeData;
 use crate::project::Project;
-use crate::typeset::{Typesetter, coverage};
+use crate::typeset::{Part, Typesetter, coverage};
 
 /// Compilations run on threads with large stacks, so that deeply nested
 /// input cannot overflow them.
@@ -108,6 +109,8 @@ pub struct Job {
     origin: usize,
     /// Where to write a thumbnail of the first page, if anywhere.
     pub thumbnail: Option<PathBuf>,
+    /// Which part of the document the PDF holds.
+    pub part: Part,
 }
 
 impl Job {
@@ -117,10 +120,11 @@ impl Job {
         prepared: Prepared,
         output: PathBuf,
         sources: Vec<PathBuf>,
+        part: Part,
     ) -> Self {
         let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
         let mut keyed = format!(
-            "{}\n{epoch}\n{}\n",
+            "{}\n{epoch}\n{}\n{part:?}\n",
             typesetter.fingerprint(),
             prepared.template
         )
@@ -138,6 +142,7 @@ impl Job {
             light: false,
             origin: 0,
             thumbnail: None,
+            part,
         }
     }
 
@@ -336,9 +341,36 @@ fn plan_document(
             member.prepared,
             members_dir.join(name),
             member_sources,
+            Part::Whole,
         );
         job.member = true;
         jobs.push(job);
+    }
+    // In print an issue's cover is a PDF of its own, beside the interior.
+    if typesetter.project().profile() == Profile::Print && doc.prepared.template == "issue" {
+        // Beside the interior: `<name>-cover.pdf`.
+        let stem = output
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| doc.prepared.id.clone());
+        let cover = output.with_file_name(format!("{stem}{}.pdf", Part::Cover.suffix()));
+        jobs.push(Job::new(
+            typesetter,
+            doc.loaded.file.clone(),
+            doc.prepared.clone(),
+            cover,
+            sources.clone(),
+            Part::Cover,
+        ));
+        jobs.push(Job::new(
+            typesetter,
+            doc.loaded.file,
+            doc.prepared,
+            output,
+            sources,
+            Part::Interior,
+        ));
+        return;
     }
     jobs.push(Job::new(
         typesetter,
@@ -346,6 +378,7 @@ fn plan_document(
         doc.prepared,
         output,
         sources,
+        Part::Whole,
     ));
 }
 
@@ -519,21 +552,27 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
     } else {
         (&job.prepared, &job.file)
     };
-    let result = pipeline::build_with(typesetter, prepared, file, job.thumbnail.is_some())
-        .and_then(|built| {
-            if let (Some(path), Some(png)) = (&job.thumbnail, &built.thumbnail) {
-                // A missing thumbnail is rendered again by the catalogue.
-                let _ = path.parent().map(std::fs::create_dir_all);
-                let _ = write_atomic(path, png);
-            }
-            write_atomic(&job.output, &built.pdf).map_err(|err| {
-                vec![
-                    Diagnostic::error(format!("cannot write {}: {err}", job.output.display()))
-                        .with_code("io"),
-                ]
-            })?;
-            Ok(built)
-        });
+    let result = pipeline::build_with(
+        typesetter,
+        prepared,
+        file,
+        job.part,
+        job.thumbnail.is_some(),
+    )
+    .and_then(|built| {
+        if let (Some(path), Some(png)) = (&job.thumbnail, &built.thumbnail) {
+            // A missing thumbnail is rendered again by the catalogue.
+            let _ = path.parent().map(std::fs::create_dir_all);
+            let _ = write_atomic(path, png);
+        }
+        write_atomic(&job.output, &built.pdf).map_err(|err| {
+            vec![
+                Diagnostic::error(format!("cannot write {}: {err}", job.output.display()))
+                    .with_code("io"),
+            ]
+        })?;
+        Ok(built)
+    });
     match result {
         Ok(built) => Outcome::Built {
             pages: built.pages,

@@ -74,6 +74,14 @@ pub struct StyleConfig {
     /// Colour of secondary text (running heads, captions), as `#rrggbb`.
     #[schemars(with = "Option<String>")]
     pub secondary: Option<Spanned<String>>,
+    /// The ink the accent is printed with in the print profile, as the
+    /// print shop names it (e.g. `PANTONE 2767 C`); `accent` is its
+    /// on-screen fallback. Default: `Accent` and the colour's hex digits.
+    #[schemars(with = "Option<String>")]
+    pub accent_spot: Option<Spanned<String>>,
+    /// The ink of the secondary colour in the print profile.
+    #[schemars(with = "Option<String>")]
+    pub secondary_spot: Option<Spanned<String>>,
 }
 
 /// `[build]`: where things go and what the PDFs conform to.
@@ -90,8 +98,8 @@ pub struct BuildConfig {
     /// PDF standards every PDF conforms to (`["a-2b", "ua-1"]` by default).
     #[schemars(with = "Option<Vec<String>>")]
     pub standards: Option<Vec<Spanned<String>>>,
-    /// The output profile of builds (`--profile` wins): `screen` or
-    /// `archive`.
+    /// The output profile of builds (`--profile` wins): `screen`, `print`
+    /// or `archive`.
     pub profile: Option<Profile>,
 }
 
@@ -100,9 +108,16 @@ pub struct BuildConfig {
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
     /// Reading on screen: the project's standards (PDF/A-2b and PDF/UA-1
-    /// by default), coloured live links.
+    /// by default), coloured live links, images at no more than 200 dpi
+    /// at their placed size.
     #[default]
     Screen,
+    /// The print shop: the project's standards, a 3 mm bleed with crop
+    /// marks in a slug outside it (TrimBox and BleedBox set), brand
+    /// colours as spot inks, plain links, issues padded to a multiple of
+    /// four pages with the cover as its own PDF, and no image under 300
+    /// dpi.
+    Print,
     /// Deposit in an archive: PDF/A-3b and PDF/UA-1 with the document's
     /// sources, the files it read, the configuration, override templates
     /// and a note of the tool and fonts attached (`briefpress extract`
@@ -114,6 +129,7 @@ impl Profile {
     pub fn name(self) -> &'static str {
         match self {
             Profile::Screen => "screen",
+            Profile::Print => "print",
             Profile::Archive => "archive",
         }
     }
@@ -287,6 +303,21 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
             }
         }
     }
+    config.style.accent_spot = StyleData::default_spot("Accent", &config.style.accent);
+    config.style.secondary_spot = StyleData::default_spot("Secondary", &config.style.secondary);
+    for (slot, name) in [
+        (&mut config.style.accent_spot, &style.accent_spot),
+        (&mut config.style.secondary_spot, &style.secondary_spot),
+    ] {
+        let Some(name) = name else { continue };
+        match spot_name(name.get_ref()) {
+            Ok(()) => *slot = name.get_ref().clone(),
+            Err(why) => errors.push(
+                file.error_at(name.span(), why)
+                    .with_hint("name the ink as the print shop knows it, e.g. `PANTONE 2767 C`"),
+            ),
+        }
+    }
 
     let build = written.build;
     for (slot, folder) in [
@@ -400,6 +431,27 @@ pub fn check_fonts(config: &Config, book: &typst::text::FontBook) -> Vec<Diagnos
 }
 
 /// `#rgb` or `#rrggbb`, returned as lower-case `#rrggbb`.
+/// Checks a spot ink's name: printable ASCII (it becomes a PDF colorant
+/// name a print shop matches by eye), and not one of the names with a
+/// special meaning on press.
+fn spot_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() || name.trim() != name {
+        return Err("a spot ink's name must not be empty or start or end with a space".into());
+    }
+    if let Some(c) = name.chars().find(|c| !(' '..='~').contains(c)) {
+        return Err(format!(
+            "`{c}` in the spot ink `{name}`: ink names are printable ASCII"
+        ));
+    }
+    let reserved = ["all", "none", "cyan", "magenta", "yellow", "black", "key"];
+    if reserved.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(format!(
+            "`{name}` has its own meaning on press (a process plate or every plate)"
+        ));
+    }
+    Ok(())
+}
+
 fn parse_colour(text: &str) -> Option<String> {
     let hex = text.trim().strip_prefix('#')?;
     if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -499,6 +551,20 @@ mod tests {
         assert_eq!(config.limits.document_bytes, Limits::DEFAULT.document_bytes);
         assert!(matches!(config.paper, Paper::UsLetter));
         assert_eq!(config.out_dir, PathBuf::from("out"));
+        // Spot inks are named after the colours unless the project names them.
+        assert_eq!(config.style.accent_spot, "Accent AABBCC");
+        assert_eq!(config.style.secondary_spot, "Secondary 555555");
+        let named = parse("[style]\naccent_spot = \"PANTONE 2767 C\"\n").expect("valid");
+        assert_eq!(named.style.accent_spot, "PANTONE 2767 C");
+    }
+
+    #[test]
+    fn spot_inks_with_a_meaning_on_press_are_refused() {
+        let error = first_error("[style]\naccent_spot = \"All\"\n");
+        assert!(error.contains("has its own meaning on press"), "{error}");
+        assert!(error.contains("briefpress.toml:2:15"), "{error}");
+        let error = first_error("[style]\nsecondary_spot = \"Grün\"\n");
+        assert!(error.contains("printable ASCII"), "{error}");
     }
 
     #[test]

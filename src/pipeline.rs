@@ -2,11 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::Profile;
 use crate::diag::Diagnostic;
+use crate::diag::Severity;
 use crate::export;
 use crate::load::{self, LoadedDocument, SourceFile};
 use crate::prepare::{self, Prepared};
-use crate::typeset::{self, Typesetter};
+use crate::project::Project;
+use crate::typeset::output::BLEED_MM;
+use crate::typeset::{self, Part, Typesetter};
+use typst_layout::PagedDocument;
 
 /// A document that loaded and prepared without errors.
 pub struct Ready {
@@ -77,30 +82,51 @@ pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) 
     result.unwrap_or_else(|errors| errors)
 }
 
-/// Lays out and exports a prepared document. Compiler caches are trimmed
-/// afterwards, so memory stays bounded over long batches.
+/// Lays out and exports a prepared document, whole. Compiler caches are
+/// trimmed afterwards, so memory stays bounded over long batches.
 pub fn build(
     typesetter: &Typesetter,
     prepared: &Prepared,
     file: &SourceFile,
 ) -> Result<Built, Vec<Diagnostic>> {
-    build_with(typesetter, prepared, file, false)
+    build_with(typesetter, prepared, file, Part::Whole, false)
 }
 
-/// [`build`], with a thumbnail of the first page for the catalogue.
+/// [`build`] for one part of a document, with a thumbnail of the first
+/// page for the catalogue when asked. In print, images under 300 dpi at
+/// their placed size are errors and every page gets its BleedBox.
 pub fn build_with(
     typesetter: &Typesetter,
     prepared: &Prepared,
     file: &SourceFile,
+    part: Part,
     thumbnail: bool,
 ) -> Result<Built, Vec<Diagnostic>> {
-    let result = typeset::typeset(typesetter, prepared, file).and_then(|typeset| {
+    let project = typesetter.project();
+    let result = typeset::typeset_part(typesetter, prepared, file, part).and_then(|mut typeset| {
+        match project.profile() {
+            Profile::Print => preflight(&typeset.document, prepared, project)?,
+            Profile::Screen => {
+                typeset.document =
+                    typeset::downsample::downsample(typeset.document, typeset::downsample::SCREEN_DPI);
+            }
+            Profile::Archive => {}
+        }
         let thumbnail = thumbnail
             .then(|| typeset.document.pages().first())
             .flatten()
             .and_then(|page| export::catalogue::thumbnail(page).ok());
-        let standards = typesetter.project().standards();
-        let pdf = export::pdf::export(&typeset.document, prepared, &standards)?;
+        let mut pdf = export::pdf::export(&typeset.document, prepared, &project.standards())?;
+        if project.profile() == Profile::Print {
+            pdf = export::print::add_bleed_boxes(pdf, export::print::mm_to_pt(BLEED_MM))
+                .map_err(|why| {
+                    vec![
+                        Diagnostic::error(format!("print boxes: {why}"))
+                            .with_code("print-boxes")
+                            .with_hint("in print every page needs Typst's `bleed` (see output.json in templates/CONTRACT.md)"),
+                    ]
+                })?;
+        }
         Ok(Built {
             pdf,
             thumbnail,
@@ -112,6 +138,31 @@ pub fn build_with(
     typst::comemo::evict(2);
     release_freed_memory();
     result
+}
+
+/// The print shop's check: every raster image at 300 dpi or more at the
+/// size it is placed.
+fn preflight(
+    document: &PagedDocument,
+    prepared: &Prepared,
+    project: &Project,
+) -> Result<(), Vec<Diagnostic>> {
+    let low = typeset::resolution::low_resolution(
+        document,
+        prepared,
+        project,
+        typeset::resolution::PRINT_DPI,
+    );
+    if low.is_empty() {
+        return Ok(());
+    }
+    Err(low
+        .into_iter()
+        .map(|diag| Diagnostic {
+            severity: Severity::Error,
+            ..diag.with_code("preflight")
+        })
+        .collect())
 }
 
 /// Hands memory freed by finished documents back to the system, every

@@ -94,11 +94,12 @@ impl Project {
         self.profile
     }
 
-    /// The PDF standards of the run: the configured ones on screen;
-    /// PDF/A-3b (which allows attachments) and PDF/UA-1 for the archive.
+    /// The PDF standards of the run: the configured ones on screen and in
+    /// print; PDF/A-3b (which allows attachments) and PDF/UA-1 for the
+    /// archive.
     pub fn standards(&self) -> Vec<String> {
         match self.profile {
-            Profile::Screen => self.config.standards.clone(),
+            Profile::Screen | Profile::Print => self.config.standards.clone(),
             Profile::Archive => vec!["a-3b".into(), "ua-1".into()],
         }
     }

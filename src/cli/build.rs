@@ -15,7 +15,7 @@ use briefpress::diag::Diagnostic;
 use briefpress::export::catalogue;
 use briefpress::manifest::{Entry, Manifest};
 use briefpress::project::Project;
-use briefpress::typeset::{Typesetter, fonts};
+use briefpress::typeset::{Part, Typesetter, fonts};
 
 use super::report::Reporter;
 use super::{BuildArgs, ProjectArgs};
@@ -175,7 +175,8 @@ pub fn execute(
     let catalogue_dir =
         out_dir.filter(|_| args.shard.is_none() && paths.iter().all(|path| path.is_dir()));
     if let Some(dir) = catalogue_dir {
-        for job in &mut stale {
+        // A printed issue is shown by its cover, which has its own job.
+        for job in stale.iter_mut().filter(|job| job.part != Part::Interior) {
             job.thumbnail = Some(catalogue::thumbnail_path(dir, job));
         }
     }

@@ -149,10 +149,9 @@ pub struct ProjectArgs {
     #[arg(long)]
     pub draft: bool,
 
-    /// What the PDFs are for: screen (the project's standards, PDF/A-2b and
-    /// PDF/UA-1 by default) or archive (PDF/A-3b + PDF/UA-1 carrying the
-    /// sources, images, configuration and a tool note; `extract` recovers
-    /// them) [default: `[build] profile` in briefpress.toml, else screen].
+    /// What the PDFs are for: screen (images at 200 dpi), print (bleed,
+    /// crop marks, spot inks, separate cover, 300 dpi preflight) or archive
+    /// (PDF/A-3b carrying the sources; `extract` recovers them) [default: `[build] profile` in briefpress.toml, else screen].
     #[arg(long, value_enum)]
     pub profile: Option<briefpress::config::Profile>,
 }

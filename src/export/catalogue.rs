@@ -17,7 +17,7 @@ use crate::load::SourceFile;
 use crate::pipeline;
 use crate::prepare::Prepared;
 use crate::prepare::notice::NoticeData;
-use crate::typeset::{self, Typesetter};
+use crate::typeset::{self, Part, Typesetter};
 
 /// The catalogue page's name.
 pub const INDEX: &str = "index.html";
@@ -57,6 +57,8 @@ struct Listed {
     pdf: String,
     bytes: u64,
     thumbnail: Option<String>,
+    /// A printed issue's cover PDF (relative, with `/`) and its size.
+    cover: Option<(String, u64)>,
 }
 
 /// What a catalogue run did.
@@ -82,10 +84,18 @@ pub fn write(
             out_dir.join(THUMBNAILS).display()
         )
     })?;
-    for job in jobs {
+    // A printed issue's cover is listed with its interior, and shows it.
+    let covers: BTreeMap<&str, &Job> = jobs
+        .iter()
+        .filter(|job| job.part == Part::Cover)
+        .map(|job| (job.prepared.id.as_str(), job))
+        .collect();
+    for job in jobs.iter().filter(|job| job.part != Part::Cover) {
         let Ok(meta) = job.output.metadata() else {
             continue;
         };
+        let cover = covers.get(job.prepared.id.as_str()).copied();
+        let shown = cover.unwrap_or(job);
         let Some(pdf) = relative(out_dir, &job.output) else {
             continue;
         };
@@ -103,16 +113,21 @@ pub fn write(
             None => (&job.prepared, &job.file),
         };
         let data: Value = serde_json::from_slice(&prepared.data).unwrap_or(Value::Null);
-        let thumbnail_file = thumbnail_path(out_dir, job);
+        let thumbnail_file = thumbnail_path(out_dir, shown);
         let thumbnail = if thumbnail_file.exists() {
-            Some(format!("{THUMBNAILS}/{}.png", job.key))
+            Some(format!("{THUMBNAILS}/{}.png", shown.key))
         } else if render_thumbnail(typesetter, prepared, file, &thumbnail_file).is_ok() {
             rendered += 1;
-            Some(format!("{THUMBNAILS}/{}.png", job.key))
+            Some(format!("{THUMBNAILS}/{}.png", shown.key))
         } else {
             None
         };
-        listed.push(listing(&data, pdf, meta.len(), thumbnail));
+        let mut item = listing(&data, pdf, meta.len(), thumbnail);
+        item.cover = cover.and_then(|cover| {
+            let bytes = cover.output.metadata().ok()?.len();
+            Some((relative(out_dir, &cover.output)?, bytes))
+        });
+        listed.push(item);
     }
     for notice in notices {
         listed.push(list_notice(out_dir, notice)?);
@@ -181,6 +196,7 @@ fn list_notice(out_dir: &Path, notice: &NoticeData) -> Result<Listed, String> {
         pdf,
         bytes,
         thumbnail,
+        cover: None,
     })
 }
 
@@ -222,6 +238,7 @@ fn listing(data: &Value, pdf: String, bytes: u64, thumbnail: Option<String>) -> 
         pdf,
         bytes,
         thumbnail,
+        cover: None,
     }
 }
 
@@ -451,6 +468,15 @@ fn card(html: &mut String, item: &Listed) {
             escape(&item.pdf),
             size(item.bytes)
         );
+        if let Some((cover, bytes)) = &item.cover {
+            let _ = writeln!(
+                html,
+                "<p class=\"file\">Cover: <a href=\"{}\">{}</a> · PDF, {}</p>",
+                href(cover),
+                escape(cover),
+                size(*bytes)
+            );
+        }
     } else {
         html.push_str("<p class=\"file\">Not available offline.</p>\n");
     }

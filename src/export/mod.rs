@@ -4,5 +4,6 @@
 pub mod catalogue;
 pub mod extract;
 pub mod pdf;
+pub mod print;
 pub mod typst_project;
 pub mod write;

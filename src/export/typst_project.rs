@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::prepare::Prepared;
 use crate::typeset::Typesetter;
 use crate::typeset::fonts::BUNDLED;
+use crate::typeset::output::{self, Part};
 use crate::typeset::templates;
 
 /// The file stock Typst compiles: the same entry briefpress's world serves.
@@ -28,6 +29,10 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
     };
     write(MAIN, templates::entry(prepared.template).as_bytes())?;
     write(templates::DATA_PATH.trim_start_matches('/'), &prepared.data)?;
+    write(
+        templates::OUTPUT_PATH.trim_start_matches('/'),
+        &output::json(typesetter.project().profile(), Part::Whole),
+    )?;
     let own = typesetter.project().templates_dir();
     for (name, builtin) in templates::builtin_files() {
         let text = std::fs::read(own.join(name)).unwrap_or_else(|_| builtin.as_bytes().to_vec());

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::PartialDate;
 
 /// Version of the data contract between Rust and the templates.
-pub const CONTRACT_VERSION: u32 = 2;
+pub const CONTRACT_VERSION: u32 = 3;
 
 /// A run of rich text: styled text (maybe a link) or an endnote reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,15 +118,33 @@ pub struct StyleData {
     pub accent: String,
     /// `#rrggbb`.
     pub secondary: String,
+    /// The spot ink `accent` stands for in print.
+    pub accent_spot: String,
+    /// The spot ink `secondary` stands for in print.
+    pub secondary_spot: String,
+}
+
+impl StyleData {
+    /// The name a colour's spot ink gets when the project names none:
+    /// `Accent 1D3557` for the accent `#1d3557`.
+    pub fn default_spot(role: &str, hex: &str) -> String {
+        format!(
+            "{role} {}",
+            hex.trim_start_matches('#').to_ascii_uppercase()
+        )
+    }
 }
 
 impl Default for StyleData {
     fn default() -> Self {
+        let (accent, secondary) = ("#1d3557", "#555555");
         Self {
             body_font: "Noto Serif".into(),
             heading_font: "Noto Sans".into(),
-            accent: "#1d3557".into(),
-            secondary: "#555555".into(),
+            accent: accent.into(),
+            secondary: secondary.into(),
+            accent_spot: Self::default_spot("Accent", accent),
+            secondary_spot: Self::default_spot("Secondary", secondary),
         }
     }
 }

@@ -10,6 +10,7 @@ use typst::foundations::Datetime;
 use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
+use super::output::{PRINT_SHEET_PAGES, Part};
 use super::world::Typesetter;
 use crate::config::Profile;
 use crate::diag::{Diagnostic, Severity};
@@ -24,17 +25,29 @@ pub struct Typeset {
     pub files_read: Vec<PathBuf>,
 }
 
-/// Lays out one prepared document.
+/// Lays out one prepared document, whole.
 pub fn typeset(
     typesetter: &Typesetter,
     prepared: &Prepared,
     file: &SourceFile,
 ) -> Result<Typeset, Vec<Diagnostic>> {
+    typeset_part(typesetter, prepared, file, Part::Whole)
+}
+
+/// Lays out one part of a prepared document (see [`Part`]).
+pub fn typeset_part(
+    typesetter: &Typesetter,
+    prepared: &Prepared,
+    file: &SourceFile,
+    part: Part,
+) -> Result<Typeset, Vec<Diagnostic>> {
     let date = prepared.date;
     let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
     let world = match typesetter.project().profile() {
-        Profile::Screen => typesetter.world(prepared.template, prepared.data.clone(), today),
+        Profile::Screen | Profile::Print => {
+            typesetter.world(prepared.template, prepared.data.clone(), part, today)
+        }
         Profile::Archive => typesetter.archive_world(
             prepared.template,
             prepared.data.clone(),
@@ -54,6 +67,19 @@ pub fn typeset(
     let missing = missing_glyphs(&document);
     if !missing.is_empty() {
         return Err(missing);
+    }
+    if part == Part::Interior && !document.pages().len().is_multiple_of(PRINT_SHEET_PAGES) {
+        return Err(vec![
+            Diagnostic::error(format!(
+                "the printed interior has {} pages, not a multiple of {PRINT_SHEET_PAGES}",
+                document.pages().len()
+            ))
+            .with_code("print-pages")
+            .in_file(Path::new(&format!("templates/{}.typ", prepared.template)))
+            .with_hint(
+                "the template pads the interior with blank pages (`pad-to-sheets` in lib.typ); an override template must do the same",
+            ),
+        ]);
     }
     Ok(Typeset {
         document,

@@ -105,6 +105,10 @@ pub fn archive_entry(template: &str) -> String {
     )
 }
 
+/// Where what the templates are told about the PDF being made is served
+/// from (see [`super::output`]).
+pub const OUTPUT_PATH: &str = "/.briefpress/output.json";
+
 /// Where the list of an archival PDF's attachments is served from.
 pub const ATTACHMENTS_PATH: &str = "/.briefpress/attachments.json";
 

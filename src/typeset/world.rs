@@ -16,6 +16,7 @@ use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
 use super::fonts::Fonts;
+use super::output::{self, Part};
 use crate::manifest::hash_bytes;
 
 use super::templates::{self, DATA_PATH};
@@ -27,6 +28,7 @@ static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_file(DATA_PATH));
 static ATTACHMENTS_ID: LazyLock<FileId> =
     LazyLock::new(|| project_file(templates::ATTACHMENTS_PATH));
 static NOTE_ID: LazyLock<FileId> = LazyLock::new(|| project_file(templates::NOTE_PATH));
+static OUTPUT_ID: LazyLock<FileId> = LazyLock::new(|| project_file(templates::OUTPUT_PATH));
 
 /// The id of a file in the project's virtual root.
 pub fn project_file(path: &str) -> FileId {
@@ -107,12 +109,20 @@ impl Typesetter {
         self.files.source(id).ok()
     }
 
-    /// A world that compiles `template` over one document's JSON `data`.
-    pub fn world(&self, template: &str, data: Vec<u8>, today: Datetime) -> DocumentWorld<'_> {
+    /// A world that compiles `template` over one document's JSON `data`,
+    /// into the `part` of the document the run's profile asks for.
+    pub fn world(
+        &self,
+        template: &str,
+        data: Vec<u8>,
+        part: Part,
+        today: Datetime,
+    ) -> DocumentWorld<'_> {
         DocumentWorld {
             typesetter: self,
             main: project_file(&format!("/.briefpress/{template}.typ")),
             data: Bytes::new(data),
+            output: Bytes::new(output::json(self.project.profile(), part)),
             archive: None,
             today,
             read: Mutex::new(BTreeSet::new()),
@@ -132,7 +142,7 @@ impl Typesetter {
         DocumentWorld {
             main: project_file(&format!("/.briefpress/{template}-archive.typ")),
             archive: Some((Bytes::new(attachments), Bytes::from_string(note))),
-            ..self.world(template, data, today)
+            ..self.world(template, data, Part::Whole, today)
         }
     }
 }
@@ -198,6 +208,8 @@ pub struct DocumentWorld<'a> {
     typesetter: &'a Typesetter,
     main: FileId,
     data: Bytes,
+    /// What the templates are told about the PDF (see [`output`]).
+    output: Bytes,
     /// For an archival PDF: the attachments list and the note.
     archive: Option<(Bytes, Bytes)>,
     today: Datetime,
@@ -254,6 +266,9 @@ impl World for DocumentWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == *DATA_ID {
             return Ok(self.data.clone());
+        }
+        if id == *OUTPUT_ID {
+            return Ok(self.output.clone());
         }
         if let Some((attachments, note)) = &self.archive {
             if id == *ATTACHMENTS_ID {

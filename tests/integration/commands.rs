@@ -341,7 +341,7 @@ fn ejected_templates_build_and_a_wrong_contract_is_named() {
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(
         &article,
-        text.replacen("briefpress-contract: 2", "briefpress-contract: 1", 1),
+        text.replacen("briefpress-contract: 3", "briefpress-contract: 1", 1),
     )
     .unwrap();
     std::fs::remove_file(project.path("out/doc.pdf")).unwrap();
@@ -349,7 +349,7 @@ fn ejected_templates_build_and_a_wrong_contract_is_named() {
     let err = stderr(&failed.get_output().clone());
     assert!(
         err.contains(
-            "the template was written for data contract 1, this briefpress provides contract 2"
+            "the template was written for data contract 1, this briefpress provides contract 3"
         ),
         "{err}"
     );

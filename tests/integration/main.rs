@@ -14,6 +14,7 @@ mod errors;
 mod issue;
 mod layout;
 mod literal;
+mod print;
 mod property;
 mod review;
 mod samples;

@@ -37,10 +37,25 @@ impl TempProject {
         path
     }
 
-    /// Copies a sample image into the project.
+    /// Writes an image into the project (960 x 540 pixels, the size of a
+    /// web photograph: small enough to keep hundreds of test builds fast).
     pub fn image(&self, relative: &str) -> PathBuf {
-        let bytes =
-            std::fs::read(repo().join("briefs/central-asia/images/kyrgyz-highway.png")).unwrap();
+        self.png(relative, 960, 540)
+    }
+
+    /// Writes a generated PNG of `width` x `height` pixels: flat bands of
+    /// colour, like the sample placeholders (quick to compress).
+    pub fn png(&self, relative: &str, width: u32, height: u32) -> PathBuf {
+        let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x * 4 / width * 60) as u8, (y * 3 / height * 80) as u8, 90])
+        });
+        let mut bytes = Vec::new();
+        pixels
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
         self.write(relative, bytes)
     }
 

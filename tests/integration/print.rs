@@ -1,0 +1,307 @@
+//! The print profile (boxes, crop marks outside the bleed, spot inks,
+//! whole sheets, a separate cover, the 300 dpi preflight) and the screen
+//! profile's images resampled to 200 dpi.
+
+use std::path::Path;
+use std::process::Command;
+
+use lopdf::{Document, Object};
+
+use crate::support::{TempProject, pdf_page_text, pdf_xmp, repo, run_in};
+
+/// 13 mm (3 mm bleed + 10 mm slug) and 3 mm, in points.
+const BLEED_AND_SLUG: f64 = 13.0 * 72.0 / 25.4;
+const BLEED: f64 = 3.0 * 72.0 / 25.4;
+
+/// Every page's MediaBox, BleedBox and TrimBox.
+fn boxes(pdf: &Path) -> Vec<[[f64; 4]; 3]> {
+    let document = Document::load(pdf).unwrap();
+    document
+        .get_pages()
+        .values()
+        .map(|&id| {
+            let page = document.get_dictionary(id).unwrap();
+            ["MediaBox", "BleedBox", "TrimBox"].map(|key| {
+                let values: Vec<f64> = page
+                    .get(key.as_bytes())
+                    .unwrap_or_else(|_| panic!("no {key} in {}", pdf.display()))
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_float().map(f64::from).unwrap())
+                    .collect();
+                values.try_into().unwrap()
+            })
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_near(found: [f64; 4], expected: [f64; 4], what: &str) {
+    for (f, e) in found.iter().zip(expected) {
+        assert!(
+            (f - e).abs() < 0.05,
+            "{what}: {found:?}, expected {expected:?}"
+        );
+    }
+}
+
+/// The names of the PDF's Separation colour spaces.
+fn separations(pdf: &Path) -> Vec<String> {
+    let document = Document::load(pdf).unwrap();
+    let mut names: Vec<String> = document
+        .objects
+        .values()
+        .flat_map(|object| {
+            let mut found = Vec::new();
+            collect_separations(object, &mut found);
+            found
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn collect_separations(object: &Object, found: &mut Vec<String>) {
+    match object {
+        Object::Array(items) => {
+            if let [Object::Name(kind), Object::Name(name), ..] = items.as_slice()
+                && kind == b"Separation"
+            {
+                found.push(String::from_utf8_lossy(name).into_owned());
+            }
+            for item in items {
+                collect_separations(item, found);
+            }
+        }
+        Object::Dictionary(dict) => {
+            for (_, value) in dict.iter() {
+                collect_separations(value, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Page `page` rendered in grey at 144 dpi (2 pixels a point), the whole
+/// MediaBox: (width, height, pixels from the top left).
+fn render(pdf: &Path, page: usize, dir: &Path) -> (usize, usize, Vec<u8>) {
+    let prefix = dir.join(format!("page{page}"));
+    let status = Command::new("pdftoppm")
+        .args(["-gray", "-r", "144", "-singlefile"])
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) is needed by the tests");
+    assert!(status.success());
+    let bytes = std::fs::read(prefix.with_extension("pgm")).unwrap();
+    // P5 <width> <height> 255 <pixels>
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+    }
+    let (width, height) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (width, height, bytes[at + 1..].to_vec())
+}
+
+/// The widest raster image of a PDF, in pixels.
+fn widest_image(pdf: &Path) -> i64 {
+    let document = Document::load(pdf).unwrap();
+    document
+        .objects
+        .values()
+        .filter_map(|object| object.as_stream().ok())
+        .filter(|stream| {
+            stream
+                .dict
+                .get(b"Subtype")
+                .and_then(Object::as_name)
+                .is_ok_and(|name| name == b"Image")
+        })
+        .filter_map(|stream| stream.dict.get(b"Width").and_then(Object::as_i64).ok())
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_printed_issue_has_its_boxes_marks_inks_whole_sheets_and_own_cover() {
+    let temp = TempProject::new("print-issue");
+    let out = temp.path("out");
+    let run = run_in(
+        &repo(),
+        &[
+            "build",
+            "briefs/issues",
+            "--profile",
+            "print",
+            "--out-dir",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let interior = out.join("issues/oe-watch-2024-02.pdf");
+    let cover = out.join("issues/oe-watch-2024-02-cover.pdf");
+
+    // The cover alone in its PDF; the interior from the contents on, in
+    // whole sheets of four pages.
+    let interior_pages = boxes(&interior);
+    assert_eq!(boxes(&cover).len(), 1);
+    assert!(
+        !interior_pages.is_empty() && interior_pages.len().is_multiple_of(4),
+        "{} interior pages",
+        interior_pages.len()
+    );
+    assert!(pdf_page_text(&cover, 1).contains("Central Asia between Moscow and"));
+    assert!(pdf_page_text(&interior, 1).contains("Contents"));
+
+    // US Letter trim; 3 mm bleed; 13 mm of bleed and slug to the sheet's edge.
+    let (w, h) = (612.0, 792.0);
+    let m = BLEED_AND_SLUG;
+    for (index, [media, bleed, trim]) in interior_pages.iter().chain(&boxes(&cover)).enumerate() {
+        let what = format!("page {}", index + 1);
+        assert_near(
+            *media,
+            [0.0, 0.0, w + 2.0 * m, h + 2.0 * m],
+            &format!("MediaBox, {what}"),
+        );
+        assert_near(*trim, [m, m, m + w, m + h], &format!("TrimBox, {what}"));
+        assert_near(
+            *bleed,
+            [m - BLEED, m - BLEED, m + w + BLEED, m + h + BLEED],
+            &format!("BleedBox, {what}"),
+        );
+    }
+
+    // Crop marks: on the contents page (nothing there runs into the
+    // bleed) dark pixels at each corner outside the BleedBox, and none
+    // between the TrimBox and the BleedBox.
+    let (width, height, pixels) = render(&interior, 1, &temp.root);
+    let scale = 2.0;
+    let dark = |x: usize, y: usize| pixels[y * width + x] < 160;
+    let px = |pt: f64| (pt * scale).round() as usize;
+    let (bleed_left, bleed_top) = (px(m - BLEED), px(m - BLEED));
+    let (bleed_right, bleed_bottom) = (px(m + w + BLEED), px(m + h + BLEED));
+    let (trim_left, trim_top, trim_right, trim_bottom) = (px(m), px(m), px(m + w), px(m + h));
+    let corners = [
+        (0..bleed_left, 0..bleed_top + px(10.0)),
+        (bleed_right..width, 0..bleed_top + px(10.0)),
+        (0..bleed_left, bleed_bottom - px(10.0)..height),
+        (bleed_right..width, bleed_bottom - px(10.0)..height),
+    ];
+    for (xs, ys) in corners.clone() {
+        let marked = ys.clone().any(|y| xs.clone().any(|x| dark(x, y)));
+        assert!(marked, "no crop mark at x {xs:?}, y {ys:?}");
+    }
+    for y in bleed_top..bleed_bottom {
+        for x in bleed_left..bleed_right {
+            let in_trim = (trim_left + 2..trim_right - 2).contains(&x)
+                && (trim_top + 2..trim_bottom - 2).contains(&y);
+            assert!(
+                in_trim || !dark(x, y),
+                "a mark reaches into the bleed at ({x}, {y}) px"
+            );
+        }
+    }
+
+    // The brand colours are spot inks, and the marks print on every plate.
+    let inks = separations(&interior);
+    for ink in ["PANTONE 2767 C", "Secondary 555555", "All"] {
+        assert!(inks.contains(&ink.to_string()), "{inks:?}");
+    }
+
+    // Still PDF/A-2b and PDF/UA-1 after the boxes were added.
+    let xmp = pdf_xmp(&interior);
+    assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{xmp}");
+    assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"), "{xmp}");
+
+    // The catalogue lists the cover with its interior, not apart.
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("Cover: <a href=\"issues/oe-watch-2024-02-cover.pdf\">"),
+        "{index}"
+    );
+    assert_eq!(index.matches("<h3>").count(), 1 + 5, "{index}");
+}
+
+/// The sample article, its lead image replaced by a generated one.
+fn article_with_image(name: &str, width: u32, height: u32) -> TempProject {
+    let project = TempProject::new(name);
+    let article = "briefs/central-asia/china-bri-security.toml";
+    project.write(article, std::fs::read(repo().join(article)).unwrap());
+    project.png(
+        "briefs/central-asia/images/kyrgyz-highway.png",
+        width,
+        height,
+    );
+    project
+}
+
+#[test]
+fn print_refuses_images_under_300_dpi_where_screen_builds() {
+    let project = article_with_image("preflight", 960, 540);
+    let run = project.run(&["build", "--profile", "print"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "error: the image prints at 145 dpi on page 1, under the 300 dpi print needs"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("briefs/central-asia/china-bri-security.toml:21:8"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !project
+            .path("out/central-asia/china-bri-security.pdf")
+            .exists()
+    );
+
+    let run = project.run(&["build", "--profile", "screen"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[test]
+fn screen_pdfs_carry_images_at_200_dpi_print_pdfs_the_originals() {
+    // 3,000 pixels placed 6.6 inches wide: 455 dpi.
+    let project = article_with_image("resample", 3000, 1688);
+    let screen = project.path("screen.pdf");
+    let print = project.path("print.pdf");
+    for (profile, pdf) in [("screen", &screen), ("print", &print)] {
+        let run = project.run(&[
+            "build",
+            "briefs/central-asia/china-bri-security.toml",
+            "--profile",
+            profile,
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    let resampled = widest_image(&screen);
+    assert!(
+        (1315..=1325).contains(&resampled),
+        "6.6 in at 200 dpi is 1,320 pixels, found {resampled}"
+    );
+    assert_eq!(widest_image(&print), 3000);
+    let size = |p: &Path| std::fs::metadata(p).unwrap().len();
+    assert!(
+        size(&screen) < size(&print),
+        "{} vs {}",
+        size(&screen),
+        size(&print)
+    );
+}
