@@ -67,7 +67,9 @@ pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) 
     let result = typeset::typeset(typesetter, prepared, file).map(|typeset| {
         let standards = typesetter.project().standards();
         let mut found = typeset.warnings;
-        if let Err(errors) = export::pdf::export(&typeset.document, prepared, &standards) {
+        if let Err(errors) =
+            export::pdf::export(&typeset.document, &prepared.id, prepared.date, &standards)
+        {
             found.extend(errors);
         }
         found.extend(typeset::resolution::low_resolution(
@@ -116,7 +118,12 @@ pub fn build_with(
             .then(|| typeset.document.pages().first())
             .flatten()
             .and_then(|page| export::catalogue::thumbnail(page).ok());
-        let mut pdf = export::pdf::export(&typeset.document, prepared, &project.standards())?;
+        let mut pdf = export::pdf::export(
+            &typeset.document,
+            &prepared.id,
+            prepared.date,
+            &project.standards(),
+        )?;
         if project.profile() == Profile::Print {
             pdf = export::print::add_bleed_boxes(pdf, export::print::mm_to_pt(BLEED_MM))
                 .map_err(|why| {

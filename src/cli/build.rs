@@ -299,8 +299,9 @@ pub fn execute(
         let publication = typesetter.project().config().publication.name.as_deref();
         match catalogue::write(typesetter, dir, &listed, &notices, publication) {
             Ok(written) => reporter.line(&format!(
-                "catalogue {} ({} documents, {} thumbnails drawn again)",
+                "catalogue {} and {} ({} documents, {} thumbnails drawn again)",
                 dir.join(catalogue::INDEX).display(),
+                dir.join(catalogue::PDF).display(),
                 written.documents,
                 written.thumbnails_rendered
             )),

@@ -66,8 +66,9 @@ pub fn run(args: &CatalogueArgs, reporter: &Reporter) -> ExitCode {
     ) {
         Ok(written) => {
             reporter.line(&format!(
-                "catalogue {} ({} documents, {} thumbnails drawn)",
+                "catalogue {} and {} ({} documents, {} thumbnails drawn)",
                 out_dir.join(catalogue::INDEX).display(),
+                out_dir.join(catalogue::PDF).display(),
                 written.documents,
                 written.thumbnails_rendered
             ));

@@ -8,19 +8,24 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use typst::foundations::{Bytes, Datetime};
 
 use super::write::write_atomic;
 use crate::batch::Job;
 use crate::load::SourceFile;
+use crate::model::common::PartialDate;
 use crate::pipeline;
 use crate::prepare::Prepared;
+use crate::prepare::data::LangData;
 use crate::prepare::notice::NoticeData;
 use crate::typeset::{self, Part, Typesetter};
 
 /// The catalogue page's name.
 pub const INDEX: &str = "index.html";
+/// The printable catalogue's name.
+pub const PDF: &str = "catalogue.pdf";
 /// The checksums file's name.
 pub const SUMS: &str = "SHA256SUMS";
 /// Where thumbnails are cached, by the key of the PDF they show.
@@ -135,6 +140,7 @@ pub fn write(
     let html = page(&listed, publication);
     write_atomic(&out_dir.join(INDEX), html.as_bytes())
         .map_err(|err| format!("cannot write {}: {err}", out_dir.join(INDEX).display()))?;
+    write_pdf(typesetter, out_dir, &listed, publication)?;
     write_sums(out_dir)?;
     Ok(Written {
         documents: listed.len(),
@@ -327,8 +333,130 @@ fn size(bytes: u64) -> String {
     }
 }
 
-fn page(listed: &[Listed], publication: Option<&str>) -> String {
-    // Groups: each issue (its own PDF and its members'), then each region.
+/// `catalogue.pdf`: the same list to print or to read in a PDF viewer,
+/// laid out by `templates/catalogue.typ`.
+fn write_pdf(
+    typesetter: &Typesetter,
+    out_dir: &Path,
+    listed: &[Listed],
+    publication: Option<&str>,
+) -> Result<(), String> {
+    let config = typesetter.project().config();
+    let mut files: Vec<(String, Bytes)> = Vec::new();
+    let mut groups_data = Vec::new();
+    for (name, items) in groups(listed) {
+        let items: Vec<Value> = items
+            .iter()
+            .map(|item| {
+                // Thumbnails are served to the compiler from memory: the
+                // output folder may lie outside the project root.
+                let thumbnail = item.thumbnail.as_ref().and_then(|relative| {
+                    let bytes = std::fs::read(out_dir.join(relative)).ok()?;
+                    let extension = Path::new(relative).extension()?.to_string_lossy();
+                    let served = format!("catalogue/{}.{extension}", files.len());
+                    files.push((served.clone(), Bytes::new(bytes)));
+                    Some(format!("/.briefpress/{served}"))
+                });
+                let what = if item.kind == "notice" {
+                    "Cover of"
+                } else {
+                    "First page of"
+                };
+                json!({
+                    "title": item.title,
+                    "kind": kind_label(&item.kind),
+                    "date": item.date,
+                    "section": item.section,
+                    "authors": item.authors,
+                    "description": item.description,
+                    "pdf": (!item.pdf.is_empty()).then(|| href(&item.pdf)),
+                    "size": size(item.bytes),
+                    "thumbnail": thumbnail,
+                    "thumbnail_alt": format!("{what} {}", item.title),
+                    "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"pdf": href(pdf), "size": size(*bytes)})),
+                })
+            })
+            .collect();
+        groups_data.push(json!({"name": name, "items": items}));
+    }
+    let title = match publication {
+        Some(name) => format!("{name}: Catalogue"),
+        None => "Catalogue".to_string(),
+    };
+    // Dated by its newest document, so that the same folder gives the
+    // same bytes.
+    let newest = listed
+        .iter()
+        .map(|item| item.date_iso.as_str())
+        .max()
+        .unwrap_or("1970");
+    let date = iso_date(newest);
+    let data = json!({
+        "contract": crate::prepare::data::CONTRACT_VERSION,
+        "kind": "catalogue",
+        "title": title,
+        "paper": config.paper.typst_name(),
+        "lang": config.language.clone().unwrap_or_else(LangData::english),
+        "style": config.style,
+        "count": listed.len(),
+        "groups": groups_data,
+    });
+    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+        .ok_or("the newest document's date is out of range")?;
+    let shown = |errors: Vec<crate::diag::Diagnostic>| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let document = typeset::typeset_own(
+        typesetter,
+        "catalogue",
+        serde_json::to_vec(&data).map_err(|err| err.to_string())?,
+        files,
+        today,
+    )
+    .map_err(shown)?;
+    let pdf = super::pdf::export(
+        &document,
+        "catalogue",
+        date,
+        &typesetter.project().standards(),
+    )
+    .map_err(shown)?;
+    typst::comemo::evict(2);
+    let path = out_dir.join(PDF);
+    write_atomic(&path, &pdf).map_err(|err| format!("cannot write {}: {err}", path.display()))
+}
+
+/// `2024-02-01`, `2024-02` or `2024` as a date.
+fn iso_date(iso: &str) -> PartialDate {
+    let mut parts = iso.split('-').map(|p| p.parse::<u32>().ok());
+    let year = parts.next().flatten().unwrap_or(1970);
+    let month = parts.next().flatten().and_then(|m| u8::try_from(m).ok());
+    let day = parts.next().flatten().and_then(|d| u8::try_from(d).ok());
+    PartialDate {
+        year: i32::try_from(year).unwrap_or(1970),
+        month,
+        day,
+    }
+}
+
+/// The kind as the catalogue names it.
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "brief" => "Research brief",
+        "issue" => "Issue",
+        "compendium" => "Compendium",
+        "notice" => "Announcement",
+        _ => "Article",
+    }
+}
+
+/// The catalogue's groups, in order: each issue (its own PDF first, then
+/// its members') newest first, then each region; documents newest first.
+fn groups(listed: &[Listed]) -> Vec<(String, Vec<&Listed>)> {
     let mut issues: BTreeMap<String, Vec<&Listed>> = BTreeMap::new();
     let mut regions: BTreeMap<String, Vec<&Listed>> = BTreeMap::new();
     for item in listed {
@@ -365,6 +493,15 @@ fn page(listed: &[Listed], publication: Option<&str>) -> String {
         };
         date(&b.1).cmp(&date(&a.1))
     });
+    let mut region_groups: Vec<(String, Vec<&Listed>)> = regions.into_iter().collect();
+    for (_, items) in &mut region_groups {
+        newest_first(items);
+    }
+    issue_groups.extend(region_groups);
+    issue_groups
+}
+
+fn page(listed: &[Listed], publication: Option<&str>) -> String {
     let title = publication.unwrap_or("Documents");
     let mut html = String::new();
     let _ = write!(
@@ -378,22 +515,14 @@ fn page(listed: &[Listed], publication: Option<&str>) -> String {
         listed.len(),
         if listed.len() == 1 { "" } else { "s" },
     );
-    for (issue, items) in &issue_groups {
-        let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(issue));
+    for (name, items) in groups(listed) {
+        let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(&name));
         for item in items {
             card(&mut html, item);
         }
         html.push_str("</section>\n");
     }
-    for (region, mut items) in regions {
-        newest_first(&mut items);
-        let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(&region));
-        for item in items {
-            card(&mut html, item);
-        }
-        html.push_str("</section>\n");
-    }
-    html.push_str("</main>\n<footer><p>Made by briefpress. Checksums of every file: <a href=\"SHA256SUMS\">SHA256SUMS</a>.</p></footer>\n</body>\n</html>\n");
+    html.push_str("</main>\n<footer><p>Made by briefpress. The same list to print: <a href=\"catalogue.pdf\">catalogue.pdf</a>. Checksums of every file: <a href=\"SHA256SUMS\">SHA256SUMS</a>.</p></footer>\n</body>\n</html>\n");
     html
 }
 
@@ -424,13 +553,7 @@ fn card(html: &mut String, item: &Listed) {
     if offline {
         html.push_str("</a>");
     }
-    let kind = match item.kind.as_str() {
-        "brief" => "Research brief",
-        "issue" => "Issue",
-        "compendium" => "Compendium",
-        "notice" => "Announcement",
-        _ => "Article",
-    };
+    let kind = kind_label(&item.kind);
     let meta: Vec<String> = [
         Some(kind.to_string()),
         Some(item.date.clone()),

@@ -6,14 +6,15 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Diagnostic;
-use crate::prepare::Prepared;
+use crate::model::common::PartialDate;
 
 /// Exports a laid-out document. The same input gives the same bytes: the
-/// timestamp comes from `SOURCE_DATE_EPOCH` or the document's date, and the
-/// PDF identifier from the document id.
+/// timestamp comes from `SOURCE_DATE_EPOCH` or the document's `date`, and
+/// the PDF identifier from its `id`.
 pub fn export(
     document: &PagedDocument,
-    prepared: &Prepared,
+    id: &str,
+    date: PartialDate,
     standards: &[String],
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let list: Vec<PdfStandard> = standards.iter().filter_map(|s| standard(s)).collect();
@@ -24,12 +25,12 @@ pub fn export(
         ))]
     })?;
     let options = PdfOptions {
-        ident: Smart::Custom(format!("briefpress/{}", prepared.id)),
+        ident: Smart::Custom(format!("briefpress/{id}")),
         creator: Smart::Custom(Some(format!(
             "briefpress {} (Typst 0.15.1)",
             env!("CARGO_PKG_VERSION")
         ))),
-        timestamp: Some(Timestamp::new_utc(timestamp(prepared)?)),
+        timestamp: Some(Timestamp::new_utc(timestamp(date)?)),
         page_ranges: None,
         standards,
         tagged: true,
@@ -65,7 +66,7 @@ fn standard(name: &str) -> Option<PdfStandard> {
     })
 }
 
-fn timestamp(prepared: &Prepared) -> Result<Datetime, Vec<Diagnostic>> {
+fn timestamp(date: PartialDate) -> Result<Datetime, Vec<Diagnostic>> {
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let seconds: i64 = epoch.trim().parse().map_err(|_| {
             vec![Diagnostic::error(format!(
@@ -78,7 +79,6 @@ fn timestamp(prepared: &Prepared) -> Result<Datetime, Vec<Diagnostic>> {
             ))]
         });
     }
-    let date = prepared.date;
     Datetime::from_ymd_hms(
         date.year,
         date.month.unwrap_or(1),

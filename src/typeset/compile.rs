@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use typst::WorldExt;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::Datetime;
+use typst::foundations::{Bytes, Datetime};
 use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
@@ -86,6 +86,34 @@ pub fn typeset_part(
         warnings,
         files_read: world.files_read(),
     })
+}
+
+/// Lays out a page briefpress makes itself (the catalogue): `template`
+/// over `data`, with `files` served under `/.briefpress/`.
+pub fn typeset_own(
+    typesetter: &Typesetter,
+    template: &str,
+    data: Vec<u8>,
+    files: Vec<(String, Bytes)>,
+    today: Datetime,
+) -> Result<PagedDocument, Vec<Diagnostic>> {
+    let world = typesetter
+        .world(template, data, Part::Whole, today)
+        .serving(files);
+    let document = typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(|d| in_template(typesetter, &world, d))
+                .collect::<Vec<_>>()
+        })?;
+    let missing = missing_glyphs(&document);
+    if missing.is_empty() {
+        Ok(document)
+    } else {
+        Err(missing)
+    }
 }
 
 /// A template check about the document itself (an assertion whose message

@@ -11,6 +11,6 @@ pub mod resolution;
 pub mod templates;
 pub mod world;
 
-pub use compile::{Typeset, typeset, typeset_part};
+pub use compile::{Typeset, typeset, typeset_own, typeset_part};
 pub use output::Part;
 pub use world::Typesetter;

@@ -18,6 +18,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "compendium.typ",
         include_str!("../../templates/compendium.typ"),
     ),
+    (
+        "catalogue.typ",
+        include_str!("../../templates/catalogue.typ"),
+    ),
 ];
 
 /// The built-in `templates/<name>`.

@@ -123,6 +123,7 @@ impl Typesetter {
             main: project_file(&format!("/.briefpress/{template}.typ")),
             data: Bytes::new(data),
             output: Bytes::new(output::json(self.project.profile(), part)),
+            served: Vec::new(),
             archive: None,
             today,
             read: Mutex::new(BTreeSet::new()),
@@ -212,6 +213,9 @@ pub struct DocumentWorld<'a> {
     output: Bytes,
     /// For an archival PDF: the attachments list and the note.
     archive: Option<(Bytes, Bytes)>,
+    /// Files made by briefpress for this compilation (the catalogue's
+    /// thumbnails), served under `/.briefpress/`.
+    served: Vec<(FileId, Bytes)>,
     today: Datetime,
     /// Project files the compiler asked for, so that incremental builds
     /// know what a document depends on.
@@ -219,6 +223,16 @@ pub struct DocumentWorld<'a> {
 }
 
 impl DocumentWorld<'_> {
+    /// This world, also serving each `(name, bytes)` of `files` as
+    /// `/.briefpress/<name>`.
+    pub fn serving(mut self, files: Vec<(String, Bytes)>) -> Self {
+        self.served = files
+            .into_iter()
+            .map(|(name, bytes)| (project_file(&format!("/.briefpress/{name}")), bytes))
+            .collect();
+        self
+    }
+
     /// The project files (images, override templates, anything a template
     /// read) this document's compilation asked for, as real paths.
     pub fn files_read(&self) -> Vec<PathBuf> {
@@ -269,6 +283,9 @@ impl World for DocumentWorld<'_> {
         }
         if id == *OUTPUT_ID {
             return Ok(self.output.clone());
+        }
+        if let Some((_, bytes)) = self.served.iter().find(|(served, _)| *served == id) {
+            return Ok(bytes.clone());
         }
         if let Some((attachments, note)) = &self.archive {
             if id == *ATTACHMENTS_ID {

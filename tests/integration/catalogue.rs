@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::support::{TempProject, repo, run_in};
+use crate::support::{TempProject, assert_words_in, pdf_fonts, pdf_text, repo, run_in};
 
 /// Every `href="..."` and `src="..."` value of an HTML page.
 fn targets(html: &str) -> Vec<String> {
@@ -60,6 +60,55 @@ fn assert_links_resolve_at_least(folder: &Path, least: usize) {
     }
 }
 
+/// Every URI a PDF's links point to.
+fn pdf_links(pdf: &Path) -> Vec<String> {
+    let document = lopdf::Document::load(pdf).unwrap();
+    document
+        .objects
+        .values()
+        .filter_map(|object| object.as_dict().ok())
+        .filter_map(|annotation| annotation.get(b"A").ok()?.as_dict().ok())
+        .filter_map(|action| action.get(b"URI").ok()?.as_str().ok())
+        .map(|uri| String::from_utf8_lossy(uri).into_owned())
+        .collect()
+}
+
+/// `catalogue.pdf` lists the documents with their thumbnails, and its
+/// links open PDFs of the folder.
+fn assert_pdf_catalogue(folder: &Path) {
+    let pdf = folder.join("catalogue.pdf");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("OE Watch: Catalogue"), "{text}");
+    for title in [
+        "China Reinvigorates Belt and Road Initiative in Central Asia",
+        "Chinese-Tajikistani Security Cooperation Gaining Momentum",
+        "The New Great Game: Chinese Views on Central Asia",
+    ] {
+        assert_words_in(&text, title);
+    }
+    assert!(pdf_fonts(&pdf).iter().all(|(_, embedded)| *embedded));
+    let links = pdf_links(&pdf);
+    assert!(links.len() >= 13, "{links:?}");
+    for link in links {
+        assert!(!link.contains("://") && !link.starts_with('/'), "{link}");
+        assert!(folder.join(percent_decoded(&link)).is_file(), "{link}");
+    }
+    let document = lopdf::Document::load(&pdf).unwrap();
+    let images = document
+        .objects
+        .values()
+        .filter_map(|object| object.as_stream().ok())
+        .filter(|stream| {
+            stream
+                .dict
+                .get(b"Subtype")
+                .and_then(lopdf::Object::as_name)
+                .is_ok_and(|name| name == b"Image")
+        })
+        .count();
+    assert!(images >= 12, "{images} thumbnails");
+}
+
 #[test]
 fn a_folder_build_writes_a_catalogue_whose_links_resolve_anywhere() {
     let temp = TempProject::new("catalogue");
@@ -89,6 +138,7 @@ fn a_folder_build_writes_a_catalogue_whose_links_resolve_anywhere() {
         "one group per issue"
     );
     assert_links_resolve(&out);
+    assert_pdf_catalogue(&out);
 
     // Checksums of every file, as sha256sum checks them.
     let check = std::process::Command::new("sha256sum")

@@ -64,7 +64,13 @@ fn an_exported_project_compiles_to_the_same_document() {
         )
         .unwrap_or_else(|e| panic!("the exported project does not compile: {e}"));
         let standards = typesetter.project().standards();
-        let pdf = export::pdf::export(&document, &ready.prepared, &standards).unwrap();
+        let pdf = export::pdf::export(
+            &document,
+            &ready.prepared.id,
+            ready.prepared.date,
+            &standards,
+        )
+        .unwrap();
         let exported = temp.path("exported.pdf");
         std::fs::write(&exported, pdf).unwrap();
 
