@@ -347,7 +347,9 @@ fn plan_document(
         jobs.push(job);
     }
     // In print an issue's cover is a PDF of its own, beside the interior.
-    if typesetter.project().profile() == Profile::Print && doc.prepared.template == "issue" {
+    let printed_issue =
+        typesetter.project().profile() == Profile::Print && doc.prepared.template == "issue";
+    if printed_issue {
         // Beside the interior: `<name>-cover.pdf`.
         let stem = output
             .file_stem()
@@ -362,15 +364,6 @@ fn plan_document(
             sources.clone(),
             Part::Cover,
         ));
-        jobs.push(Job::new(
-            typesetter,
-            doc.loaded.file,
-            doc.prepared,
-            output,
-            sources,
-            Part::Interior,
-        ));
-        return;
     }
     jobs.push(Job::new(
         typesetter,
@@ -378,7 +371,11 @@ fn plan_document(
         doc.prepared,
         output,
         sources,
-        Part::Whole,
+        if printed_issue {
+            Part::Interior
+        } else {
+            Part::Whole
+        },
     ));
 }
 

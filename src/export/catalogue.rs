@@ -15,6 +15,7 @@ use typst::foundations::{Bytes, Datetime};
 use super::write::write_atomic;
 use crate::batch::Job;
 use crate::load::SourceFile;
+use crate::manifest::hash_bytes;
 use crate::model::common::PartialDate;
 use crate::pipeline;
 use crate::prepare::Prepared;
@@ -26,6 +27,9 @@ use crate::typeset::{self, Part, Typesetter};
 pub const INDEX: &str = "index.html";
 /// The printable catalogue's name.
 pub const PDF: &str = "catalogue.pdf";
+/// The key of the list `catalogue.pdf` was made from (hidden: not in the
+/// checksums).
+const PDF_KEY: &str = ".briefpress-catalogue.key";
 /// The checksums file's name.
 pub const SUMS: &str = "SHA256SUMS";
 /// Where thumbnails are cached, by the key of the PDF they show.
@@ -351,8 +355,7 @@ fn write_pdf(
                 // Thumbnails are served to the compiler from memory: the
                 // output folder may lie outside the project root.
                 let thumbnail = item.thumbnail.as_ref().and_then(|relative| {
-                    let bytes = std::fs::read(out_dir.join(relative)).ok()?;
-                    let extension = Path::new(relative).extension()?.to_string_lossy();
+                    let (bytes, extension) = print_thumbnail(out_dir, relative)?;
                     let served = format!("catalogue/{}.{extension}", files.len());
                     files.push((served.clone(), Bytes::new(bytes)));
                     Some(format!("/.briefpress/{served}"))
@@ -401,6 +404,19 @@ fn write_pdf(
         "count": listed.len(),
         "groups": groups_data,
     });
+    let data = serde_json::to_vec(&data).map_err(|err| err.to_string())?;
+    // Nothing to do when the list, its thumbnails and the tool are as
+    // they were for the catalogue.pdf in the folder.
+    let mut keyed = format!("{}\n", typesetter.fingerprint()).into_bytes();
+    keyed.extend_from_slice(&data);
+    for (_, bytes) in &files {
+        keyed.extend_from_slice(hash_bytes(bytes).as_bytes());
+    }
+    let key = hash_bytes(&keyed);
+    let (path, key_file) = (out_dir.join(PDF), out_dir.join(PDF_KEY));
+    if path.is_file() && std::fs::read_to_string(&key_file).is_ok_and(|old| old == key) {
+        return Ok(());
+    }
     let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
         .ok_or("the newest document's date is out of range")?;
     let shown = |errors: Vec<crate::diag::Diagnostic>| {
@@ -410,14 +426,8 @@ fn write_pdf(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let document = typeset::typeset_own(
-        typesetter,
-        "catalogue",
-        serde_json::to_vec(&data).map_err(|err| err.to_string())?,
-        files,
-        today,
-    )
-    .map_err(shown)?;
+    let document =
+        typeset::typeset_own(typesetter, "catalogue", data, files, today).map_err(shown)?;
     let pdf = super::pdf::export(
         &document,
         "catalogue",
@@ -426,8 +436,48 @@ fn write_pdf(
     )
     .map_err(shown)?;
     typst::comemo::evict(2);
-    let path = out_dir.join(PDF);
-    write_atomic(&path, &pdf).map_err(|err| format!("cannot write {}: {err}", path.display()))
+    write_atomic(&path, &pdf).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    write_atomic(&key_file, key.as_bytes())
+        .map_err(|err| format!("cannot write {}: {err}", key_file.display()))
+}
+
+/// Width of the thumbnails in `catalogue.pdf`: printed an inch wide at
+/// 120 dpi. The web page's are twice as wide, for sharp screens; a
+/// thousand of those would hold hundreds of megabytes in one layout.
+const PRINT_THUMBNAIL_WIDTH: u32 = 120;
+
+/// The image at `relative` in the folder (a page thumbnail or a notice's
+/// cover) as a small RGB PNG for the PDF, cached in `thumbnails/` by the
+/// hash of the image, with its file extension. An image this cannot
+/// decode (a vector cover) goes in as it is.
+fn print_thumbnail(out_dir: &Path, relative: &str) -> Option<(Vec<u8>, String)> {
+    let original = std::fs::read(out_dir.join(relative)).ok()?;
+    let cached = out_dir
+        .join(THUMBNAILS)
+        .join(format!("{}.print.png", hash_bytes(&original)));
+    if let Ok(bytes) = std::fs::read(&cached) {
+        return Some((bytes, "png".into()));
+    }
+    let Ok(image) = image::load_from_memory(&original) else {
+        let extension = Path::new(relative)
+            .extension()?
+            .to_string_lossy()
+            .into_owned();
+        return Some((original, extension));
+    };
+    let width = PRINT_THUMBNAIL_WIDTH.min(image.width());
+    let height = (u64::from(image.height()) * u64::from(width) / u64::from(image.width().max(1)))
+        .max(1) as u32;
+    let small = image.thumbnail_exact(width, height).to_rgb8();
+    let mut bytes = Vec::new();
+    small
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .ok()?;
+    let _ = write_atomic(&cached, &bytes);
+    Some((bytes, "png".into()))
 }
 
 /// `2024-02-01`, `2024-02` or `2024` as a date.

@@ -109,34 +109,30 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64) -> Option<Image> {
     let source = raster.dynamic();
     let width = ((f64::from(source.width()) * share).ceil() as u32).max(1);
     let height = ((f64::from(source.height()) * share).ceil() as u32).max(1);
-    // An area average: each source pixel counts once, the right filter for
-    // shrinking, and many times faster than a convolution at this size.
-    let smaller = source.thumbnail_exact(width, height);
+    let alpha = source.color().has_alpha();
+    let (pixels, encoding) = if alpha {
+        (source.to_rgba8().into_raw(), PixelEncoding::Rgba8)
+    } else {
+        (source.to_rgb8().into_raw(), PixelEncoding::Rgb8)
+    };
+    let channels = if alpha { 4 } else { 3 };
+    let from = (source.width() as usize, source.height() as usize);
+    let smaller = shrink(&pixels, channels, from, (width as usize, height as usize));
     let (bytes, format) = match raster.format() {
-        RasterFormat::Exchange(ExchangeFormat::Jpg) => {
+        RasterFormat::Exchange(ExchangeFormat::Jpg) if !alpha => {
             let mut bytes = Vec::new();
             JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-                .write_image(
-                    &smaller.to_rgb8(),
-                    width,
-                    height,
-                    image::ExtendedColorType::Rgb8,
-                )
+                .write_image(&smaller, width, height, image::ExtendedColorType::Rgb8)
                 .ok()?;
             (bytes, RasterFormat::Exchange(ExchangeFormat::Jpg))
         }
         _ => {
-            let (bytes, encoding) = if smaller.color().has_alpha() {
-                (smaller.to_rgba8().into_raw(), PixelEncoding::Rgba8)
-            } else {
-                (smaller.to_rgb8().into_raw(), PixelEncoding::Rgb8)
-            };
             let format = PixelFormat {
                 encoding,
                 width,
                 height,
             };
-            (bytes, RasterFormat::Pixel(format))
+            (smaller, RasterFormat::Pixel(format))
         }
     };
     let icc = raster.icc().cloned().map_or(Smart::Auto, Smart::Custom);
@@ -146,4 +142,55 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64) -> Option<Image> {
         image.alt().map(Into::into),
         image.scaling(),
     ))
+}
+
+/// Shrinks `pixels` (`channels` bytes a pixel, `from` = width x height) to
+/// `to` by averaging the source pixels each target pixel covers: the right
+/// filter for shrinking, and one pass over the source.
+fn shrink(pixels: &[u8], channels: usize, from: (usize, usize), to: (usize, usize)) -> Vec<u8> {
+    let ((width, height), (to_width, to_height)) = (from, to);
+    let span = |t: usize, total: usize, to: usize| {
+        let start = t * total / to;
+        (start, ((t + 1) * total / to).max(start + 1).min(total))
+    };
+    let columns: Vec<(usize, usize)> = (0..to_width).map(|x| span(x, width, to_width)).collect();
+    let mut out = vec![0u8; to_width * to_height * channels];
+    let mut sums = vec![0u32; to_width * channels];
+    for ty in 0..to_height {
+        let (y0, y1) = span(ty, height, to_height);
+        sums.fill(0);
+        for y in y0..y1 {
+            let row = &pixels[y * width * channels..(y + 1) * width * channels];
+            for (tx, &(x0, x1)) in columns.iter().enumerate() {
+                let sum = &mut sums[tx * channels..(tx + 1) * channels];
+                for pixel in row[x0 * channels..x1 * channels].chunks_exact(channels) {
+                    for (total, &value) in sum.iter_mut().zip(pixel) {
+                        *total += u32::from(value);
+                    }
+                }
+            }
+        }
+        for (tx, &(x0, x1)) in columns.iter().enumerate() {
+            let count = ((x1 - x0) * (y1 - y0)) as u32;
+            let at = (ty * to_width + tx) * channels;
+            for c in 0..channels {
+                out[at + c] = ((sums[tx * channels + c] + count / 2) / count) as u8;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shrink;
+
+    #[test]
+    fn shrinking_averages_the_pixels_covered() {
+        // 4 x 2 grey pixels to 2 x 1: each target averages a 2 x 2 block.
+        let pixels = [0, 10, 100, 200, 20, 30, 100, 0];
+        assert_eq!(shrink(&pixels, 1, (4, 2), (2, 1)), vec![15, 100]);
+        // Uneven: 3 x 1 to 2 x 1 covers columns [0] and [1, 2].
+        assert_eq!(shrink(&[9, 4, 6], 1, (3, 1), (2, 1)), vec![9, 5]);
+    }
 }

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use crate::support::{TempProject, assert_words_in, pdf_fonts, pdf_text, repo, run_in};
+use crate::support::{
+    TempProject, assert_words_in, pdf_fonts, pdf_image_widths, pdf_text, repo, run_in,
+};
 
 /// Every `href="..."` and `src="..."` value of an HTML page.
 fn targets(html: &str) -> Vec<String> {
@@ -93,19 +95,7 @@ fn assert_pdf_catalogue(folder: &Path) {
         assert!(!link.contains("://") && !link.starts_with('/'), "{link}");
         assert!(folder.join(percent_decoded(&link)).is_file(), "{link}");
     }
-    let document = lopdf::Document::load(&pdf).unwrap();
-    let images = document
-        .objects
-        .values()
-        .filter_map(|object| object.as_stream().ok())
-        .filter(|stream| {
-            stream
-                .dict
-                .get(b"Subtype")
-                .and_then(lopdf::Object::as_name)
-                .is_ok_and(|name| name == b"Image")
-        })
-        .count();
+    let images = pdf_image_widths(&pdf).len();
     assert!(images >= 12, "{images} thumbnails");
 }
 

@@ -151,9 +151,7 @@ fn deep_check_lays_out_and_finds_low_resolution_images() {
     // The sample article with its lead image at 960 x 540 pixels, placed
     // 6.6 inches wide.
     let project = TempProject::new("low-resolution");
-    let article = "briefs/central-asia/china-bri-security.toml";
-    project.write(article, std::fs::read(repo().join(article)).unwrap());
-    project.png("briefs/central-asia/images/kyrgyz-highway.png", 960, 540);
+    let article = project.sample_article(960, 540);
     let run = project.run(&["check", "--deep", article]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use lopdf::{Document, Object};
 
-use crate::support::{TempProject, pdf_page_text, pdf_xmp, repo, run_in};
+use crate::support::{TempProject, pdf_image_widths, pdf_page_text, pdf_xmp, repo, run_in};
 
 /// 13 mm (3 mm bleed + 10 mm slug) and 3 mm, in points.
 const BLEED_AND_SLUG: f64 = 13.0 * 72.0 / 25.4;
@@ -116,21 +116,7 @@ fn render(pdf: &Path, page: usize, dir: &Path) -> (usize, usize, Vec<u8>) {
 
 /// The widest raster image of a PDF, in pixels.
 fn widest_image(pdf: &Path) -> i64 {
-    let document = Document::load(pdf).unwrap();
-    document
-        .objects
-        .values()
-        .filter_map(|object| object.as_stream().ok())
-        .filter(|stream| {
-            stream
-                .dict
-                .get(b"Subtype")
-                .and_then(Object::as_name)
-                .is_ok_and(|name| name == b"Image")
-        })
-        .filter_map(|stream| stream.dict.get(b"Width").and_then(Object::as_i64).ok())
-        .max()
-        .unwrap_or(0)
+    pdf_image_widths(pdf).into_iter().max().unwrap_or(0)
 }
 
 #[test]
@@ -236,13 +222,7 @@ fn a_printed_issue_has_its_boxes_marks_inks_whole_sheets_and_own_cover() {
 /// The sample article, its lead image replaced by a generated one.
 fn article_with_image(name: &str, width: u32, height: u32) -> TempProject {
     let project = TempProject::new(name);
-    let article = "briefs/central-asia/china-bri-security.toml";
-    project.write(article, std::fs::read(repo().join(article)).unwrap());
-    project.png(
-        "briefs/central-asia/images/kyrgyz-highway.png",
-        width,
-        height,
-    );
+    project.sample_article(width, height);
     project
 }
 

@@ -59,6 +59,20 @@ impl TempProject {
         self.write(relative, bytes)
     }
 
+    /// The sample article `briefs/central-asia/china-bri-security.toml`
+    /// (placing its lead image 6.6 inches wide), the image generated at
+    /// `width` x `height` pixels.
+    pub fn sample_article(&self, width: u32, height: u32) -> &'static str {
+        let article = "briefs/central-asia/china-bri-security.toml";
+        self.write(article, std::fs::read(repo().join(article)).unwrap());
+        self.png(
+            "briefs/central-asia/images/kyrgyz-highway.png",
+            width,
+            height,
+        );
+        article
+    }
+
     /// Runs `briefpress` with `args` in the project folder.
     pub fn run(&self, args: &[&str]) -> Run {
         run_in(&self.root, args)
@@ -319,4 +333,28 @@ pub fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// The pixel width of every raster image a PDF carries.
+pub fn pdf_image_widths(pdf: &Path) -> Vec<i64> {
+    let document = lopdf::Document::load(pdf).unwrap();
+    document
+        .objects
+        .values()
+        .filter_map(|object| object.as_stream().ok())
+        .filter(|stream| {
+            stream
+                .dict
+                .get(b"Subtype")
+                .and_then(lopdf::Object::as_name)
+                .is_ok_and(|name| name == b"Image")
+        })
+        .filter_map(|stream| {
+            stream
+                .dict
+                .get(b"Width")
+                .and_then(lopdf::Object::as_i64)
+                .ok()
+        })
+        .collect()
 }
