@@ -41,7 +41,14 @@ fn main() {
     );
     row(
         "40 separate articles, one call",
-        one(&["build", "articles", "--force", "--out-dir", "out/articles"]),
+        one(&[
+            "build",
+            "articles",
+            "--force",
+            "--no-catalogue",
+            "--out-dir",
+            "out/articles",
+        ]),
     );
     row(
         "issue of 40 alone",
@@ -66,6 +73,17 @@ fn main() {
     );
     row(
         "200 briefs, one call",
+        one(&[
+            "build",
+            "briefs",
+            "--force",
+            "--no-catalogue",
+            "--out-dir",
+            "out/briefs",
+        ]),
+    );
+    row(
+        "200 briefs with the catalogue",
         one(&["build", "briefs", "--force", "--out-dir", "out/briefs"]),
     );
     row(
@@ -80,18 +98,24 @@ fn main() {
     );
     // Peak memory must not grow with the length of a run.
     let few = repeats.min(3);
-    let long = |dir: &str| {
-        measure_process(
-            &bin,
-            &root,
-            &["build", dir, "--force", "--out-dir", &format!("out/{dir}")],
-            few,
-        )
+    // The catalogue is one more document, as long as the run: measured
+    // apart.
+    let long = |dir: &str, catalogue: bool| {
+        let out = format!("out/{dir}");
+        let mut args = vec!["build", dir, "--force", "--out-dir", &out];
+        if !catalogue {
+            args.push("--no-catalogue");
+        }
+        measure_process(&bin, &root, &args, few)
     };
-    let (t100, rss100) = long("long-100");
-    let (t1000, rss1000) = long("long-1000");
+    let (t100, rss100) = long("long-100", false);
+    let (t1000, rss1000) = long("long-1000", false);
     row("100 distinct briefs, one call", (t100, rss100));
     row("1,000 distinct briefs, one call", (t1000, rss1000));
+    row(
+        "1,000 distinct briefs with the catalogue",
+        long("long-1000", true),
+    );
     if let (Some(a), Some(b)) = (rss100, rss1000) {
         println!(
             "| peak RSS at 1,000 / at 100 | {:.2} | |",

@@ -557,10 +557,9 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
         job.thumbnail.is_some(),
     )
     .and_then(|built| {
-        if let (Some(path), Some(png)) = (&job.thumbnail, &built.thumbnail) {
+        if let (Some(path), Some(thumbnails)) = (&job.thumbnail, &built.thumbnail) {
             // A missing thumbnail is rendered again by the catalogue.
-            let _ = path.parent().map(std::fs::create_dir_all);
-            let _ = write_atomic(path, png);
+            let _ = thumbnails.write(path);
         }
         write_atomic(&job.output, &built.pdf).map_err(|err| {
             vec![

@@ -22,8 +22,8 @@ pub struct Ready {
 /// A finished PDF, not yet written.
 pub struct Built {
     pub pdf: Vec<u8>,
-    /// Its first page as a small PNG, when asked for.
-    pub thumbnail: Option<Vec<u8>>,
+    /// Its first page as small PNGs, when asked for.
+    pub thumbnail: Option<export::catalogue::Thumbnails>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
     /// Project files the compilation read (images, override templates).

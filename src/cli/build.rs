@@ -172,8 +172,9 @@ pub fn execute(
     });
     // A build over folders ends with the offline catalogue; thumbnails are
     // drawn from the pages as they are laid out.
-    let catalogue_dir =
-        out_dir.filter(|_| args.shard.is_none() && paths.iter().all(|path| path.is_dir()));
+    let catalogue_dir = out_dir.filter(|_| {
+        !args.no_catalogue && args.shard.is_none() && paths.iter().all(|path| path.is_dir())
+    });
     if let Some(dir) = catalogue_dir {
         // A printed issue is shown by its cover, which has its own job.
         for job in stale.iter_mut().filter(|job| job.part != Part::Interior) {

@@ -199,6 +199,11 @@ pub struct BuildArgs {
     /// DIR/fonts/) that stock `typst compile` turns into the same document.
     #[arg(long, value_name = "DIR")]
     pub emit_typst: Option<PathBuf>,
+
+    /// Skip the offline catalogue (index.html, catalogue.pdf, thumbnails,
+    /// SHA256SUMS) a build over folders otherwise ends with.
+    #[arg(long)]
+    pub no_catalogue: bool,
 }
 
 /// `K/N` with 1 <= K <= N.

@@ -40,15 +40,66 @@ pub fn thumbnail_path(out_dir: &Path, job: &Job) -> PathBuf {
     out_dir.join(THUMBNAILS).join(format!("{}.png", job.key))
 }
 
-/// A page as a small PNG.
-pub fn thumbnail(page: &typst_layout::Page) -> Result<Vec<u8>, String> {
+/// A page's thumbnails as PNG: for the web page, and the smaller one
+/// `catalogue.pdf` prints.
+pub struct Thumbnails {
+    pub screen: Vec<u8>,
+    pub print: Vec<u8>,
+}
+
+impl Thumbnails {
+    /// Writes both, the print one beside the screen one at `path`.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        write_atomic(path, &self.screen)?;
+        write_atomic(&print_thumbnail_path(path), &self.print)
+    }
+}
+
+/// Where the print thumbnail of the thumbnail at `path` is kept.
+fn print_thumbnail_path(path: &Path) -> PathBuf {
+    path.with_extension("print.png")
+}
+
+/// Draws a page's thumbnails.
+pub fn thumbnail(page: &typst_layout::Page) -> Result<Thumbnails, String> {
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(0.4),
         ..Default::default()
     };
-    typst_render::render(page, &options)
-        .encode_png()
-        .map_err(|err| err.to_string())
+    let pixmap = typst_render::render(page, &options);
+    let screen = pixmap.encode_png().map_err(|err| err.to_string())?;
+    let print = print_png(
+        pixmap.data(),
+        4,
+        (pixmap.width() as usize, pixmap.height() as usize),
+    )?;
+    Ok(Thumbnails { screen, print })
+}
+
+/// Pixels (`channels` bytes each; the first three red, green and blue)
+/// shrunk to the print thumbnail's width, as an RGB PNG. Pages are
+/// opaque, so any alpha is dropped.
+fn print_png(pixels: &[u8], channels: usize, size: (usize, usize)) -> Result<Vec<u8>, String> {
+    let width = (PRINT_THUMBNAIL_WIDTH as usize).min(size.0).max(1);
+    let height = (size.1 * width / size.0.max(1)).max(1);
+    let small = crate::typeset::downsample::shrink(pixels, channels, size, (width, height));
+    let rgb: Vec<u8> = small
+        .chunks_exact(channels)
+        .flat_map(|pixel| pixel[..3].iter().copied())
+        .collect();
+    let image = image::RgbImage::from_raw(width as u32, height as u32, rgb)
+        .ok_or("thumbnail size mismatch")?;
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .map_err(|err| err.to_string())?;
+    Ok(bytes)
 }
 
 /// One listed document.
@@ -161,9 +212,9 @@ fn render_thumbnail(
 ) -> Result<(), String> {
     let laid_out = typeset::typeset(typesetter, prepared, file).map_err(|_| "does not lay out")?;
     let page = laid_out.document.pages().first().ok_or("no pages")?;
-    let png = thumbnail(page)?;
+    let thumbnails = thumbnail(page)?;
     typst::comemo::evict(2);
-    write_atomic(target, &png).map_err(|err| err.to_string())
+    thumbnails.write(target).map_err(|err| err.to_string())
 }
 
 /// A notice, its cover and PDF copied into `notices/<id>/` so that the
@@ -446,12 +497,18 @@ fn write_pdf(
 /// thousand of those would hold hundreds of megabytes in one layout.
 const PRINT_THUMBNAIL_WIDTH: u32 = 120;
 
-/// The image at `relative` in the folder (a page thumbnail or a notice's
-/// cover) as a small RGB PNG for the PDF, cached in `thumbnails/` by the
-/// hash of the image, with its file extension. An image this cannot
-/// decode (a vector cover) goes in as it is.
+/// The image at `relative` in the folder as the PDF prints it: a page's
+/// print thumbnail (drawn with it), or a notice's cover made small and
+/// cached in `thumbnails/` by its hash. An image this cannot decode (a
+/// vector cover) goes in as it is. Returns the bytes and file extension.
 fn print_thumbnail(out_dir: &Path, relative: &str) -> Option<(Vec<u8>, String)> {
-    let original = std::fs::read(out_dir.join(relative)).ok()?;
+    let path = out_dir.join(relative);
+    if relative.starts_with(&format!("{THUMBNAILS}/"))
+        && let Ok(bytes) = std::fs::read(print_thumbnail_path(&path))
+    {
+        return Some((bytes, "png".into()));
+    }
+    let original = std::fs::read(&path).ok()?;
     let cached = out_dir
         .join(THUMBNAILS)
         .join(format!("{}.print.png", hash_bytes(&original)));
@@ -465,17 +522,9 @@ fn print_thumbnail(out_dir: &Path, relative: &str) -> Option<(Vec<u8>, String)> 
             .into_owned();
         return Some((original, extension));
     };
-    let width = PRINT_THUMBNAIL_WIDTH.min(image.width());
-    let height = (u64::from(image.height()) * u64::from(width) / u64::from(image.width().max(1)))
-        .max(1) as u32;
-    let small = image.thumbnail_exact(width, height).to_rgb8();
-    let mut bytes = Vec::new();
-    small
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .ok()?;
+    let rgb = image.to_rgb8();
+    let size = (rgb.width() as usize, rgb.height() as usize);
+    let bytes = print_png(rgb.as_raw(), 3, size).ok()?;
     let _ = write_atomic(&cached, &bytes);
     Some((bytes, "png".into()))
 }

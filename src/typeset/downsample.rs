@@ -147,7 +147,7 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64) -> Option<Image> {
 /// Shrinks `pixels` (`channels` bytes a pixel, `from` = width x height) to
 /// `to` by averaging the source pixels each target pixel covers: the right
 /// filter for shrinking, and one pass over the source.
-fn shrink(pixels: &[u8], channels: usize, from: (usize, usize), to: (usize, usize)) -> Vec<u8> {
+pub fn shrink(pixels: &[u8], channels: usize, from: (usize, usize), to: (usize, usize)) -> Vec<u8> {
     let ((width, height), (to_width, to_height)) = (from, to);
     let span = |t: usize, total: usize, to: usize| {
         let start = t * total / to;

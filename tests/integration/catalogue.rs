@@ -188,6 +188,19 @@ fn document_text_is_text_in_the_catalogue() {
     );
     assert!(html.contains("<h2>Near &lt;East&gt;</h2>"));
     assert!(!html.contains("<script>"));
+    // The PDF prints the same characters.
+    assert!(
+        pdf_text(&project.path("out/catalogue.pdf"))
+            .contains("<script>alert(1)</script> & \"quoted\""),
+    );
+
+    // Unless asked not to, a folder build ends with the catalogue.
+    let run = project.run(&["build", "briefs", "--no-catalogue", "--out-dir", "bare"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(project.path("bare/doc.pdf").is_file());
+    for skipped in ["index.html", "catalogue.pdf", "SHA256SUMS", "thumbnails"] {
+        assert!(!project.path("bare").join(skipped).exists(), "{skipped}");
+    }
 }
 
 #[test]
