@@ -62,7 +62,7 @@ pub fn load_in_project(
 
 /// Everything `build` would report for a prepared document, without
 /// writing it: layout and export problems and warnings, plus images under
-/// print resolution at the size they are placed.
+/// print resolution at the size they are placed (errors in print).
 pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) -> Vec<Diagnostic> {
     let result = typeset::typeset(typesetter, prepared, file).map(|typeset| {
         let standards = typesetter.project().standards();
@@ -72,12 +72,7 @@ pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) 
         {
             found.extend(errors);
         }
-        found.extend(typeset::resolution::low_resolution(
-            &typeset.document,
-            prepared,
-            typesetter.project(),
-            typeset::resolution::PRINT_DPI,
-        ));
+        found.extend(preflight(&typeset.document, prepared, typesetter.project()));
         found
     });
     typst::comemo::evict(2);
@@ -107,7 +102,12 @@ pub fn build_with(
     let project = typesetter.project();
     let result = typeset::typeset_part(typesetter, prepared, file, part).and_then(|mut typeset| {
         match project.profile() {
-            Profile::Print => preflight(&typeset.document, prepared, project)?,
+            Profile::Print => {
+                let low = preflight(&typeset.document, prepared, project);
+                if !low.is_empty() {
+                    return Err(low);
+                }
+            }
             Profile::Screen => {
                 typeset.document =
                     typeset::downsample::downsample(typeset.document, typeset::downsample::SCREEN_DPI);
@@ -147,29 +147,24 @@ pub fn build_with(
     result
 }
 
-/// The print shop's check: every raster image at 300 dpi or more at the
-/// size it is placed.
-fn preflight(
-    document: &PagedDocument,
-    prepared: &Prepared,
-    project: &Project,
-) -> Result<(), Vec<Diagnostic>> {
+/// The print shop's check: raster images under 300 dpi at the size they
+/// are placed. Errors in the print profile, warnings in the others.
+fn preflight(document: &PagedDocument, prepared: &Prepared, project: &Project) -> Vec<Diagnostic> {
     let low = typeset::resolution::low_resolution(
         document,
         prepared,
         project,
         typeset::resolution::PRINT_DPI,
     );
-    if low.is_empty() {
-        return Ok(());
+    if project.profile() != Profile::Print {
+        return low;
     }
-    Err(low
-        .into_iter()
+    low.into_iter()
         .map(|diag| Diagnostic {
             severity: Severity::Error,
             ..diag.with_code("preflight")
         })
-        .collect())
+        .collect()
 }
 
 /// Hands memory freed by finished documents back to the system, every

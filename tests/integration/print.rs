@@ -250,6 +250,22 @@ fn print_refuses_images_under_300_dpi_where_screen_builds() {
             .exists()
     );
 
+    // `check --deep` finds the same, as an error in print only.
+    let run = project.run(&["check", "--deep", "--profile", "print"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: the image prints at 145 dpi"),
+        "{}",
+        run.stderr
+    );
+    let run = project.run(&["check", "--deep"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: the image prints at 145 dpi"),
+        "{}",
+        run.stderr
+    );
+
     let run = project.run(&["build", "--profile", "screen"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
