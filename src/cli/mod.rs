@@ -112,7 +112,7 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Write the offline catalogue of the output folder (no building).
     #[command(
-        after_help = "Example:\n  briefpress catalogue          out/index.html, thumbnails and SHA256SUMS for the PDFs in out/"
+        after_help = "Example:\n  briefpress catalogue          out/index.html, out/catalogue.pdf, thumbnails and SHA256SUMS for the PDFs in out/"
     )]
     Catalogue(catalogue::CatalogueArgs),
     /// Recover the files an archival PDF carries.
