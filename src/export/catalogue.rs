@@ -444,7 +444,11 @@ fn write_pdf(
         .map(|item| item.date_iso.as_str())
         .max()
         .unwrap_or("1970");
-    let date = iso_date(newest);
+    let date = PartialDate::parse(newest).unwrap_or(PartialDate {
+        year: 1970,
+        month: None,
+        day: None,
+    });
     let data = json!({
         "contract": crate::prepare::data::CONTRACT_VERSION,
         "kind": "catalogue",
@@ -468,8 +472,9 @@ fn write_pdf(
     if path.is_file() && std::fs::read_to_string(&key_file).is_ok_and(|old| old == key) {
         return Ok(());
     }
-    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
-        .ok_or("the newest document's date is out of range")?;
+    let (year, month, day) = date.first_day();
+    let today =
+        Datetime::from_ymd(year, month, day).ok_or("the newest document's date is out of range")?;
     let shown = |errors: Vec<crate::diag::Diagnostic>| {
         errors
             .iter()
@@ -527,19 +532,6 @@ fn print_thumbnail(out_dir: &Path, relative: &str) -> Option<(Vec<u8>, String)> 
     let bytes = print_png(rgb.as_raw(), 3, size).ok()?;
     let _ = write_atomic(&cached, &bytes);
     Some((bytes, "png".into()))
-}
-
-/// `2024-02-01`, `2024-02` or `2024` as a date.
-fn iso_date(iso: &str) -> PartialDate {
-    let mut parts = iso.split('-').map(|p| p.parse::<u32>().ok());
-    let year = parts.next().flatten().unwrap_or(1970);
-    let month = parts.next().flatten().and_then(|m| u8::try_from(m).ok());
-    let day = parts.next().flatten().and_then(|d| u8::try_from(d).ok());
-    PartialDate {
-        year: i32::try_from(year).unwrap_or(1970),
-        month,
-        day,
-    }
 }
 
 /// The kind as the catalogue names it.

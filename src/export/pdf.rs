@@ -79,15 +79,9 @@ fn timestamp(date: PartialDate) -> Result<Datetime, Vec<Diagnostic>> {
             ))]
         });
     }
-    Datetime::from_ymd_hms(
-        date.year,
-        date.month.unwrap_or(1),
-        date.day.unwrap_or(1),
-        0,
-        0,
-        0,
-    )
-    .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])
+    let (year, month, day) = date.first_day();
+    Datetime::from_ymd_hms(year, month, day, 0, 0, 0)
+        .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])
 }
 
 /// Seconds since 1970-01-01 UTC -> calendar date and time (proleptic

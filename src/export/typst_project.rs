@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::model::common::days_from_civil;
 use crate::prepare::Prepared;
 use crate::typeset::Typesetter;
 use crate::typeset::fonts::BUNDLED;
@@ -67,7 +68,10 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
              exec typst compile --root . --font-path ../fonts --ignore-system-fonts \
              --creation-timestamp {seconds}{standards} {MAIN} {id}.pdf\n",
             id = prepared.id,
-            seconds = unix_seconds(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1)),
+            seconds = {
+                let (year, month, day) = date.first_day();
+                days_from_civil(year, month, day) * 86_400
+            },
             standards = standards.concat(),
         )
         .as_bytes(),
@@ -80,19 +84,6 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
     }
     write_fonts(&dir.join("fonts"))?;
     Ok(project)
-}
-
-/// Seconds from 1970-01-01 to the start of a day (the document date briefpress
-/// stamps its PDFs with).
-fn unix_seconds(year: i32, month: u8, day: u8) -> i64 {
-    // Howard Hinnant's days_from_civil.
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe - 719_468) * 86_400
 }
 
 /// The bundled fonts and their licence, once per folder.
@@ -115,16 +106,4 @@ fn write_fonts(fonts: &Path) -> Result<(), String> {
         include_bytes!("../../fonts/OFL.txt"),
     )
     .map_err(|err| format!("cannot write the font licence: {err}"))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn days_count_from_the_epoch() {
-        assert_eq!(super::unix_seconds(1970, 1, 1), 0);
-        assert_eq!(super::unix_seconds(2024, 2, 1), 1_706_745_600);
-        let (y, m, d) =
-            crate::model::common::civil_from_days(super::unix_seconds(2024, 1, 25) / 86_400);
-        assert_eq!((y, m, d), (2024, 1, 25));
-    }
 }

@@ -184,13 +184,27 @@ impl PartialDate {
     /// first.
     pub fn sort_key(&self) -> (i32, u8, u8, u8) {
         let precision = u8::from(self.month.is_some()) + u8::from(self.day.is_some());
-        (
-            self.year,
-            self.month.unwrap_or(1),
-            self.day.unwrap_or(1),
-            precision,
-        )
+        let (year, month, day) = self.first_day();
+        (year, month, day, precision)
     }
+
+    /// Year, month and day of the first day the date can mean (what PDFs
+    /// are stamped with).
+    pub fn first_day(&self) -> (i32, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+}
+
+/// Days from 1970-01-01 to a calendar day (proleptic Gregorian; Howard
+/// Hinnant's algorithm, the inverse of [`civil_from_days`]).
+pub fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Year, month and day of the day `days` after 1970-01-01 (proleptic
@@ -322,6 +336,14 @@ pub type Notes = BTreeMap<String, Spanned<String>>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_count_from_the_epoch_both_ways() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2024, 2, 1) * 86_400, 1_706_745_600);
+        assert_eq!(civil_from_days(days_from_civil(2024, 1, 25)), (2024, 1, 25));
+        assert_eq!(civil_from_days(days_from_civil(2000, 2, 29)), (2000, 2, 29));
+    }
 
     #[test]
     fn parses_day_and_month_precision() {

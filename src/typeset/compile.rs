@@ -41,8 +41,8 @@ pub fn typeset_part(
     file: &SourceFile,
     part: Part,
 ) -> Result<Typeset, Vec<Diagnostic>> {
-    let date = prepared.date;
-    let today = Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1))
+    let (year, month, day) = prepared.date.first_day();
+    let today = Datetime::from_ymd(year, month, day)
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
     let world = match typesetter.project().profile() {
         Profile::Screen | Profile::Print => {
