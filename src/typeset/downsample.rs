@@ -34,12 +34,13 @@ pub fn downsample(document: PagedDocument, max_dpi: f64) -> PagedDocument {
     for page in document.pages() {
         scan(&page.frame, max_dpi, &mut needed);
     }
-    let mut replacements: HashMap<u128, Option<Image>> = HashMap::new();
-    for (data, share) in needed {
-        if share <= WORTH_IT {
-            replacements.insert(data, None);
-        }
-    }
+    // The images worth resampling, with the share to keep; each copy is
+    // made when first met.
+    let mut replacements: HashMap<u128, (f64, Option<Image>)> = needed
+        .into_iter()
+        .filter(|&(_, share)| share <= WORTH_IT)
+        .map(|(data, share)| (data, (share, None)))
+        .collect();
     if replacements.is_empty() {
         return document;
     }
@@ -49,7 +50,7 @@ pub fn downsample(document: PagedDocument, max_dpi: f64) -> PagedDocument {
         .iter()
         .map(|page| {
             let mut page = page.clone();
-            replace(&mut page.frame, max_dpi, &mut replacements);
+            replace(&mut page.frame, &mut replacements);
             page
         })
         .collect();
@@ -76,19 +77,17 @@ fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, f64>) {
 }
 
 /// Swaps the images `replacements` names for their resampled copies,
-/// resampling each once, at its most demanding placement.
-fn replace(frame: &mut Frame, max_dpi: f64, replacements: &mut HashMap<u128, Option<Image>>) {
+/// resampling each once, to the share its most demanding placement needs.
+fn replace(frame: &mut Frame, replacements: &mut HashMap<u128, (f64, Option<Image>)>) {
     frame.retain(|item| {
         match item {
-            FrameItem::Group(group) => replace(&mut group.frame, max_dpi, replacements),
-            FrameItem::Image(image, size, _) => {
+            FrameItem::Group(group) => replace(&mut group.frame, replacements),
+            FrameItem::Image(image, _, _) => {
                 if let ImageKind::Raster(raster) = image.kind()
-                    && let Some(slot) = replacements.get_mut(&hash128(raster.data()))
+                    && let Some((share, slot)) = replacements.get_mut(&hash128(raster.data()))
                 {
                     if slot.is_none() {
-                        let share = (size.x.to_inches() * max_dpi / f64::from(raster.width()))
-                            .max(size.y.to_inches() * max_dpi / f64::from(raster.height()));
-                        *slot = resampled(image, raster, share);
+                        *slot = resampled(image, raster, *share);
                     }
                     if let Some(smaller) = slot {
                         *image = smaller.clone();
