@@ -11,7 +11,7 @@ use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
 use super::output::{PRINT_SHEET_PAGES, Part};
-use super::world::Typesetter;
+use super::world::{DocumentWorld, Typesetter};
 use crate::config::Profile;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::SourceFile;
@@ -56,18 +56,9 @@ pub fn typeset_part(
             super::archive::note(typesetter),
         ),
     };
-    let result = typst::compile::<PagedDocument>(&world);
-    let convert = |d: &SourceDiagnostic| {
+    let (document, warnings) = compile(&world, |d| {
         anchored(prepared, file, d).unwrap_or_else(|| in_template(typesetter, &world, d))
-    };
-    let warnings: Vec<Diagnostic> = result.warnings.iter().map(convert).collect();
-    let document = result
-        .output
-        .map_err(|errors| errors.iter().map(convert).collect::<Vec<_>>())?;
-    let missing = missing_glyphs(&document);
-    if !missing.is_empty() {
-        return Err(missing);
-    }
+    })?;
     if part == Part::Interior && !document.pages().len().is_multiple_of(PRINT_SHEET_PAGES) {
         return Err(vec![
             Diagnostic::error(format!(
@@ -100,17 +91,23 @@ pub fn typeset_own(
     let world = typesetter
         .world(template, data, Part::Whole, today)
         .serving(files);
-    let document = typst::compile::<PagedDocument>(&world)
+    compile(&world, |d| in_template(typesetter, &world, d)).map(|(document, _)| document)
+}
+
+/// Compiles a world into pages and its warnings, Typst's diagnostics
+/// turned into ours by `convert`; a glyph no font has is an error.
+fn compile(
+    world: &DocumentWorld,
+    convert: impl Fn(&SourceDiagnostic) -> Diagnostic,
+) -> Result<(PagedDocument, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let result = typst::compile::<PagedDocument>(world);
+    let warnings = result.warnings.iter().map(&convert).collect();
+    let document = result
         .output
-        .map_err(|errors| {
-            errors
-                .iter()
-                .map(|d| in_template(typesetter, &world, d))
-                .collect::<Vec<_>>()
-        })?;
+        .map_err(|errors| errors.iter().map(&convert).collect::<Vec<_>>())?;
     let missing = missing_glyphs(&document);
     if missing.is_empty() {
-        Ok(document)
+        Ok((document, warnings))
     } else {
         Err(missing)
     }
