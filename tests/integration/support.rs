@@ -358,3 +358,17 @@ pub fn pdf_image_widths(pdf: &Path) -> Vec<i64> {
         })
         .collect()
 }
+
+/// Asserts that `stderr` reports the lead image of
+/// [`TempProject::sample_article`] drawn at 960 x 540 pixels (145 dpi where
+/// placed) with `severity`, at the line of the TOML that names it.
+#[track_caller]
+pub fn assert_low_resolution(stderr: &str, severity: &str) {
+    let message =
+        format!("{severity}: the image prints at 145 dpi on page 1, under the 300 dpi print needs");
+    assert!(stderr.contains(&message), "{stderr}");
+    assert!(
+        stderr.contains("briefs/central-asia/china-bri-security.toml:21:8"),
+        "{stderr}"
+    );
+}
