@@ -176,7 +176,8 @@ pub fn write(
         let thumbnail_file = thumbnail_path(out_dir, shown);
         let thumbnail = if thumbnail_file.exists() {
             Some(format!("{THUMBNAILS}/{}.png", shown.key))
-        } else if render_thumbnail(typesetter, prepared, file, &thumbnail_file).is_ok() {
+        } else if render_thumbnail(typesetter, prepared, file, shown.part, &thumbnail_file).is_ok()
+        {
             rendered += 1;
             Some(format!("{THUMBNAILS}/{}.png", shown.key))
         } else {
@@ -203,14 +204,17 @@ pub fn write(
     })
 }
 
-/// The first page, small, as PNG.
+/// The thumbnails of the first page of `part` (a printed issue's cover is
+/// laid out alone, not with its interior).
 fn render_thumbnail(
     typesetter: &Typesetter,
     prepared: &Prepared,
     file: &SourceFile,
+    part: Part,
     target: &Path,
 ) -> Result<(), String> {
-    let laid_out = typeset::typeset(typesetter, prepared, file).map_err(|_| "does not lay out")?;
+    let laid_out =
+        typeset::typeset_part(typesetter, prepared, file, part).map_err(|_| "does not lay out")?;
     let page = laid_out.document.pages().first().ok_or("no pages")?;
     let thumbnails = thumbnail(page)?;
     typst::comemo::evict(2);
