@@ -21,6 +21,7 @@ use crate::prepare;
 use crate::prepare::Prepared;
 use crate::prepare::notice::NoticeData;
 use crate::project::Project;
+use crate::typeset::output::COVER_SUFFIX;
 use crate::typeset::{Part, Typesetter, coverage};
 
 /// Compilations run on threads with large stacks, so that deeply nested
@@ -355,7 +356,7 @@ fn plan_document(
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
             .unwrap_or_else(|| doc.prepared.id.clone());
-        let cover = output.with_file_name(format!("{stem}{}.pdf", Part::Cover.suffix()));
+        let cover = output.with_file_name(format!("{stem}{COVER_SUFFIX}.pdf"));
         jobs.push(Job::new(
             typesetter,
             doc.loaded.file.clone(),

@@ -28,15 +28,8 @@ pub enum Part {
     Cover,
 }
 
-impl Part {
-    /// What a part adds to the name of its PDF.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Part::Whole | Part::Interior => "",
-            Part::Cover => "-cover",
-        }
-    }
-}
+/// What a printed issue's cover adds to the name of the PDF.
+pub const COVER_SUFFIX: &str = "-cover";
 
 #[derive(Serialize)]
 struct OutputData {
