@@ -197,17 +197,18 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
     let mut typesetter = typesetter(root);
     let issue = root.join("issue/number.toml");
     let rebuild = |typesetter: &Typesetter, article: &Path, with_issue: bool| {
-        let mut inputs = vec![batch::Input {
-            path: article.to_path_buf(),
-            display: article.to_path_buf(),
+        let input = |path: &Path| batch::Input {
+            path: path.to_path_buf(),
+            inside: typesetter
+                .project()
+                .inside(path)
+                .expect("inside the bench project"),
+            display: path.to_path_buf(),
             explicit: true,
-        }];
+        };
+        let mut inputs = vec![input(article)];
         if with_issue {
-            inputs.push(batch::Input {
-                path: issue.clone(),
-                display: issue.clone(),
-                explicit: true,
-            });
+            inputs.push(input(&issue));
         }
         let out = root.join("out/watch");
         let batch::Plan { jobs, failures, .. } = batch::plan(

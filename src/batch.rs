@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use crate::config::Profile;
 use crate::diag::Diagnostic;
-use crate::export::write::write_atomic;
+use crate::fsgate::{self, GateError, hash_bytes};
 use crate::load::SourceFile;
-use crate::manifest::hash_bytes;
+use crate::manifest::OutputStamp;
 use crate::model::Document;
 use crate::pipeline::{self, Ready};
 use crate::prepare;
@@ -35,6 +35,8 @@ pub const WORKER_NAME: &str = "briefpress-worker";
 #[derive(Debug, Clone)]
 pub struct Input {
     pub path: PathBuf,
+    /// Its path inside the project root.
+    pub inside: PathBuf,
     /// How messages name it (as given, relative to the working directory).
     pub display: PathBuf,
     /// Named on the command line, not found in a folder. Compendium parts
@@ -42,51 +44,104 @@ pub struct Input {
     pub explicit: bool,
 }
 
-/// Expands folders into the `*.toml` documents below them (hidden entries
-/// skipped), in a stable order.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
-    let mut found = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &mut files)
-                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-            files.sort();
-            found.extend(files.into_iter().map(|file| (file, false)));
-        } else if path.is_file() {
-            found.push((path.clone(), true));
-        } else {
-            return Err(format!("{} does not exist", path.display()));
-        }
-    }
-    found.dedup_by(|a, b| a.0 == b.0);
-    Ok(found
-        .into_iter()
-        .map(|(path, explicit)| Input {
-            display: path.clone(),
-            path,
-            explicit,
-        })
-        .collect())
+/// The documents found, and the entries refused on the way (special
+/// files, links out of the root, names that are not UTF-8).
+#[derive(Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    pub refused: Vec<Failure>,
+    /// Folders not searched (links out of the root).
+    pub warnings: Vec<Diagnostic>,
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
+/// Expands folders into the `*.toml` documents below them (hidden entries
+/// skipped), in a stable order, through the project's gate: each real
+/// folder is walked once, whatever links lead to it, and each file is
+/// listed once, whatever names it has. `Err` is a usage problem.
+pub fn discover(project: &Project, paths: &[PathBuf]) -> Result<Discovered, String> {
+    let gate = project.gate();
+    let mut found = Discovered::default();
+    let mut seen = HashSet::new();
+    let refuse = |display: PathBuf, why: &GateError| {
+        let code = match why {
+            GateError::Outside => "outside-root",
+            GateError::NotUtf8(_) => "file-name",
+            GateError::NotRegular(_) => "not-regular",
+            _ => "io",
+        };
+        Failure {
+            diagnostics: vec![
+                Diagnostic::error(format!("{} is refused: {why}", display.display()))
+                    .with_code(code)
+                    .in_file(&display),
+            ],
+            display,
         }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
+    };
+    for path in paths {
+        let inside = match gate.relative(path) {
+            Ok(inside) => inside,
+            Err(_) if !path.exists() => return Err(format!("{} does not exist", path.display())),
+            Err(why) => {
+                found.refused.push(refuse(path.clone(), &why));
+                continue;
+            }
+        };
+        let (files, explicit) = if gate.is_dir(&inside) {
+            let listing = gate
+                .list(&inside, false)
+                .map_err(|why| format!("cannot read {}: {why}", path.display()))?;
+            let shown = |file: &Path| path.join(file.strip_prefix(&inside).unwrap_or(file));
+            for (file, why) in &listing.refused {
+                let document = file.extension().is_some_and(|e| e == "toml");
+                match why {
+                    GateError::NotUtf8(_) => found.refused.push(refuse(shown(file), why)),
+                    _ if document => found.refused.push(refuse(shown(file), why)),
+                    GateError::Outside => found.warnings.push(
+                        Diagnostic::warning(format!(
+                            "{} is not searched for documents: {why}",
+                            shown(file).display()
+                        ))
+                        .with_code("outside-root"),
+                    ),
+                    _ => {}
+                }
+            }
+            let files: Vec<(PathBuf, PathBuf)> = listing
+                .files
+                .into_iter()
+                .filter(|file| file.extension().is_some_and(|e| e == "toml"))
+                .map(|file| (shown(&file), file))
+                .collect();
+            (files, false)
+        } else {
+            match gate.identity(&inside) {
+                Ok(_) => (vec![(path.clone(), inside)], true),
+                Err(GateError::NotFound) => {
+                    return Err(format!("{} does not exist", path.display()));
+                }
+                Err(why) => {
+                    found.refused.push(refuse(path.clone(), &why));
+                    continue;
+                }
+            }
+        };
+        for (display, inside) in files {
+            // A second name of a file already found (a link) is the same
+            // document.
+            let identity = gate.identity(&inside).ok().map(|id| (id.dev, id.ino));
+            if identity.is_some_and(|identity| !seen.insert(identity)) {
+                continue;
+            }
+            found.inputs.push(Input {
+                path: gate.absolute(&inside),
+                inside,
+                display,
+                explicit,
+            });
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// One PDF to produce.
@@ -166,15 +221,11 @@ impl Job {
 /// Keeps the documents of shard `k` of `n` (1-based): a stable split by the
 /// document's path inside the project, so adding files elsewhere does not
 /// move documents between shards.
-pub fn shard(project: &Project, inputs: Vec<Input>, k: u32, n: u32) -> Vec<Input> {
+pub fn shard(inputs: Vec<Input>, k: u32, n: u32) -> Vec<Input> {
     inputs
         .into_iter()
         .filter(|input| {
-            let real = input
-                .path
-                .canonicalize()
-                .unwrap_or_else(|_| input.path.clone());
-            let inside = project.relative(&real).to_string_lossy().replace('\\', "/");
+            let inside = input.inside.to_string_lossy().replace('\\', "/");
             let hash = typst::utils::hash128(&inside.as_bytes());
             hash % u128::from(n) == u128::from(k - 1)
         })
@@ -300,6 +351,13 @@ pub fn plan(
             failures.push(duplicate_id(id, display, docs));
         }
     }
+    for (output, docs) in shared_outputs(&jobs, inputs) {
+        for (display, origin) in &docs {
+            if duplicated.insert(*origin) {
+                failures.push(same_output(&output, display, &docs));
+            }
+        }
+    }
     jobs.retain(|job| !duplicated.contains(&job.origin));
     // Longest first: the big documents (issues) do not end up last on one
     // worker while the others idle.
@@ -403,16 +461,52 @@ fn duplicate_id(id: &str, display: &Path, docs: &[(PathBuf, usize)]) -> Failure 
     }
 }
 
+/// Outputs that jobs of two documents would both write, with the
+/// documents: one would overwrite the other on every build.
+fn shared_outputs(jobs: &[Job], inputs: &[Input]) -> Vec<(PathBuf, Vec<(PathBuf, usize)>)> {
+    let mut by_output: HashMap<PathBuf, Vec<(PathBuf, usize)>> = HashMap::new();
+    for job in jobs {
+        let writers = by_output.entry(fsgate::normalize(&job.output)).or_default();
+        if !writers.iter().any(|(_, origin)| *origin == job.origin) {
+            writers.push((inputs[job.origin].display.clone(), job.origin));
+        }
+    }
+    let mut shared: Vec<_> = by_output
+        .into_iter()
+        .filter(|(_, writers)| writers.len() > 1)
+        .collect();
+    shared.sort();
+    shared
+}
+
+/// The failure of one of the documents whose outputs collide at `output`.
+fn same_output(output: &Path, display: &Path, docs: &[(PathBuf, usize)]) -> Failure {
+    let others: Vec<String> = docs
+        .iter()
+        .filter(|(other, _)| other != display)
+        .map(|(other, _)| other.display().to_string())
+        .collect();
+    Failure {
+        display: display.to_path_buf(),
+        diagnostics: vec![
+            Diagnostic::error(format!(
+                "the output {} is also the output of {}",
+                output.display(),
+                others.join(", ")
+            ))
+            .with_code("output-collision")
+            .in_file(display)
+            .with_hint("an issue's member PDFs go to <out>/<issue id>/NN-<id>.pdf; give one of the documents another `id` or move it to another folder"),
+        ],
+    }
+}
+
 /// `<out-dir>/<folder under briefs/ (or the root)>/<id>.pdf`.
 fn output_path(project: &Project, out_dir: &Path, doc: &Ready) -> PathBuf {
-    let real = doc
-        .loaded
-        .file
-        .path
-        .canonicalize()
+    let inside = project
+        .inside(&doc.loaded.file.path)
         .unwrap_or_else(|_| doc.loaded.file.path.clone());
-    let inside = project.relative(&real);
-    let inside = inside.strip_prefix("briefs").unwrap_or(inside);
+    let inside = inside.strip_prefix("briefs").unwrap_or(&inside);
     let folder = inside.parent().unwrap_or(Path::new(""));
     out_dir
         .join(folder)
@@ -426,6 +520,8 @@ pub enum Outcome {
         warnings: Vec<Diagnostic>,
         /// Project files the compilation read, for the manifest.
         files_read: Vec<PathBuf>,
+        /// What was written, for the manifest.
+        stamp: Option<OutputStamp>,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -558,23 +654,27 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
         job.thumbnail.is_some(),
     )
     .and_then(|built| {
+        let gate = typesetter.project().gate();
         if let (Some(path), Some(thumbnails)) = (&job.thumbnail, &built.thumbnail) {
             // A missing thumbnail is rendered again by the catalogue.
-            let _ = thumbnails.write(path);
+            let _ = thumbnails.write(gate, path);
         }
-        write_atomic(&job.output, &built.pdf).map_err(|err| {
+        gate.write(&job.output, &built.pdf).map_err(|err| {
             vec![
-                Diagnostic::error(format!("cannot write {}: {err}", job.output.display()))
-                    .with_code("io"),
+                Diagnostic::error(err.to_string())
+                    .with_code(err.code())
+                    .in_file(&file.display),
             ]
         })?;
-        Ok(built)
+        let stamp = OutputStamp::of(&job.output, &built.pdf);
+        Ok((built, stamp))
     });
     match result {
-        Ok(built) => Outcome::Built {
+        Ok((built, stamp)) => Outcome::Built {
             pages: built.pages,
             warnings: built.warnings,
             files_read: built.files_read,
+            stamp,
         },
         Err(diagnostics) => Outcome::Failed(diagnostics),
     }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::Diagnostic;
+use crate::fsgate::{Gate, GateError};
 use crate::limits::Limits;
 use crate::load::{self, SourceFile};
 use crate::model::Paper;
@@ -149,6 +150,12 @@ pub struct LimitsConfig {
     pub image_megapixels: Option<Spanned<u64>>,
     #[schemars(with = "Option<u64>")]
     pub nesting: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
+    pub image_mb: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
+    pub template_kb: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
+    pub pdf_mb: Option<Spanned<u64>>,
 }
 
 /// PDF standards a project may ask for, by the names `[build] standards`
@@ -211,20 +218,23 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Reads `root/briefpress.toml`, or the defaults when there is none.
-/// `display` is how messages name the file.
-pub fn load(root: &Path, display: &Path) -> Result<Config, Vec<Diagnostic>> {
-    let path = root.join(FILE_NAME);
-    if !path.is_file() {
-        return Ok(Config::default());
-    }
-    let bytes = std::fs::read(&path).map_err(|err| {
-        vec![
-            Diagnostic::error(format!("cannot read the project configuration: {err}"))
-                .in_file(display),
-        ]
-    })?;
-    let text = load::decode(&bytes, "project configuration")
+/// Reads the root's `briefpress.toml` through the project's gate, or the
+/// defaults when there is none. `display` is how messages name the file.
+pub fn load(gate: &Gate, display: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let data = match gate.read(Path::new(FILE_NAME), Limits::DEFAULT.document_bytes as u64) {
+        Ok(data) => data,
+        Err(GateError::NotFound) => return Ok(Config::default()),
+        Err(why) => {
+            return Err(vec![
+                Diagnostic::error(format!("cannot read the project configuration: {why}"))
+                    .with_code("config")
+                    .in_file(display),
+            ]);
+        }
+    };
+    let path = gate.absolute(Path::new(FILE_NAME));
+    let bytes = &data.bytes;
+    let text = load::decode(bytes, "project configuration")
         .map_err(|message| vec![Diagnostic::error(message).in_file(display)])?;
     let file = SourceFile {
         path,
@@ -376,7 +386,16 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
     set(&limits.notes, 1, &mut notes);
     set(&limits.image_megapixels, 1_000_000, &mut pixels);
     set(&limits.nesting, 1, &mut nesting);
+    let mut image_bytes = config.limits.image_bytes;
+    let mut template_bytes = config.limits.template_bytes;
+    let mut pdf_bytes = config.limits.pdf_bytes;
+    set(&limits.image_mb, 1024 * 1024, &mut image_bytes);
+    set(&limits.template_kb, 1024, &mut template_bytes);
+    set(&limits.pdf_mb, 1024 * 1024, &mut pdf_bytes);
     config.limits = Limits {
+        image_bytes,
+        template_bytes,
+        pdf_bytes,
         document_bytes: usize::try_from(document).unwrap_or(usize::MAX),
         field_bytes: usize::try_from(field).unwrap_or(usize::MAX),
         notes: usize::try_from(notes).unwrap_or(usize::MAX),

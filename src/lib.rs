@@ -11,6 +11,7 @@ pub mod batch;
 pub mod config;
 pub mod diag;
 pub mod export;
+pub mod fsgate;
 pub mod limits;
 pub mod load;
 pub mod manifest;

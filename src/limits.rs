@@ -16,6 +16,12 @@ pub struct Limits {
     pub image_pixels: u64,
     /// Nesting depth of tables and arrays in a document.
     pub nesting: usize,
+    /// Size of one image file, from its metadata before reading.
+    pub image_bytes: u64,
+    /// Size of one template file of the project's own.
+    pub template_bytes: u64,
+    /// Size of a PDF a notice lists.
+    pub pdf_bytes: u64,
 }
 
 impl Limits {
@@ -28,7 +34,21 @@ impl Limits {
         notes: 500,
         image_pixels: 50_000_000,
         nesting: 32,
+        image_bytes: 64 * 1024 * 1024,
+        template_bytes: 1024 * 1024,
+        pdf_bytes: 256 * 1024 * 1024,
     };
+}
+
+impl Limits {
+    /// The largest file of any kind the project may read: the cap for
+    /// files named only by a build manifest.
+    pub fn largest_file(&self) -> u64 {
+        (self.document_bytes as u64)
+            .max(self.image_bytes)
+            .max(self.template_bytes)
+            .max(self.pdf_bytes)
+    }
 }
 
 impl Default for Limits {

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
+use crate::fsgate::{Gate, GateError, human_size};
 use crate::limits::{self, Limits};
 use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue, Notice};
 
@@ -58,14 +59,43 @@ pub struct LoadedDocument {
     pub document: Document,
 }
 
-/// Reads and parses one document file within the project's `limits`.
-pub fn load(path: &Path, display: &Path, limits: &Limits) -> Result<LoadedDocument, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error(format!("cannot read the document: {err}"))
-            .with_code("io")
-            .in_file(display)
+/// Reads (through the project's gate) and parses one document file within
+/// the project's `limits`.
+pub fn load(
+    gate: &Gate,
+    path: &Path,
+    display: &Path,
+    limits: &Limits,
+) -> Result<LoadedDocument, Diagnostic> {
+    let refuse = |message: String, code: &'static str| {
+        Diagnostic::error(message).with_code(code).in_file(display)
+    };
+    let inside = gate.relative(path).map_err(|_| {
+        refuse(
+            "the document is outside the project root".into(),
+            "outside-root",
+        )
+        .with_hint("build from the project folder or name it with --root")
     })?;
-    load_bytes(path, display, &bytes, limits)
+    let data = gate
+        .read(&inside, limits.document_bytes as u64)
+        .map_err(|why| match why {
+            GateError::TooLarge { size, cap } => refuse(
+                format!(
+                    "the document is {}, over the limit of {} for a document file",
+                    human_size(size),
+                    human_size(cap)
+                ),
+                "limit",
+            ),
+            GateError::Outside => refuse(
+                "the document is refused: it leads outside the project root (through a symbolic link)".into(),
+                "outside-root",
+            ),
+            GateError::NotRegular(_) => refuse(format!("the document is refused: {why}"), "not-regular"),
+            other => refuse(format!("cannot read the document: {other}"), "io"),
+        })?;
+    load_bytes(&gate.absolute(&inside), display, &data.bytes, limits)
 }
 
 /// Parses a document's bytes as if read from `path` (for editors' buffers
@@ -79,8 +109,8 @@ pub fn load_bytes(
     if bytes.len() > limits.document_bytes {
         return Err(Diagnostic::error(format!(
             "the document is {}, over the limit of {} for a document file",
-            size(bytes.len()),
-            size(limits.document_bytes)
+            human_size(bytes.len() as u64),
+            human_size(limits.document_bytes as u64)
         ))
         .with_code("limit")
         .in_file(display));
@@ -97,20 +127,6 @@ pub fn load_bytes(
     };
     let document = parse(&file, limits)?;
     Ok(LoadedDocument { file, document })
-}
-
-/// A size as people say it: "2.1 MB", "300 KB".
-fn size(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 {
-        let mb = bytes as f64 / 1048576.0;
-        if mb.fract() == 0.0 {
-            format!("{mb:.0} MB")
-        } else {
-            format!("{mb:.1} MB")
-        }
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
-    }
 }
 
 /// Files are UTF-8; a byte-order mark is accepted and dropped. `what` names

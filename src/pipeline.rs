@@ -41,23 +41,15 @@ pub fn ready(
     Ok(Ready { loaded, prepared })
 }
 
-/// Loads a document, refusing one outside the project root.
+/// Loads a document through the project's gate (which refuses one outside
+/// the project root).
 pub fn load_in_project(
     typesetter: &Typesetter,
     path: &Path,
     display: &Path,
 ) -> Result<LoadedDocument, Vec<Diagnostic>> {
-    if let Ok(real) = path.canonicalize()
-        && !real.starts_with(typesetter.project().root())
-    {
-        return Err(vec![
-            Diagnostic::error("the document is outside the project root")
-                .with_code("outside-root")
-                .in_file(display)
-                .with_hint("build from the project folder or name it with --root"),
-        ]);
-    }
-    load::load(path, display, typesetter.project().limits()).map_err(|diag| vec![diag])
+    let project = typesetter.project();
+    load::load(project.gate(), path, display, project.limits()).map_err(|diag| vec![diag])
 }
 
 /// Everything `build` would report for a prepared document, without

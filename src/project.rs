@@ -6,8 +6,9 @@ use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::config::{self, Config, Profile};
 use crate::diag::Diagnostic;
+use crate::fsgate::{self, FileData, Gate, GateError};
 use crate::limits::{Limits, image_size};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The sandbox every document of a run is built in, with its configuration.
@@ -15,6 +16,8 @@ use std::sync::Arc;
 pub struct Project {
     /// Canonical absolute path of the project root.
     root: PathBuf,
+    /// Every project file is read through it, once per run.
+    gate: Arc<Gate>,
     config: Arc<Config>,
     /// Whether the run builds drafts (`--draft`): reviewers' comments print
     /// instead of stopping the build.
@@ -28,21 +31,23 @@ impl Project {
     /// if it has one.
     pub fn open(root: &Path) -> Result<Self, Vec<Diagnostic>> {
         let usage = |message: String| vec![Diagnostic::error(message)];
-        let root = root.canonicalize().map_err(|err| {
-            usage(format!(
-                "cannot open the project root {}: {err}",
-                root.display()
-            ))
-        })?;
         if !root.is_dir() {
             return Err(usage(format!(
                 "the project root {} is not a folder",
                 root.display()
             )));
         }
+        let gate = Gate::open(root).map_err(|err| {
+            usage(format!(
+                "cannot open the project root {}: {err}",
+                root.display()
+            ))
+        })?;
+        let root = gate.root().to_path_buf();
         let display = shown(&root.join(config::FILE_NAME));
         let mut project = Self {
-            config: Arc::new(config::load(&root, &display)?),
+            config: Arc::new(config::load(&gate, &display)?),
+            gate: Arc::new(gate),
             root,
             draft: false,
             profile: Profile::default(),
@@ -121,68 +126,103 @@ impl Project {
         self.root.join(&self.config.templates)
     }
 
+    /// [`Self::templates_dir`] inside the root, as the gate takes it.
+    pub fn templates_inside(&self) -> &Path {
+        &self.config.templates
+    }
+
+    /// The project's own templates (every regular file of the templates
+    /// folder, inside the root), with the entries the gate refused.
+    pub fn own_templates(&self) -> fsgate::Listing {
+        match self.gate.list(self.templates_inside(), true) {
+            Ok(listing) => listing,
+            Err(GateError::NotFound) => fsgate::Listing::default(),
+            Err(why) => fsgate::Listing {
+                files: Vec::new(),
+                refused: vec![(self.templates_inside().to_path_buf(), why)],
+            },
+        }
+    }
+
     /// The output folder the configuration names.
     pub fn out_dir(&self) -> PathBuf {
         shown(&self.root.join(&self.config.out_dir))
     }
 
-    /// Resolves `path` inside the project root, refusing anything that leaves
-    /// it: `..` past the root, absolute paths and symbolic links pointing out.
-    pub fn contain(&self, path: &Path) -> Result<PathBuf, String> {
-        let real = path.canonicalize().map_err(|err| match err.kind() {
-            std::io::ErrorKind::NotFound => "not found".to_string(),
-            _ => err.to_string(),
-        })?;
-        if real.starts_with(&self.root) {
-            Ok(real)
-        } else {
-            Err("it resolves outside the project root (through a symbolic link)".into())
-        }
+    /// The project's file gate: every project file is read through it.
+    pub fn gate(&self) -> &Gate {
+        &self.gate
+    }
+
+    /// The path inside the root of a path on disk (as given on the command
+    /// line, or a document's own path).
+    pub fn inside(&self, path: &Path) -> Result<PathBuf, GateError> {
+        self.gate.relative(path)
     }
 
     /// Checks an image path written in the document at `document` and returns
     /// the absolute path inside the project that templates may read.
     pub fn resolve_asset(&self, document: &Path, written: &str) -> Result<String, String> {
-        let refuse = |why: &str| Err(format!("image `{written}` is refused: {why}"));
+        let refuse =
+            |why: &dyn std::fmt::Display| Err(format!("image `{written}` is refused: {why}"));
         if written.trim().is_empty() {
-            return refuse("the path is empty");
+            return refuse(&"the path is empty");
         }
         if written.contains("://") || written.starts_with("file:") {
-            return refuse("URLs are not allowed; give a file path relative to the document");
+            return refuse(&"URLs are not allowed; give a file path relative to the document");
         }
         let relative = Path::new(written);
         if relative.is_absolute() || written.starts_with('/') || written.starts_with('\\') {
-            return refuse("absolute paths are not allowed; give a path relative to the document");
+            return refuse(&"absolute paths are not allowed; give a path relative to the document");
         }
-        let document = document
-            .canonicalize()
-            .unwrap_or_else(|_| document.to_path_buf());
-        let base = document.parent().unwrap_or(&self.root);
-        let joined = normalize(&base.join(relative));
-        if !joined.starts_with(&self.root) {
-            return refuse("it points outside the project root");
-        }
-        let real = match self.contain(&joined) {
-            Ok(real) => real,
-            Err(why) if why == "not found" => {
+        let document = self
+            .inside(document)
+            .map_err(|why| format!("image `{written}` is refused: {why}"))?;
+        let base = document.parent().unwrap_or(Path::new(""));
+        let inside = match fsgate::join(base, relative) {
+            Ok(inside) => inside,
+            Err(_) => return refuse(&"it points outside the project root"),
+        };
+        match self.read_image(&inside) {
+            Ok(_) => {}
+            Err(ImageError::Gate(GateError::NotFound)) => {
                 return Err(format!(
                     "image `{written}` not found (looked for {})",
-                    joined.display()
+                    shown(&self.gate.absolute(&inside)).display()
                 ));
             }
-            Err(why) => return refuse(&why),
-        };
-        if !real.is_file() {
-            return refuse("it is not a file");
+            Err(ImageError::Gate(why)) => return refuse(&why),
+            Err(ImageError::Unusable(why)) => {
+                return Err(format!("image `{written}` cannot be used: {why}"));
+            }
         }
-        sniff_image(&real, self.limits())
-            .map_err(|why| format!("image `{written}` cannot be used: {why}"))?;
-        let inside = real.strip_prefix(&self.root).unwrap_or(&real);
-        let parts: Vec<String> = inside
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        Ok(format!("/{}", parts.join("/")))
+        Ok(virtual_path(&inside))
+    }
+
+    /// Reads an image inside the project through the gate and checks it
+    /// (format, pixels from the header before decoding). The compiler is
+    /// served images through here too, so what it decodes has been checked.
+    pub fn read_image(&self, inside: &Path) -> Result<Arc<FileData>, ImageError> {
+        let data = self
+            .gate
+            .read(inside, self.limits().image_bytes)
+            .map_err(ImageError::Gate)?;
+        sniff_image(&data.bytes, self.limits()).map_err(ImageError::Unusable)?;
+        Ok(data)
+    }
+
+    /// A file the compiler asks for outside the templates: an image is
+    /// checked as [`Self::read_image`] checks it, whenever it is read; any
+    /// other file (data an override template reads) is served as read.
+    pub fn read_asset(&self, inside: &Path) -> Result<Arc<FileData>, ImageError> {
+        let data = self
+            .gate
+            .read(inside, self.limits().image_bytes)
+            .map_err(ImageError::Gate)?;
+        if looks_like_image(&data.bytes) {
+            sniff_image(&data.bytes, self.limits()).map_err(ImageError::Unusable)?;
+        }
+        Ok(data)
     }
 
     /// The path of `path` relative to the root, for messages and outputs.
@@ -191,25 +231,31 @@ impl Project {
     }
 }
 
-/// Every file below `dir` (recursively), sorted; none if it is missing.
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else {
-                out.push(path);
-            }
+/// Why an image cannot be used.
+#[derive(Debug)]
+pub enum ImageError {
+    /// The gate refused it (outside, not found, not a regular file, too big).
+    Gate(GateError),
+    /// Its bytes are not an image briefpress can place.
+    Unusable(String),
+}
+
+impl std::fmt::Display for ImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImageError::Gate(why) => why.fmt(f),
+            ImageError::Unusable(why) => f.write_str(why),
         }
     }
-    let mut out = Vec::new();
-    walk(dir, &mut out);
-    out.sort();
-    out
+}
+
+/// A path inside the root as the templates name it: `/a/b.png`.
+pub fn virtual_path(inside: &Path) -> String {
+    let parts: Vec<String> = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    format!("/{}", parts.join("/"))
 }
 
 /// A path as messages show it: relative to the working directory when it is
@@ -223,34 +269,31 @@ pub fn shown(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-/// Removes `.` and `..` lexically (without touching the file system).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+/// Whether a file starts like a raster image.
+fn is_raster(head: &[u8]) -> bool {
+    head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(b"GIF87a")
+        || head.starts_with(b"GIF89a")
+        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
+}
+
+/// Whether a file is an image (raster or SVG) by its first bytes.
+fn looks_like_image(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(64 * 1024)];
+    is_raster(head)
+        || String::from_utf8_lossy(head)
+            .to_lowercase()
+            .contains("<svg")
 }
 
 /// Accepts the images Typst can use: raster images up to the pixel limit
 /// (read from the header, before any decoding) that decode (with Typst's
 /// own, memoized decoder, so the compiler does not decode them again), and
 /// SVG without scripts or references to other files.
-fn sniff_image(path: &Path, limits: &Limits) -> Result<(), String> {
-    let data = std::fs::read(path).map_err(|err| err.to_string())?;
+fn sniff_image(data: &Bytes, limits: &Limits) -> Result<(), String> {
     let head = &data[..data.len().min(64 * 1024)];
-    let raster = head.starts_with(b"\x89PNG\r\n\x1a\n")
-        || head.starts_with(&[0xFF, 0xD8, 0xFF])
-        || head.starts_with(b"GIF87a")
-        || head.starts_with(b"GIF89a")
-        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"));
-    if raster {
+    if is_raster(head) {
         match image_size(head) {
             Some((width, height)) if width == 0 || height == 0 => {
                 return Err("its header gives it no pixels".into());
@@ -264,8 +307,8 @@ fn sniff_image(path: &Path, limits: &Limits) -> Result<(), String> {
             }
             _ => {}
         }
-        let format = ExchangeFormat::detect(&data).ok_or("its format is not recognised")?;
-        return RasterImage::plain(Bytes::new(data), format)
+        let format = ExchangeFormat::detect(data).ok_or("its format is not recognised")?;
+        return RasterImage::plain(data.clone(), format)
             .map(|_| ())
             .map_err(|err| format!("it does not decode ({err})"));
     }
@@ -288,18 +331,4 @@ fn sniff_image(path: &Path, limits: &Limits) -> Result<(), String> {
         return Ok(());
     }
     Err("it is not a PNG, JPEG, GIF, WebP or SVG image".into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalizes_lexically() {
-        assert_eq!(
-            normalize(Path::new("/a/b/../c/./d")),
-            PathBuf::from("/a/c/d")
-        );
-        assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
-    }
 }

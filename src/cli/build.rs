@@ -122,10 +122,18 @@ pub fn execute(
     let started = Instant::now();
     let configured_out = typesetter.project().out_dir();
     let out_dir = args.out_dir.as_deref().unwrap_or(&configured_out);
-    let mut inputs = match batch::discover(paths)? {
-        inputs if inputs.is_empty() => return Err("no documents (*.toml) found".into()),
-        inputs => inputs,
-    };
+    let project = typesetter.project();
+    let batch::Discovered {
+        mut inputs,
+        refused,
+        warnings,
+    } = batch::discover(project, paths)?;
+    for warning in &warnings {
+        reporter.diagnostic(warning);
+    }
+    if inputs.is_empty() && refused.is_empty() {
+        return Err("no documents (*.toml) found".into());
+    }
     let destination = match &args.output {
         Some(_) if inputs.len() != 1 => {
             return Err("--output needs exactly one document; use --out-dir for several".into());
@@ -134,7 +142,7 @@ pub fn execute(
         None => Destination::Folder(out_dir),
     };
     if let Some((k, n)) = args.shard {
-        inputs = batch::shard(typesetter.project(), inputs, k, n);
+        inputs = batch::shard(inputs, k, n);
     }
     let mut summary = Summary::default();
     summary
@@ -157,18 +165,19 @@ pub fn execute(
     if args.no_members {
         jobs.retain(|job| !job.member);
     }
-    for failure in &failures {
+    for failure in refused.iter().chain(&failures) {
         reporter.failure(&failure.display, &failure.diagnostics);
     }
-    summary.failed = failures.len();
-    let root = typesetter.project().root();
+    summary.failed = refused.len() + failures.len();
+    let root = project.root();
+    let cap = project.limits().largest_file();
 
     // Incremental builds keep a manifest in the output folder (not for -o).
     let out_dir = args.output.is_none().then_some(out_dir);
     let manifest = out_dir.map(Manifest::load).unwrap_or_default();
     let (mut stale, fresh): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
         let Some(out_dir) = out_dir else { return true };
-        force || !manifest.is_fresh(out_dir, root, &job.output, &job.key)
+        force || !manifest.is_fresh(project.gate(), cap, out_dir, &job.output, &job.key)
     });
     // A build over folders ends with the offline catalogue; thumbnails are
     // drawn from the pages as they are laid out.
@@ -239,6 +248,7 @@ pub fn execute(
                     pages,
                     warnings,
                     files_read,
+                    stamp,
                 } => {
                     summary.built += 1;
                     if let Some(out_dir) = out_dir {
@@ -246,7 +256,7 @@ pub fn execute(
                         manifest.record(
                             out_dir,
                             &job.output,
-                            Entry::new(job.key.clone(), root, inputs),
+                            Entry::new(job.key.clone(), project.gate(), cap, inputs, stamp),
                         );
                     }
                     for warning in &warnings {
@@ -277,7 +287,7 @@ pub fn execute(
         .into_inner()
         .map_err(|_| "a worker failed".to_string())?;
     if let Some(out_dir) = out_dir {
-        if let Err(err) = manifest.save(out_dir, args.shard) {
+        if let Err(err) = manifest.save(project.gate(), out_dir, args.shard) {
             reporter.diagnostic(
                 &Diagnostic::warning(format!(
                     "cannot write the build manifest in {}: {err}",

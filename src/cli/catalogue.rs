@@ -43,10 +43,17 @@ pub fn run(args: &CatalogueArgs, reporter: &Reporter) -> ExitCode {
         Ok(typesetter) => typesetter,
         Err(problems) => return reporter.setup_failed(&problems),
     };
-    let inputs = match batch::discover(&paths) {
-        Ok(inputs) => inputs,
+    let discovered = match batch::discover(typesetter.project(), &paths) {
+        Ok(discovered) => discovered,
         Err(message) => return reporter.usage_error(&message),
     };
+    for warning in &discovered.warnings {
+        reporter.diagnostic(warning);
+    }
+    for failure in &discovered.refused {
+        reporter.failure(&failure.display, &failure.diagnostics);
+    }
+    let inputs = discovered.inputs;
     let plan = batch::plan(
         &typesetter,
         &inputs,

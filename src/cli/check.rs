@@ -79,13 +79,19 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> ExitCode {
             Ok(typesetter) => typesetter,
             Err(problems) => return reporter.setup_failed(&problems),
         };
-        let inputs = match batch::discover(&paths) {
-            Ok(inputs) if inputs.is_empty() => {
+        let discovered = match batch::discover(typesetter.project(), &paths) {
+            Ok(found) if found.inputs.is_empty() && found.refused.is_empty() => {
                 return reporter.usage_error("no documents (*.toml) found");
             }
-            Ok(inputs) => inputs,
+            Ok(found) => found,
             Err(message) => return reporter.usage_error(&message),
         };
+        tally.documents += discovered.refused.len();
+        tally.report(reporter, &discovered.warnings);
+        for failure in &discovered.refused {
+            tally.report(reporter, &failure.diagnostics);
+        }
+        let inputs = discovered.inputs;
         if let Some(file) = &typesetter.project().config().file {
             tally.report(reporter, &briefpress::prepare::lint::placeholders(file));
         }

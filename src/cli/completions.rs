@@ -60,7 +60,7 @@ fn write_pages(dir: &Path) -> Result<Vec<PathBuf>, String> {
             .render(&mut text)
             .map_err(|err| format!("cannot render {name}: {err}"))?;
         let path = dir.join(name);
-        briefpress::export::write::write_atomic(&path, &text)
+        briefpress::fsgate::write_atomic(&path, &text)
             .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
         written.push(path);
         Ok(())

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use briefpress::export::extract::{destination, embedded_files};
-use briefpress::export::write::write_atomic;
+use briefpress::fsgate::write_atomic;
 use clap::Args;
 
 use super::report::Reporter;

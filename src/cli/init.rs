@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use briefpress::config;
-use briefpress::export::write::write_atomic;
+use briefpress::fsgate::write_atomic;
 use clap::Args;
 
 use super::new::{Fill, Kind, skeleton};

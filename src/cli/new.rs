@@ -103,7 +103,7 @@ pub fn run(args: &NewArgs, reporter: &Reporter) -> ExitCode {
         }
     }
     let text = skeleton(args.kind, &path, project.root(), &fill);
-    if let Err(err) = briefpress::export::write::write_atomic(&path, text.as_bytes()) {
+    if let Err(err) = briefpress::fsgate::write_atomic(&path, text.as_bytes()) {
         return reporter.usage_error(&format!("cannot write {}: {err}", path.display()));
     }
     reporter.line(&format!(

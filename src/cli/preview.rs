@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use briefpress::export::write::write_atomic;
 use briefpress::pipeline;
 use briefpress::typeset;
 use clap::Args;
@@ -57,7 +56,7 @@ pub fn run(args: &PreviewArgs, reporter: &Reporter) -> ExitCode {
         Ok(typesetter) => typesetter,
         Err(problems) => return reporter.setup_failed(&problems),
     };
-    let display = briefpress::project::shown(&path.canonicalize().unwrap_or(path.clone()));
+    let display = path.clone();
     let laid_out = pipeline::ready(&typesetter, path, &display).and_then(|ready| {
         typeset::typeset(&typesetter, &ready.prepared, &ready.loaded.file)
             .map(|typeset| (ready.prepared.id, typeset.document))
@@ -81,9 +80,6 @@ pub fn run(args: &PreviewArgs, reporter: &Reporter) -> ExitCode {
         Some(page) => vec![page as usize],
         None => (1..=pages.len()).collect(),
     };
-    if let Err(err) = std::fs::create_dir_all(&out_dir) {
-        return reporter.usage_error(&format!("cannot create {}: {err}", out_dir.display()));
-    }
     let options = typst_render::RenderOptions {
         pixel_per_pt: typst::utils::Scalar::new(args.dpi / 72.0),
         ..Default::default()
@@ -94,9 +90,15 @@ pub fn run(args: &PreviewArgs, reporter: &Reporter) -> ExitCode {
         let written = pixmap
             .encode_png()
             .map_err(|err| err.to_string())
-            .and_then(|png| write_atomic(&target, &png).map_err(|err| err.to_string()));
+            .and_then(|png| {
+                typesetter
+                    .project()
+                    .gate()
+                    .write(&target, &png)
+                    .map_err(|err| err.to_string())
+            });
         if let Err(err) = written {
-            return reporter.usage_error(&format!("cannot write {}: {err}", target.display()));
+            return reporter.usage_error(&err);
         }
         reporter.line(&format!(
             "wrote   {} ({} x {} px)",

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use briefpress::export::write::write_atomic;
+use briefpress::fsgate::write_atomic;
 use briefpress::schema;
 use clap::Args;
 

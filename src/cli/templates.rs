@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use briefpress::export::write::write_atomic;
+use briefpress::fsgate::write_atomic;
 use briefpress::prepare::data::CONTRACT_VERSION;
 use briefpress::project::Project;
 use briefpress::typeset::templates;

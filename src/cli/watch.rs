@@ -14,6 +14,9 @@ use super::BuildArgs;
 use super::build::{execute, projects, setup};
 use super::report::Reporter;
 
+/// The most of the configuration read to see whether it changed.
+const CONFIG_BYTES: u64 = 2 * 1024 * 1024;
+
 /// How often files are checked for changes.
 const POLL: Duration = Duration::from_millis(100);
 
@@ -63,8 +66,9 @@ pub fn run(args: &BuildArgs, reporter: &Reporter) -> ExitCode {
             before.len()
         ));
         wait_for_change(&paths, &before);
-        let config_now = std::fs::read_to_string(&config_file).unwrap_or_default();
-        if config_now == typesetter.project().config().text() {
+        let config_now =
+            briefpress::fsgate::read_regular(&config_file, CONFIG_BYTES).unwrap_or_default();
+        if config_now == typesetter.project().config().text().as_bytes() {
             typesetter.reset();
             continue;
         }
@@ -109,13 +113,15 @@ fn wait_for_change(paths: &[PathBuf], before: &BTreeMap<PathBuf, Option<(SystemT
 /// all show.
 fn snapshot(paths: &[PathBuf]) -> BTreeMap<PathBuf, Option<(SystemTime, u64)>> {
     let mut seen = BTreeMap::new();
+    // Each real folder once: links that loop back are not walked again.
+    let mut folders = std::collections::HashSet::new();
     let mut stack: Vec<PathBuf> = paths.to_vec();
     while let Some(path) = stack.pop() {
         let meta = std::fs::metadata(&path).ok();
         if meta.as_ref().is_some_and(|m| m.is_dir())
-            && let Ok(entries) = std::fs::read_dir(&path)
+            && path.canonicalize().is_ok_and(|real| folders.insert(real))
         {
-            stack.extend(entries.flatten().map(|e| e.path()));
+            stack.extend(briefpress::fsgate::names_in(&path));
         }
         let stamp = meta.and_then(|m| Some((m.modified().ok()?, m.len())));
         seen.insert(path, stamp);

@@ -12,15 +12,15 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use typst::foundations::{Bytes, Datetime};
 
-use super::write::write_atomic;
 use crate::batch::Job;
+use crate::fsgate::{Gate, WriteError, files_outside, hash_bytes, read_regular};
 use crate::load::SourceFile;
-use crate::manifest::hash_bytes;
 use crate::model::common::PartialDate;
 use crate::pipeline;
 use crate::prepare::Prepared;
 use crate::prepare::data::LangData;
 use crate::prepare::notice::NoticeData;
+use crate::project::Project;
 use crate::typeset::{self, Part, Typesetter};
 
 /// The catalogue page's name.
@@ -34,6 +34,13 @@ const PDF_KEY: &str = ".briefpress-catalogue.key";
 pub const SUMS: &str = "SHA256SUMS";
 /// Where thumbnails are cached, by the key of the PDF they show.
 pub const THUMBNAILS: &str = "thumbnails";
+
+/// The most the catalogue reads back of one of its own files (a
+/// thumbnail, a key).
+const OUTPUT_CAP: u64 = 64 * 1024 * 1024;
+
+/// The most `SHA256SUMS` reads of one file of the folder (a PDF).
+const SUMMED_CAP: u64 = 4 * 1024 * 1024 * 1024;
 
 /// Where a job's thumbnail goes in `out_dir`.
 pub fn thumbnail_path(out_dir: &Path, job: &Job) -> PathBuf {
@@ -49,12 +56,9 @@ pub struct Thumbnails {
 
 impl Thumbnails {
     /// Writes both, the print one beside the screen one at `path`.
-    pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        write_atomic(path, &self.screen)?;
-        write_atomic(&print_thumbnail_path(path), &self.print)
+    pub fn write(&self, gate: &Gate, path: &Path) -> Result<(), WriteError> {
+        gate.write(path, &self.screen)?;
+        gate.write(&print_thumbnail_path(path), &self.print)
     }
 }
 
@@ -138,12 +142,7 @@ pub fn write(
 ) -> Result<Written, String> {
     let mut listed = Vec::new();
     let mut rendered = 0;
-    std::fs::create_dir_all(out_dir.join(THUMBNAILS)).map_err(|err| {
-        format!(
-            "cannot create {}: {err}",
-            out_dir.join(THUMBNAILS).display()
-        )
-    })?;
+    let project = typesetter.project();
     // A printed issue's cover is listed with its interior, and shows it.
     let covers: BTreeMap<&str, &Job> = jobs
         .iter()
@@ -191,13 +190,15 @@ pub fn write(
         listed.push(item);
     }
     for notice in notices {
-        listed.push(list_notice(out_dir, notice)?);
+        listed.push(list_notice(project, out_dir, notice)?);
     }
     let html = page(&listed, publication);
-    write_atomic(&out_dir.join(INDEX), html.as_bytes())
-        .map_err(|err| format!("cannot write {}: {err}", out_dir.join(INDEX).display()))?;
+    project
+        .gate()
+        .write(&out_dir.join(INDEX), html.as_bytes())
+        .map_err(|err| err.to_string())?;
     write_pdf(typesetter, out_dir, &listed, publication)?;
-    write_sums(out_dir)?;
+    write_sums(project.gate(), out_dir)?;
     Ok(Written {
         documents: listed.len(),
         thumbnails_rendered: rendered,
@@ -218,35 +219,39 @@ fn render_thumbnail(
     let page = laid_out.document.pages().first().ok_or("no pages")?;
     let thumbnails = thumbnail(page)?;
     typst::comemo::evict(2);
-    thumbnails.write(target).map_err(|err| err.to_string())
+    thumbnails
+        .write(typesetter.project().gate(), target)
+        .map_err(|err| err.to_string())
 }
 
 /// A notice, its cover and PDF copied into `notices/<id>/` so that the
 /// folder stands alone.
-fn list_notice(out_dir: &Path, notice: &NoticeData) -> Result<Listed, String> {
+fn list_notice(project: &Project, out_dir: &Path, notice: &NoticeData) -> Result<Listed, String> {
     let folder = format!("notices/{}", notice.id);
-    let copy = |from: &Path| -> Result<(String, u64), String> {
+    // The files prepare checked, as the gate read them then.
+    let copy = |from: &Path, cap: u64| -> Result<(String, u64), String> {
         let name = from
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes =
-            std::fs::read(from).map_err(|err| format!("cannot read {}: {err}", from.display()))?;
+        let data = project
+            .inside(from)
+            .and_then(|inside| project.gate().read(&inside, cap))
+            .map_err(|why| format!("cannot read {}: {why}", from.display()))?;
         let target = out_dir.join(&folder).join(&name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
-        }
-        write_atomic(&target, &bytes)
-            .map_err(|err| format!("cannot write {}: {err}", target.display()))?;
-        Ok((format!("{folder}/{name}"), bytes.len() as u64))
+        project
+            .gate()
+            .write(&target, &data.bytes)
+            .map_err(|err| err.to_string())?;
+        Ok((format!("{folder}/{name}"), data.bytes.len() as u64))
     };
+    let limits = project.limits();
     let thumbnail = match &notice.cover {
-        Some((path, _)) => Some(copy(path)?.0),
+        Some((path, _)) => Some(copy(path, limits.image_bytes)?.0),
         None => None,
     };
     let (pdf, bytes) = match &notice.pdf {
-        Some(path) => copy(path)?,
+        Some(path) => copy(path, limits.pdf_bytes)?,
         None => (String::new(), 0),
     };
     Ok(Listed {
@@ -410,7 +415,7 @@ fn write_pdf(
                 // Thumbnails are served to the compiler from memory: the
                 // output folder may lie outside the project root.
                 let thumbnail = item.thumbnail.as_ref().and_then(|relative| {
-                    let (bytes, extension) = print_thumbnail(out_dir, relative)?;
+                    let (bytes, extension) = print_thumbnail(typesetter.project().gate(), out_dir, relative)?;
                     let served = format!("catalogue/{}.{extension}", files.len());
                     files.push((served.clone(), Bytes::new(bytes)));
                     Some(format!("/.briefpress/{served}"))
@@ -473,7 +478,8 @@ fn write_pdf(
     }
     let key = hash_bytes(&keyed);
     let (path, key_file) = (out_dir.join(PDF), out_dir.join(PDF_KEY));
-    if path.is_file() && std::fs::read_to_string(&key_file).is_ok_and(|old| old == key) {
+    if path.is_file() && read_regular(&key_file, OUTPUT_CAP).is_ok_and(|old| old == key.as_bytes())
+    {
         return Ok(());
     }
     let (year, month, day) = date.first_day();
@@ -496,9 +502,10 @@ fn write_pdf(
     )
     .map_err(shown)?;
     typst::comemo::evict(2);
-    write_atomic(&path, &pdf).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
-    write_atomic(&key_file, key.as_bytes())
-        .map_err(|err| format!("cannot write {}: {err}", key_file.display()))
+    let gate = typesetter.project().gate();
+    gate.write(&path, &pdf).map_err(|err| err.to_string())?;
+    gate.write(&key_file, key.as_bytes())
+        .map_err(|err| err.to_string())
 }
 
 /// Width of the thumbnails in `catalogue.pdf`: printed an inch wide at
@@ -510,18 +517,18 @@ const PRINT_THUMBNAIL_WIDTH: u32 = 120;
 /// print thumbnail (drawn with it), or a notice's cover made small and
 /// cached in `thumbnails/` by its hash. An image this cannot decode (a
 /// vector cover) goes in as it is. Returns the bytes and file extension.
-fn print_thumbnail(out_dir: &Path, relative: &str) -> Option<(Vec<u8>, String)> {
+fn print_thumbnail(gate: &Gate, out_dir: &Path, relative: &str) -> Option<(Vec<u8>, String)> {
     let path = out_dir.join(relative);
     if relative.starts_with(&format!("{THUMBNAILS}/"))
-        && let Ok(bytes) = std::fs::read(print_thumbnail_path(&path))
+        && let Ok(bytes) = read_regular(&print_thumbnail_path(&path), OUTPUT_CAP)
     {
         return Some((bytes, "png".into()));
     }
-    let original = std::fs::read(&path).ok()?;
+    let original = read_regular(&path, OUTPUT_CAP).ok()?;
     let cached = out_dir
         .join(THUMBNAILS)
         .join(format!("{}.print.png", hash_bytes(&original)));
-    if let Ok(bytes) = std::fs::read(&cached) {
+    if let Ok(bytes) = read_regular(&cached, OUTPUT_CAP) {
         return Some((bytes, "png".into()));
     }
     let Ok(image) = image::load_from_memory(&original) else {
@@ -534,7 +541,7 @@ fn print_thumbnail(out_dir: &Path, relative: &str) -> Option<(Vec<u8>, String)> 
     let rgb = image.to_rgb8();
     let size = (rgb.width() as usize, rgb.height() as usize);
     let bytes = print_png(rgb.as_raw(), 3, size).ok()?;
-    let _ = write_atomic(&cached, &bytes);
+    let _ = gate.write(&cached, &bytes);
     Some((bytes, "png".into()))
 }
 
@@ -711,10 +718,11 @@ footer{color:#777;font-size:.85em;text-align:center;padding:2em}\n";
 
 /// `SHA256SUMS` over every file of the folder (but itself and build
 /// manifests), as `sha256sum -c` reads it.
-fn write_sums(out_dir: &Path) -> Result<(), String> {
+fn write_sums(gate: &Gate, out_dir: &Path) -> Result<(), String> {
     let mut sums = String::new();
     // Hidden files (build manifests, files being written) are not listed.
-    let visible = crate::project::files_under(out_dir)
+    let visible = files_outside(out_dir)
+        .map_err(|err| format!("cannot list {}: {err}", out_dir.display()))?
         .into_iter()
         .filter(|path| {
             !path
@@ -728,12 +736,12 @@ fn write_sums(out_dir: &Path) -> Result<(), String> {
         if name == SUMS || name.starts_with(".briefpress-manifest") {
             continue;
         }
-        let bytes =
-            std::fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        let bytes = read_regular(&path, SUMMED_CAP)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
         let digest = Sha256::digest(&bytes);
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         let _ = writeln!(sums, "{hex}  {name}");
     }
-    write_atomic(&out_dir.join(SUMS), sums.as_bytes())
-        .map_err(|err| format!("cannot write {SUMS}: {err}"))
+    gate.write(&out_dir.join(SUMS), sums.as_bytes())
+        .map_err(|err| err.to_string())
 }

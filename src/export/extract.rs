@@ -11,9 +11,14 @@ pub struct Embedded {
     pub data: Vec<u8>,
 }
 
+/// The largest PDF `extract` reads.
+const PDF_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Every embedded file of the PDF at `path`.
 pub fn embedded_files(path: &Path) -> Result<Vec<Embedded>, String> {
-    let document = Document::load(path)
+    let bytes = crate::fsgate::read_regular(path, PDF_BYTES)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let document = Document::load_mem(&bytes)
         .map_err(|err| format!("cannot read {} as a PDF: {err}", path.display()))?;
     let catalog = document
         .catalog()

@@ -6,4 +6,3 @@ pub mod extract;
 pub mod pdf;
 pub mod print;
 pub mod typst_project;
-pub mod write;

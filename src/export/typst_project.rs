@@ -6,6 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use typst::foundations::Bytes;
+
+use crate::fsgate::{Gate, GateError};
 use crate::model::common::days_from_civil;
 use crate::prepare::Prepared;
 use crate::typeset::Typesetter;
@@ -17,16 +20,15 @@ use crate::typeset::templates;
 pub const MAIN: &str = "main.typ";
 
 /// Writes the project of one document into `dir/<id>/`, returning it.
+/// Every file it copies is the one briefpress's own world reads: through
+/// the project's gate, the same bytes.
 pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<PathBuf, String> {
     let project = dir.join(&prepared.id);
+    let source = typesetter.project();
+    let gate = source.gate();
     let write = |relative: &str, bytes: &[u8]| -> Result<(), String> {
-        let path = project.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
-        }
-        super::write::write_atomic(&path, bytes)
-            .map_err(|err| format!("cannot write {}: {err}", path.display()))
+        gate.write(&project.join(relative), bytes)
+            .map_err(|err| err.to_string())
     };
     write(MAIN, templates::entry(prepared.template).as_bytes())?;
     write(templates::DATA_PATH.trim_start_matches('/'), &prepared.data)?;
@@ -34,12 +36,20 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         templates::OUTPUT_PATH.trim_start_matches('/'),
         &output::json(typesetter.project().profile(), Part::Whole),
     )?;
-    let own = typesetter.project().templates_dir();
     for (name, builtin) in templates::builtin_files() {
-        let text = std::fs::read(own.join(name)).unwrap_or_else(|_| builtin.as_bytes().to_vec());
+        let inside = source.templates_inside().join(name);
+        let text = match gate.read(&inside, source.limits().template_bytes) {
+            Ok(data) => data.bytes.clone(),
+            Err(GateError::NotFound) => Bytes::new(builtin.as_bytes()),
+            Err(why) => {
+                return Err(format!(
+                    "the template {} is refused: {why}",
+                    gate.absolute(&inside).display()
+                ));
+            }
+        };
         write(&format!("templates/{name}"), &text)?;
     }
-    let root = typesetter.project().root();
     let assets = prepared
         .images
         .iter()
@@ -47,9 +57,10 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         .chain(typesetter.project().config().publication.logo.clone());
     for asset in assets {
         let inside = asset.trim_start_matches('/');
-        let bytes = std::fs::read(root.join(inside))
-            .map_err(|err| format!("cannot read {asset}: {err}"))?;
-        write(inside, &bytes)?;
+        let data = source
+            .read_image(Path::new(inside))
+            .map_err(|why| format!("cannot read {asset}: {why}"))?;
+        write(inside, &data.bytes)?;
     }
     let standards: Vec<String> = typesetter
         .project()
@@ -82,14 +93,12 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         let script = project.join("compile.sh");
         let _ = std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755));
     }
-    write_fonts(&dir.join("fonts"))?;
+    write_fonts(gate, &dir.join("fonts"))?;
     Ok(project)
 }
 
 /// The bundled fonts and their licence, once per folder.
-fn write_fonts(fonts: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(fonts)
-        .map_err(|err| format!("cannot create {}: {err}", fonts.display()))?;
+fn write_fonts(gate: &Gate, fonts: &Path) -> Result<(), String> {
     for font in BUNDLED {
         let path = fonts.join(font.file);
         if path
@@ -98,12 +107,12 @@ fn write_fonts(fonts: &Path) -> Result<(), String> {
         {
             continue;
         }
-        super::write::write_atomic(&path, font.data)
-            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+        gate.write(&path, font.data)
+            .map_err(|err| err.to_string())?;
     }
-    super::write::write_atomic(
+    gate.write(
         &fonts.join("OFL.txt"),
         include_bytes!("../../fonts/OFL.txt"),
     )
-    .map_err(|err| format!("cannot write the font licence: {err}"))
+    .map_err(|err| err.to_string())
 }

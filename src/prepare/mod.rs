@@ -14,15 +14,17 @@ mod review;
 pub mod sort;
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
+use crate::fsgate::{self, GateError};
 use crate::load::{self, LoadedDocument, SourceFile};
 use crate::model::{
     Article, Brief, Comment, DateInput, Document, Image, Notes, Paper, PartialDate, Source,
 };
-use crate::project::{Project, normalize};
+use crate::project::Project;
 use data::{
     ArticleData, BriefData, CommentData, CommonData, DateData, ImageData, IssueRef, LangData,
     NoteData, Rich, Run, SectionData, SourceData,
@@ -302,26 +304,47 @@ impl<'a> Context<'a> {
     /// project. Problems are errors at `path` in this document.
     fn load_included(&mut self, path: &Spanned<String>) -> Option<LoadedDocument> {
         let written = path.get_ref();
-        let base = self.file.path.parent().unwrap_or(self.project.root());
-        let full = base.join(written);
         let shown = self
             .file
             .display
             .parent()
-            .map_or(full.clone(), |d| d.join(written));
-        if let Err(why) = self.project.contain(&full) {
-            let message = match why.as_str() {
-                "not found" => format!("`{written}` not found (looked for {})", full.display()),
-                _ => format!("`{written}` is refused: {why}"),
-            };
-            self.errors.push(
-                self.file
-                    .error_at(path.span(), message)
-                    .with_code("include"),
-            );
-            return None;
-        }
-        match load::load(&full, &normalize(&shown), self.project.limits()) {
+            .map_or(PathBuf::from(written), |d| d.join(written));
+        // Worked out from the written path alone: a path leaving the root
+        // is refused the same way whether or not something is there.
+        let inside = self.project.inside(&self.file.path).and_then(|document| {
+            fsgate::join(
+                document.parent().unwrap_or(Path::new("")),
+                Path::new(written),
+            )
+        });
+        let checked = inside
+            .map_err(|_| format!("`{written}` is refused: it points outside the project root"))
+            .and_then(|inside| match self.project.gate().identity(&inside) {
+                Ok(_) => Ok(inside),
+                Err(GateError::NotFound) => Err(format!(
+                    "`{written}` not found (looked for {})",
+                    shown.display()
+                )),
+                Err(why) => Err(format!("`{written}` is refused: {why}")),
+            });
+        let inside = match checked {
+            Ok(inside) => inside,
+            Err(message) => {
+                self.errors.push(
+                    self.file
+                        .error_at(path.span(), message)
+                        .with_code("include"),
+                );
+                return None;
+            }
+        };
+        let full = self.project.gate().absolute(&inside);
+        match load::load(
+            self.project.gate(),
+            &full,
+            &fsgate::normalize(&shown),
+            self.project.limits(),
+        ) {
             Ok(loaded) => {
                 self.included.push(loaded.file.clone());
                 Some(loaded)

@@ -1,11 +1,12 @@
 //! Notices: announcements checked like documents (date, cover, PDF inside
 //! the project) and handed to the catalogue, never typeset.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Context;
 use super::data::DateData;
 use crate::diag::Diagnostic;
+use crate::fsgate;
 use crate::load::LoadedDocument;
 use crate::model::Notice;
 use crate::project::Project;
@@ -52,15 +53,26 @@ pub fn prepare(
         }
     });
     let pdf = notice.pdf.as_ref().and_then(|pdf| {
-        let base = loaded.file.path.parent().unwrap_or(project.root());
-        let found = project.contain(&base.join(pdf.get_ref())).and_then(|path| {
-            let head = std::fs::read(&path).map_err(|err| err.to_string())?;
-            if head.starts_with(b"%PDF-") {
-                Ok(path)
-            } else {
-                Err("it is not a PDF".into())
-            }
-        });
+        let found = project
+            .inside(&loaded.file.path)
+            .and_then(|document| {
+                fsgate::join(
+                    document.parent().unwrap_or(Path::new("")),
+                    Path::new(pdf.get_ref()),
+                )
+            })
+            .map_err(|_| "it points outside the project root".to_string())
+            .and_then(|inside| {
+                let data = project
+                    .gate()
+                    .read(&inside, project.limits().pdf_bytes)
+                    .map_err(|why| why.to_string())?;
+                if data.bytes.starts_with(b"%PDF-") {
+                    Ok(project.gate().absolute(&inside))
+                } else {
+                    Err("it is not a PDF".into())
+                }
+            });
         match found {
             Ok(path) => Some(path),
             Err(why) => {

@@ -13,10 +13,11 @@ use super::fonts::BUNDLED;
 use super::templates;
 use super::world::Typesetter;
 use crate::config;
+use crate::fsgate::hash_bytes;
 use crate::load::SourceFile;
-use crate::manifest::hash_bytes;
 use crate::prepare::Prepared;
 use crate::prepare::data::CONTRACT_VERSION;
+use crate::project::virtual_path;
 
 /// One file attached to the PDF, as the archive entry source reads it.
 #[derive(Debug, Serialize)]
@@ -33,15 +34,8 @@ pub struct Attachment {
 /// The attachments of a document's archival PDF, as JSON.
 pub fn attachments(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) -> Vec<u8> {
     let project = typesetter.project();
-    let inside = |path: &Path| -> Option<String> {
-        let real = path.canonicalize().ok()?;
-        let relative = real.strip_prefix(project.root()).ok()?;
-        let parts: Vec<String> = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        Some(format!("/{}", parts.join("/")))
-    };
+    let inside =
+        |path: &Path| -> Option<String> { Some(virtual_path(&project.inside(path).ok()?)) };
     let mut list: Vec<Attachment> = Vec::new();
     let mut add = |path: Option<String>,
                    mime: &'static str,
@@ -97,9 +91,9 @@ pub fn attachments(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFi
             );
         }
     }
-    for template in crate::project::files_under(&project.templates_dir()) {
+    for template in project.own_templates().files {
         add(
-            inside(&template),
+            Some(virtual_path(&template)),
             "text/plain",
             "source",
             "A project template",

@@ -25,6 +25,9 @@ struct FolderWorld {
 
 struct Folder(PathBuf);
 
+/// The largest file read from the folder.
+const FOLDER_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 impl FileLoader for Folder {
     fn load(&self, id: FileId) -> FileResult<Bytes> {
         if id.root() != &VirtualRoot::Project {
@@ -33,9 +36,14 @@ impl FileLoader for Folder {
             )));
         }
         let path = id.vpath().realize(&self.0).map_err(FileError::Realize)?;
-        std::fs::read(&path)
+        // A folder briefpress wrote itself; still read as any file outside
+        // a project: regular files only, capped.
+        crate::fsgate::read_regular(&path, FOLDER_FILE_BYTES)
             .map(Bytes::new)
-            .map_err(|err| FileError::from_io(err, &path))
+            .map_err(|err| match err {
+                crate::fsgate::GateError::NotFound => FileError::NotFound(path),
+                other => FileError::Other(Some(other.to_string().into())),
+            })
     }
 }
 

@@ -2,13 +2,13 @@
 //! output never depends on the machine's fonts. They are parsed lazily: a
 //! run that sets no Chinese never parses the Chinese font.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontInfo};
 use typst_kit::fonts::{FontSource, FontStore};
 
-use crate::manifest::hash_bytes;
+use crate::fsgate::{Identity, files_outside, hash_bytes, read_regular_with_identity};
 
 /// A font file compiled into the binary.
 pub struct BundledFont {
@@ -54,13 +54,23 @@ impl FontSource for LazyBundled {
 pub struct Fonts {
     pub store: FontStore,
     pub fingerprint: String,
+    /// The font files read from `--font-path` folders, and which files
+    /// they are (no output may be written over them).
+    pub files: Vec<(PathBuf, Identity)>,
 }
 
+/// The largest font file read from a `--font-path` folder (the bundled
+/// Chinese font is 15 MB).
+pub const FONT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The fonts of a run: the bundled fonts, then fonts from the folders given
-/// with `--font-path` (system fonts are never scanned).
+/// with `--font-path` (system fonts are never scanned). Each folder is
+/// walked once per real folder; links may lead to system font files, but
+/// only regular files up to [`FONT_BYTES`] are read.
 pub fn load(extra: &[impl AsRef<Path>]) -> Result<Fonts, String> {
     let mut store = FontStore::new();
     let mut added = Vec::new();
+    let mut files_read = Vec::new();
     for font in BUNDLED {
         let info = FontInfo::new(font.data, 0)
             .ok_or_else(|| format!("bundled font {} cannot be read", font.file))?;
@@ -68,13 +78,14 @@ pub fn load(extra: &[impl AsRef<Path>]) -> Result<Fonts, String> {
     }
     for dir in extra {
         let dir = dir.as_ref();
-        let mut files = Vec::new();
-        collect_font_files(dir, &mut files)
-            .map_err(|err| format!("cannot read font folder {}: {err}", dir.display()))?;
-        files.sort();
+        let files = files_outside(dir)
+            .map_err(|err| format!("cannot read font folder {}: {err}", dir.display()))?
+            .into_iter()
+            .filter(|path| is_font_file(path));
         for path in files {
-            let data = std::fs::read(&path)
+            let (data, identity) = read_regular_with_identity(&path, FONT_BYTES)
                 .map_err(|err| format!("cannot read font {}: {err}", path.display()))?;
+            files_read.push((path, identity));
             added.extend_from_slice(&data);
             for font in Font::iter(Bytes::new(data)) {
                 let info = font.info().clone();
@@ -85,22 +96,16 @@ pub fn load(extra: &[impl AsRef<Path>]) -> Result<Fonts, String> {
     Ok(Fonts {
         store,
         fingerprint: hash_bytes(&added),
+        files: files_read,
     })
 }
 
-fn collect_font_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_font_files(&path, out)?;
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "ttf" | "otf" | "ttc" | "otc"
-            )
-        }) {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// Whether a file is a font by its name.
+fn is_font_file(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "ttf" | "otf" | "ttc" | "otc"
+        )
+    })
 }

@@ -8,7 +8,7 @@ use typst::visualize::ImageKind;
 use typst_layout::PagedDocument;
 
 use crate::diag::Diagnostic;
-use crate::manifest::hash_bytes;
+use crate::fsgate::hash_bytes;
 use crate::prepare::Prepared;
 use crate::project::Project;
 
@@ -29,9 +29,10 @@ pub fn low_resolution(
         .images
         .iter()
         .filter_map(|image| {
-            let bytes =
-                std::fs::read(project.root().join(image.path.trim_start_matches('/'))).ok()?;
-            Some((hash_bytes(&bytes), image))
+            let data = project
+                .read_image(std::path::Path::new(image.path.trim_start_matches('/')))
+                .ok()?;
+            Some((data.hash().to_string(), image))
         })
         .collect();
     let mut placed = Vec::new();

@@ -1,12 +1,13 @@
 //! The built-in templates, compiled into the binary. A project's own
 //! `templates/` folder overrides them file by file.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::manifest::hash_bytes;
+use crate::fsgate::hash_bytes;
 use crate::prepare::data::CONTRACT_VERSION;
-use crate::project::{Project, files_under};
+use crate::project::Project;
 
 /// `templates/<name>` as shipped with briefpress.
 const BUILTIN: &[(&str, &str)] = &[
@@ -48,14 +49,37 @@ pub fn builtin_files() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// data contract this briefpress provides: one written for another version
 /// would misread the data.
 pub fn check_overrides(project: &Project) -> Vec<Diagnostic> {
-    let files = files_under(&project.templates_dir());
+    let listing = project.own_templates();
+    let gate = project.gate();
+    let cap = project.limits().template_bytes;
     let expected = CONTRACT_VERSION;
-    files
+    let refused = |inside: &Path, why: &dyn std::fmt::Display| {
+        let shown = crate::project::shown(&gate.absolute(inside));
+        Diagnostic::error(format!(
+            "the template {} is refused: {why}",
+            shown.display()
+        ))
+        .with_code("template")
+        .in_file(&shown)
+    };
+    let mut problems: Vec<Diagnostic> = listing
+        .refused
+        .iter()
+        .map(|(inside, why)| refused(inside, why))
+        .collect();
+    problems.extend(listing
+        .files
         .iter()
         .filter(|path| path.extension().is_some_and(|e| e == "typ"))
-        .filter_map(|path| {
-            let text: Arc<str> = std::fs::read_to_string(path).ok()?.into();
-            let shown = crate::project::shown(path);
+        .filter_map(|inside| {
+            let text: Arc<str> = match gate.read(inside, cap) {
+                Ok(data) => match std::str::from_utf8(&data.bytes) {
+                    Ok(text) => text.into(),
+                    Err(_) => return Some(refused(inside, &"it is not UTF-8 text")),
+                },
+                Err(why) => return Some(refused(inside, &why)),
+            };
+            let shown = crate::project::shown(&gate.absolute(inside));
             let mark = text
                 .match_indices(CONTRACT_MARK)
                 .next()
@@ -84,8 +108,8 @@ pub fn check_overrides(project: &Project) -> Vec<Diagnostic> {
                     "update it to the contract in templates/CONTRACT.md (its history says what changed), or eject the current templates and carry your changes over",
                 )
             })
-        })
-        .collect()
+        }));
+    problems
 }
 
 /// Where the render data of the document being compiled is served from.
@@ -128,10 +152,12 @@ pub fn fingerprint(project: &Project) -> String {
         all.extend_from_slice(name.as_bytes());
         all.extend_from_slice(text.as_bytes());
     }
-    let own = files_under(&project.templates_dir());
-    for path in own {
-        all.extend_from_slice(path.to_string_lossy().as_bytes());
-        all.extend_from_slice(&std::fs::read(&path).unwrap_or_default());
+    let cap = project.limits().template_bytes;
+    for inside in project.own_templates().files {
+        all.extend_from_slice(inside.to_string_lossy().as_bytes());
+        if let Ok(data) = project.gate().read(&inside, cap) {
+            all.extend_from_slice(data.hash().as_bytes());
+        }
     }
     hash_bytes(&all)
 }

@@ -3,7 +3,7 @@
 //! document (and thread); a [`DocumentWorld`] adds one document's data.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult};
@@ -17,10 +17,11 @@ use typst_kit::fonts::FontStore;
 
 use super::fonts::Fonts;
 use super::output::{self, Part};
-use crate::manifest::hash_bytes;
+use crate::fsgate::hash_bytes;
 
 use super::templates::{self, DATA_PATH};
-use crate::project::Project;
+use crate::fsgate::{self, GateError};
+use crate::project::{ImageError, Project};
 
 /// File ids are interned process-wide (and capped at 65,535), so the data
 /// file has one id for every document of a run.
@@ -50,6 +51,10 @@ pub struct Typesetter {
 
 impl Typesetter {
     pub fn new(project: Project, fonts: Fonts) -> Self {
+        // No output may land on a font the run reads.
+        for (path, identity) in &fonts.files {
+            project.gate().note_input(*identity, path);
+        }
         let files = FileStore::new(ProjectFiles {
             project: project.clone(),
         });
@@ -82,6 +87,7 @@ impl Typesetter {
     /// Forgets file contents read so far (they changed on disk), keeping
     /// the fonts and the compiler's memoized work for the next build.
     pub fn reset(&mut self) {
+        self.project.gate().forget();
         self.files.reset();
         self.fingerprint = self.compute_fingerprint();
     }
@@ -178,30 +184,47 @@ impl FileLoader for ProjectFiles {
                 None => Err(FileError::NotFound(vpath.into())),
             };
         }
-        if let Some(name) = vpath.strip_prefix("templates/")
-            && !self.project.templates_dir().join(name).exists()
-            && let Some(text) = templates::builtin(name)
-        {
-            return Ok(Bytes::new(text.as_bytes()));
+        let inside = inside_of(&self.project, vpath).ok_or_else(|| {
+            FileError::Other(Some(
+                format!("/{vpath} is refused: it is outside the project root").into(),
+            ))
+        })?;
+        let refused = |why: &dyn std::fmt::Display| {
+            FileError::Other(Some(
+                format!("{} is refused: {why}", inside.display()).into(),
+            ))
+        };
+        if let Some(name) = vpath.strip_prefix("templates/") {
+            // The project's own template first, else the built-in one.
+            let cap = self.project.limits().template_bytes;
+            return match self.project.gate().read(&inside, cap) {
+                Ok(data) => Ok(data.bytes.clone()),
+                Err(GateError::NotFound) => templates::builtin(name)
+                    .map(|text| Bytes::new(text.as_bytes()))
+                    .ok_or_else(|| FileError::NotFound(self.project.gate().absolute(&inside))),
+                Err(why) => Err(refused(&why)),
+            };
         }
-        let path = id
-            .vpath()
-            .realize(self.project.root())
-            .map_err(FileError::Realize)?;
-        let real = self
-            .project
-            .contain(&path)
-            .map_err(|why| match why.as_str() {
-                "not found" => FileError::NotFound(path.clone()),
-                _ => FileError::Other(Some(format!("{} is refused: {why}", path.display()).into())),
-            })?;
-        if real.is_dir() {
-            return Err(FileError::IsDirectory);
+        // Images are checked as prepare checks them: what the compiler
+        // decodes has passed the limits, whenever it was read.
+        match self.project.read_asset(&inside) {
+            Ok(data) => Ok(data.bytes.clone()),
+            Err(ImageError::Gate(GateError::NotFound)) => {
+                Err(FileError::NotFound(self.project.gate().absolute(&inside)))
+            }
+            Err(why) => Err(refused(&why)),
         }
-        std::fs::read(&real)
-            .map(Bytes::new)
-            .map_err(|err| FileError::from_io(err, &real))
     }
+}
+
+/// The file inside the root that a project path of the compiler names:
+/// `/templates/…` is the project's templates folder (`[build] templates`).
+fn inside_of(project: &Project, vpath: &str) -> Option<PathBuf> {
+    let inside = fsgate::join(Path::new(""), Path::new(vpath)).ok()?;
+    Some(match inside.strip_prefix("templates") {
+        Ok(name) if vpath.starts_with("templates/") => project.templates_inside().join(name),
+        _ => inside,
+    })
 }
 
 /// One document's view of the world.
@@ -250,11 +273,12 @@ impl DocumentWorld<'_> {
         if vpath.starts_with(".briefpress/") {
             return;
         }
-        if let Ok(path) = id.vpath().realize(self.typesetter.project.root())
-            && path.exists()
+        let project = &self.typesetter.project;
+        if let Some(inside) = inside_of(project, vpath)
+            && project.gate().is_file(&inside)
             && let Ok(mut read) = self.read.lock()
         {
-            read.insert(path);
+            read.insert(project.gate().absolute(&inside));
         }
     }
 }

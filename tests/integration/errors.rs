@@ -203,7 +203,7 @@ fn image_escaping_by_symlink() {
         &project,
         &text,
         "briefs/doc.toml:8:8",
-        "resolves outside the project root",
+        "is refused: it is outside the project root",
     );
     let _ = std::fs::remove_dir_all(secret);
 }

@@ -11,6 +11,7 @@ mod config;
 mod corpus;
 mod emit;
 mod errors;
+mod gate;
 mod issue;
 mod layout;
 mod literal;
