@@ -243,8 +243,11 @@ fn an_image_swapped_for_a_link_out_mid_build_never_reaches_a_pdf() {
     );
     assert!(outside_png.is_file());
 
-    // The swapper: link out (atomically, by rename), a short while, the
-    // real file back (written aside, renamed over), a longer while.
+    // The swapper: a short burst of the link out (about 50 µs), then the
+    // real file back for about ten times as long, each by an atomic rename.
+    // Most checks see the real file, and the link keeps appearing within
+    // the microseconds between a check and a later read of the same path
+    // (timed by spinning: sleeps are too coarse).
     let stop = Arc::new(AtomicBool::new(false));
     struct StopOnDrop(Arc<AtomicBool>);
     impl Drop for StopOnDrop {
@@ -265,11 +268,11 @@ fn an_image_swapped_for_a_link_out_mid_build_never_reaches_a_pdf() {
             while !stop.load(Ordering::SeqCst) {
                 let _ = std::fs::remove_file(&link_temp);
                 std::os::unix::fs::symlink(&target, &link_temp).unwrap();
-                std::fs::rename(&link_temp, &pic).unwrap();
-                std::thread::sleep(Duration::from_micros(400 + (swaps % 5) * 300));
                 std::fs::write(&file_temp, &real_bytes).unwrap();
+                std::fs::rename(&link_temp, &pic).unwrap();
+                spin(Duration::from_micros(50));
                 std::fs::rename(&file_temp, &pic).unwrap();
-                std::thread::sleep(Duration::from_micros(2000 + (swaps % 7) * 500));
+                spin(Duration::from_micros(500 + (swaps % 7) * 50));
                 swaps += 1;
             }
             swaps
@@ -325,6 +328,14 @@ fn an_image_swapped_for_a_link_out_mid_build_never_reaches_a_pdf() {
         "no build out of {BUILDS} saw the link ({swaps} swaps): the race was not exercised"
     );
     assert!(swaps >= 100, "only {swaps} swaps during {BUILDS} builds");
+}
+
+/// Waits `how_long` without giving up the core (sleeps last far longer).
+fn spin(how_long: Duration) {
+    let started = Instant::now();
+    while started.elapsed() < how_long {
+        std::hint::spin_loop();
+    }
 }
 
 /// Class 2 (readers outside the gate): `--emit-typst` copies templates
