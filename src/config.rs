@@ -151,6 +151,10 @@ pub struct LimitsConfig {
     #[schemars(with = "Option<u64>")]
     pub nesting: Option<Spanned<u64>>,
     #[schemars(with = "Option<u64>")]
+    pub document_megapixels: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
+    pub combining_marks: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
     pub image_mb: Option<Spanned<u64>>,
     #[schemars(with = "Option<u64>")]
     pub template_kb: Option<Spanned<u64>>,
@@ -386,6 +390,10 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
     set(&limits.notes, 1, &mut notes);
     set(&limits.image_megapixels, 1_000_000, &mut pixels);
     set(&limits.nesting, 1, &mut nesting);
+    let mut combining_marks = config.limits.combining_marks as u64;
+    set(&limits.combining_marks, 1, &mut combining_marks);
+    let mut document_pixels = config.limits.document_pixels;
+    set(&limits.document_megapixels, 1_000_000, &mut document_pixels);
     let mut image_bytes = config.limits.image_bytes;
     let mut template_bytes = config.limits.template_bytes;
     let mut pdf_bytes = config.limits.pdf_bytes;
@@ -393,6 +401,8 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
     set(&limits.template_kb, 1024, &mut template_bytes);
     set(&limits.pdf_mb, 1024 * 1024, &mut pdf_bytes);
     config.limits = Limits {
+        combining_marks: usize::try_from(combining_marks).unwrap_or(usize::MAX),
+        document_pixels,
         image_bytes,
         template_bytes,
         pdf_bytes,

@@ -118,6 +118,15 @@ pub struct JsonDiagnostic<'a> {
 }
 
 impl Diagnostic {
+    /// The message, never empty.
+    pub fn message(&self) -> &str {
+        if self.message.trim().is_empty() {
+            "this cannot be read (no further reason was given)"
+        } else {
+            &self.message
+        }
+    }
+
     pub fn to_json(&self) -> JsonDiagnostic<'_> {
         let position = self
             .location
@@ -136,7 +145,7 @@ impl Diagnostic {
                 Severity::Warning => "warning",
             },
             code: self.code,
-            message: &self.message,
+            message: self.message(),
             hint: (!self.hints.is_empty()).then(|| self.hints.join("\n")),
         }
     }
@@ -176,29 +185,121 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", escaped(self.message()))?;
         if let Some(loc) = &self.location {
+            let path_text = loc.path.to_string_lossy();
+            let path = escaped(&path_text);
             if loc.text.is_empty() {
-                writeln!(f, "  --> {}", loc.path.display())?;
+                writeln!(f, "  --> {path}")?;
             } else {
                 let (line, col) = loc.line_col();
                 let number = line.to_string();
                 let pad = " ".repeat(number.len());
-                writeln!(f, "{pad}--> {}:{line}:{col}", loc.path.display())?;
+                writeln!(f, "{pad}--> {path}:{line}:{col}")?;
                 let source_line = loc.text.lines().nth(line - 1).unwrap_or("");
-                writeln!(f, "{pad} |")?;
-                writeln!(f, "{number} | {source_line}")?;
                 let width = caret_width(source_line, col, &loc.text, &loc.span);
+                let (shown, caret_col) = window(source_line, col);
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{number} | {shown}")?;
+                let width = width.min(WINDOW.saturating_sub(caret_col - 1)).max(1);
                 let mut marker = String::new();
-                let _ = write!(marker, "{}{}", " ".repeat(col - 1), "^".repeat(width));
+                let _ = write!(marker, "{}{}", " ".repeat(caret_col - 1), "^".repeat(width));
                 writeln!(f, "{pad} | {marker}")?;
             }
         }
         for hint in &self.hints {
-            writeln!(f, "  = help: {hint}")?;
+            writeln!(f, "  = help: {}", escaped(hint))?;
         }
         Ok(())
     }
+}
+
+/// The most columns of a source line shown.
+const WINDOW: usize = 120;
+
+/// At most [`WINDOW`] characters of `line` around column `col` (one-based),
+/// with every character a terminal would act on shown as a visible sign
+/// (one character each, so the caret stays under its column), and the
+/// caret's column in what is shown.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let (start, cut_left) = if chars.len() <= WINDOW || col <= WINDOW / 2 {
+        (0, false)
+    } else {
+        (
+            (col - 1)
+                .saturating_sub(WINDOW / 2)
+                .min(chars.len().saturating_sub(WINDOW)),
+            true,
+        )
+    };
+    let end = (start + WINDOW).min(chars.len());
+    let mut shown = String::new();
+    if cut_left {
+        shown.push('…');
+    }
+    shown.extend(chars[start..end].iter().map(|&c| visible(c)));
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, col - start + usize::from(cut_left))
+}
+
+/// A sign for a character a terminal would act on (control characters,
+/// bidi controls), the character itself otherwise.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
+        c => c,
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with control and bidi control characters written as `\u{…}`, so
+/// that echoing a user's text cannot clear a terminal or reverse a line.
+pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' || is_bidi_control(c))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' || is_bidi_control(c) {
+            let _ = write!(out, "\\u{{{:04X}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The most diagnostics shown for one document; the rest are counted.
+pub const PER_DOCUMENT: usize = 50;
+
+/// At most [`PER_DOCUMENT`] of a document's diagnostics, then one that says
+/// how many more there were.
+pub fn capped(diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut shown: Vec<Diagnostic> = diags.iter().take(PER_DOCUMENT).cloned().collect();
+    if diags.len() > PER_DOCUMENT {
+        let mut more = Diagnostic::error(format!(
+            "… and {} more problems in this document (the first {PER_DOCUMENT} are shown)",
+            diags.len() - PER_DOCUMENT
+        ))
+        .with_code("truncated");
+        if let Some(loc) = diags.first().and_then(|d| d.location.as_ref()) {
+            more = more.in_file(&loc.path);
+        }
+        shown.push(more);
+    }
+    shown
 }
 
 /// How many carets to draw: the span's length in characters, clipped to the

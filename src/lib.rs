@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod export;
 pub mod fsgate;
+pub mod images;
 pub mod limits;
 pub mod load;
 pub mod manifest;

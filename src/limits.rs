@@ -14,8 +14,13 @@ pub struct Limits {
     pub notes: usize,
     /// Pixels of one raster image, judged from its header before decoding.
     pub image_pixels: u64,
+    /// Pixels of all images of one document (an issue with its members).
+    pub document_pixels: u64,
     /// Nesting depth of tables and arrays in a document.
     pub nesting: usize,
+    /// Combining marks on one character (grapheme cluster): 30 is the
+    /// Unicode stream-safe limit.
+    pub combining_marks: usize,
     /// Size of one image file, from its metadata before reading.
     pub image_bytes: u64,
     /// Size of one template file of the project's own.
@@ -33,7 +38,9 @@ impl Limits {
         field_bytes: 256 * 1024,
         notes: 500,
         image_pixels: 50_000_000,
+        document_pixels: 150_000_000,
         nesting: 32,
+        combining_marks: 30,
         image_bytes: 64 * 1024 * 1024,
         template_bytes: 1024 * 1024,
         pdf_bytes: 256 * 1024 * 1024,
@@ -60,12 +67,28 @@ impl Default for Limits {
 /// A value over a limit: where, and what the message says.
 #[derive(Debug)]
 pub struct Exceeded {
+    /// The value in the file.
     pub span: Range<usize>,
+    /// Where in the value's decoded text, when it is one character or run.
+    pub inner: Option<Range<usize>>,
     pub message: String,
+    pub code: &'static str,
 }
 
-/// Checks string sizes and nesting depth of a document's TOML. `None` if
-/// the text does not parse (the parser's own error is reported instead).
+impl Exceeded {
+    fn whole(span: Option<Range<usize>>, message: String) -> Self {
+        Self {
+            span: span.unwrap_or(0..0),
+            inner: None,
+            message,
+            code: "limit",
+        }
+    }
+}
+
+/// Checks string sizes and contents and nesting depth of a document's
+/// TOML. `None` if the text does not parse (the parser's own error is
+/// reported instead).
 pub fn check_toml(text: &str, limits: &Limits) -> Option<Exceeded> {
     let document = toml_edit::ImDocument::parse(text).ok()?;
     walk_table(document.as_table(), 1, limits)
@@ -74,12 +97,12 @@ pub fn check_toml(text: &str, limits: &Limits) -> Option<Exceeded> {
 fn walk_table(table: &toml_edit::Table, depth: usize, limits: &Limits) -> Option<Exceeded> {
     table
         .iter()
-        .find_map(|(_, item)| walk_item(item, depth, limits))
+        .find_map(|(key, item)| walk_item(key, item, depth, limits))
 }
 
-fn walk_item(item: &toml_edit::Item, depth: usize, limits: &Limits) -> Option<Exceeded> {
+fn walk_item(key: &str, item: &toml_edit::Item, depth: usize, limits: &Limits) -> Option<Exceeded> {
     match item {
-        toml_edit::Item::Value(value) => walk_value(value, depth, limits),
+        toml_edit::Item::Value(value) => walk_value(key, value, depth, limits),
         toml_edit::Item::Table(table) => {
             deeper(table.span(), depth, limits).or_else(|| walk_table(table, depth + 1, limits))
         }
@@ -89,41 +112,183 @@ fn walk_item(item: &toml_edit::Item, depth: usize, limits: &Limits) -> Option<Ex
     }
 }
 
-fn walk_value(value: &toml_edit::Value, depth: usize, limits: &Limits) -> Option<Exceeded> {
+fn walk_value(
+    key: &str,
+    value: &toml_edit::Value,
+    depth: usize,
+    limits: &Limits,
+) -> Option<Exceeded> {
     match value {
         toml_edit::Value::String(text) if text.value().len() > limits.field_bytes => {
-            Some(Exceeded {
-                span: value.span().unwrap_or(0..0),
-                message: format!(
+            Some(Exceeded::whole(
+                value.span(),
+                format!(
                     "this text is {} KB, over the limit of {} KB for one field",
                     text.value().len() / 1024,
                     limits.field_bytes / 1024
                 ),
+            ))
+        }
+        toml_edit::Value::String(text) => {
+            text_problem(key, text.value(), limits).map(|(inner, message, code)| Exceeded {
+                span: value.span().unwrap_or(0..0),
+                inner: Some(inner),
+                message,
+                code,
             })
         }
-        toml_edit::Value::Array(array) => deeper(value.span(), depth, limits)
-            .or_else(|| array.iter().find_map(|v| walk_value(v, depth + 1, limits))),
+        toml_edit::Value::Array(array) => deeper(value.span(), depth, limits).or_else(|| {
+            array
+                .iter()
+                .find_map(|v| walk_value(key, v, depth + 1, limits))
+        }),
         toml_edit::Value::InlineTable(table) => deeper(value.span(), depth, limits).or_else(|| {
             table
                 .iter()
-                .find_map(|(_, v)| walk_value(v, depth + 1, limits))
+                .find_map(|(key, v)| walk_value(key, v, depth + 1, limits))
         }),
         _ => None,
     }
 }
 
-fn deeper(span: Option<Range<usize>>, depth: usize, limits: &Limits) -> Option<Exceeded> {
-    (depth > limits.nesting).then(|| Exceeded {
-        span: span.unwrap_or(0..0),
-        message: format!(
-            "tables and arrays are nested deeper than the limit of {} levels",
-            limits.nesting
-        ),
+/// Fields whose text also becomes a string in the PDF (title, author,
+/// bookmarks, alt text, link targets), which PDF/A caps at 32,767 bytes.
+const PDF_STRING_FIELDS: &[&str] = &[
+    "headline", "title", "subtitle", "authors", "author", "alt", "url", "section", "label", "name",
+];
+
+/// The most characters of a field that becomes a PDF string (UTF-16, up to
+/// four bytes a character, stays under PDF/A's 32,767 bytes).
+pub const PDF_STRING_CHARS: usize = 8_000;
+
+/// What in a string cannot be laid out safely or would print wrongly:
+/// control characters, bidi embeddings and isolates that are not closed
+/// (or close nothing), runs of combining marks past the limit, and fields
+/// too long for a PDF string. The byte range is in the decoded text.
+pub fn text_problem(
+    key: &str,
+    text: &str,
+    limits: &Limits,
+) -> Option<(Range<usize>, String, &'static str)> {
+    use unicode_segmentation::UnicodeSegmentation as _;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let line_end = c == '\n' || (c == '\r' && chars.peek().is_some_and(|(_, n)| *n == '\n'));
+        if c.is_control() && c != '\t' && !line_end {
+            return Some((
+                at..at + c.len_utf8(),
+                format!(
+                    "the control character U+{:04X} cannot be printed; remove it (it often comes with text pasted from another program)",
+                    c as u32
+                ),
+                "control-character",
+            ));
+        }
+    }
+    for (line_start, line) in lines_with_offsets(text) {
+        if let Some((at, message)) = unbalanced_bidi(line) {
+            let at = line_start + at;
+            let len = text[at..].chars().next().map_or(1, char::len_utf8);
+            return Some((at..at + len, message, "bidi-control"));
+        }
+    }
+    for (at, cluster) in text.grapheme_indices(true) {
+        let marks = cluster.chars().count().saturating_sub(1);
+        if marks > limits.combining_marks {
+            return Some((
+                at..at + cluster.len(),
+                format!(
+                    "this character carries {marks} combining marks, over the limit of {}",
+                    limits.combining_marks
+                ),
+                "limit",
+            ));
+        }
+    }
+    let count = text.chars().count();
+    if PDF_STRING_FIELDS.contains(&key) && count > PDF_STRING_CHARS {
+        return Some((
+            0..text.len(),
+            format!(
+                "this {key} is {count} characters; it also goes into the PDF's metadata, bookmarks or links, which hold at most {PDF_STRING_CHARS}"
+            ),
+            "limit",
+        ));
+    }
+    None
+}
+
+/// The lines of a text (a bidi run ends with its paragraph) and where each
+/// starts.
+fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split('\n').map(move |line| {
+        let at = start;
+        start += line.len() + 1;
+        (at, line)
     })
 }
 
-/// Width and height of a PNG, JPEG, GIF or WebP image from its first
-/// bytes, without decoding it. `None` if the header says nothing usable.
+/// The first bidi embedding, override or isolate control of a line that
+/// closes nothing or is never closed, and why.
+fn unbalanced_bidi(line: &str) -> Option<(usize, String)> {
+    // Open controls: (position, is an isolate).
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    for (at, c) in line.char_indices() {
+        match c {
+            '\u{202A}'..='\u{202B}' | '\u{202D}'..='\u{202E}' => open.push((at, false)),
+            '\u{2066}'..='\u{2068}' => open.push((at, true)),
+            '\u{202C}' => {
+                if open.last().is_some_and(|(_, isolate)| !isolate) {
+                    open.pop();
+                } else {
+                    return Some((
+                        at,
+                        "this U+202C (pop directional formatting) closes no embedding; remove it"
+                            .into(),
+                    ));
+                }
+            }
+            '\u{2069}' => match open.iter().rposition(|(_, isolate)| *isolate) {
+                Some(index) => open.truncate(index),
+                None => {
+                    return Some((
+                        at,
+                        "this U+2069 (pop directional isolate) closes no isolate; remove it".into(),
+                    ));
+                }
+            },
+            _ => {}
+        }
+    }
+    open.first().map(|(at, _)| {
+        let c = line[*at..].chars().next().unwrap_or(' ');
+        (
+            *at,
+            format!(
+                "this U+{:04X} (a direction control) is never closed, so it turns the direction of the text after it; close it with U+{} or remove it",
+                c as u32,
+                if matches!(c, '\u{2066}'..='\u{2068}') { "2069" } else { "202C" }
+            ),
+        )
+    })
+}
+
+fn deeper(span: Option<Range<usize>>, depth: usize, limits: &Limits) -> Option<Exceeded> {
+    (depth > limits.nesting).then(|| {
+        Exceeded::whole(
+            span,
+            format!(
+                "tables and arrays are nested deeper than the limit of {} levels",
+                limits.nesting
+            ),
+        )
+    })
+}
+
+/// Width and height of a PNG, JPEG, GIF or WebP image from its header,
+/// without decoding it (`head` is the whole file: a JPEG's frame header may
+/// come after long metadata). `None` if the header says nothing usable.
 pub fn image_size(head: &[u8]) -> Option<(u64, u64)> {
     let be16 = |b: &[u8]| u64::from(u16::from_be_bytes([b[0], b[1]]));
     let le16 = |b: &[u8]| u64::from(u16::from_le_bytes([b[0], b[1]]));
@@ -150,17 +315,33 @@ pub fn image_size(head: &[u8]) -> Option<(u64, u64)> {
         };
     }
     if head.starts_with(&[0xFF, 0xD8]) {
-        // Walk the markers to the first start-of-frame.
+        // Walk the segments to the first start-of-frame, however far into
+        // the file it is (comments and metadata may come first).
         let mut pos = 2;
-        while pos + 9 < head.len() {
-            if head[pos] != 0xFF {
+        loop {
+            // Markers may be padded with fill bytes.
+            while head.get(pos) == Some(&0xFF) && head.get(pos + 1) == Some(&0xFF) {
+                pos += 1;
+            }
+            if head.get(pos) != Some(&0xFF) {
                 return None;
             }
-            let marker = head[pos + 1];
-            let length = be16(&head[pos + 2..pos + 4]) as usize;
+            let marker = *head.get(pos + 1)?;
+            if matches!(marker, 0x01 | 0xD0..=0xD7) {
+                pos += 2;
+                continue;
+            }
+            if matches!(marker, 0xD9 | 0xDA) {
+                return None;
+            }
+            let length = be16(head.get(pos + 2..pos + 4)?) as usize;
             let frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
             if frame {
-                return Some((be16(&head[pos + 7..pos + 9]), be16(&head[pos + 5..pos + 7])));
+                let segment = head.get(pos + 5..pos + 9)?;
+                return Some((be16(&segment[2..4]), be16(&segment[0..2])));
+            }
+            if length < 2 {
+                return None;
             }
             pos += 2 + length;
         }
@@ -188,6 +369,43 @@ mod tests {
     }
 
     #[test]
+    fn control_bidi_marks_and_pdf_strings_are_found_at_their_place() {
+        let problem = |key: &str, text: &str| text_problem(key, text, &Limits::DEFAULT);
+        let (at, message, _) = problem("body", "ab\u{1b}[2J").unwrap();
+        assert_eq!(at, 2..3);
+        assert!(message.contains("U+001B"), "{message}");
+        assert!(problem("body", "a\tb\r\nc\nd").is_none());
+        assert_eq!(problem("body", "a\u{85}").unwrap().0, 1..3);
+        let (at, message, code) = problem("title", "x \u{202E}abc").unwrap();
+        assert_eq!((at, code), (2..5, "bidi-control"));
+        assert!(message.contains("never closed"), "{message}");
+        assert!(problem("title", "x \u{2067}عربي\u{2069} y").is_none());
+        assert!(problem("title", "x \u{202B}a\u{202C}").is_none());
+        assert!(
+            problem("title", "\u{2069}")
+                .unwrap()
+                .1
+                .contains("closes no isolate")
+        );
+        let marks = format!("e{}", "\u{301}".repeat(31));
+        assert!(
+            problem("body", &marks)
+                .unwrap()
+                .1
+                .contains("31 combining marks")
+        );
+        assert!(problem("body", &format!("e{}", "\u{301}".repeat(30))).is_none());
+        let long = "x".repeat(PDF_STRING_CHARS + 1);
+        assert!(
+            problem("headline", &long)
+                .unwrap()
+                .1
+                .contains("at most 8000")
+        );
+        assert!(problem("body", &long).is_none());
+    }
+
+    #[test]
     fn long_fields_and_deep_nesting_are_found() {
         let long = format!(
             "body = \"{}\"\n",
@@ -201,9 +419,9 @@ mod tests {
         );
         assert_eq!(found.span.start, 7);
         let deep = format!("a = {}1{}\n", "[".repeat(40), "]".repeat(40));
-        if let Some(found) = check_toml(&deep, &Limits::DEFAULT) {
-            assert!(found.message.contains("nested deeper"), "{}", found.message);
-        }
+        let found =
+            check_toml(&deep, &Limits::DEFAULT).expect("40 levels are over the limit of 32");
+        assert!(found.message.contains("nested deeper"), "{}", found.message);
         assert!(check_toml("a = [[1], [2]]\n", &Limits::DEFAULT).is_none());
     }
 }

@@ -153,9 +153,11 @@ struct KindProbe {
 
 fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
     if let Some(exceeded) = limits::check_toml(&file.text, limits) {
-        return Err(file
-            .error_at(exceeded.span, exceeded.message)
-            .with_code("limit"));
+        let diag = match exceeded.inner {
+            Some(inner) => file.error_in_string(exceeded.span, inner, exceeded.message),
+            None => file.error_at(exceeded.span, exceeded.message),
+        };
+        return Err(diag.with_code(exceeded.code));
     }
     let probe: KindProbe = toml::from_str(&file.text).map_err(|err| toml_error(file, &err))?;
     let Some(kind) = probe.kind else {

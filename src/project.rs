@@ -1,13 +1,11 @@
 //! The project: the folder whose files a build may read (documents, images,
 //! override templates, fonts) and nothing outside it.
 
-use typst::foundations::Bytes;
-use typst::visualize::{ExchangeFormat, RasterImage};
-
 use crate::config::{self, Config, Profile};
 use crate::diag::Diagnostic;
 use crate::fsgate::{self, FileData, Gate, GateError};
-use crate::limits::{Limits, image_size};
+use crate::images;
+use crate::limits::Limits;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -56,7 +54,7 @@ impl Project {
         if let Some(logo) = project.config.logo.clone() {
             let file = project.root.join(config::FILE_NAME);
             match project.resolve_asset(&file, logo.get_ref()) {
-                Ok(path) => Arc::make_mut(&mut project.config).publication.logo = Some(path),
+                Ok(asset) => Arc::make_mut(&mut project.config).publication.logo = Some(asset.path),
                 Err(message) => {
                     return Err(vec![
                         project
@@ -162,7 +160,7 @@ impl Project {
 
     /// Checks an image path written in the document at `document` and returns
     /// the absolute path inside the project that templates may read.
-    pub fn resolve_asset(&self, document: &Path, written: &str) -> Result<String, String> {
+    pub fn resolve_asset(&self, document: &Path, written: &str) -> Result<Asset, String> {
         let refuse =
             |why: &dyn std::fmt::Display| Err(format!("image `{written}` is refused: {why}"));
         if written.trim().is_empty() {
@@ -183,8 +181,8 @@ impl Project {
             Ok(inside) => inside,
             Err(_) => return refuse(&"it points outside the project root"),
         };
-        match self.read_image(&inside) {
-            Ok(_) => {}
+        let pixels = match self.read_image(&inside) {
+            Ok((_, pixels)) => pixels,
             Err(ImageError::Gate(GateError::NotFound)) => {
                 return Err(format!(
                     "image `{written}` not found (looked for {})",
@@ -195,20 +193,25 @@ impl Project {
             Err(ImageError::Unusable(why)) => {
                 return Err(format!("image `{written}` cannot be used: {why}"));
             }
-        }
-        Ok(virtual_path(&inside))
+        };
+        Ok(Asset {
+            path: virtual_path(&inside),
+            pixels,
+        })
     }
 
     /// Reads an image inside the project through the gate and checks it
     /// (format, pixels from the header before decoding). The compiler is
     /// served images through here too, so what it decodes has been checked.
-    pub fn read_image(&self, inside: &Path) -> Result<Arc<FileData>, ImageError> {
+    /// Returns the file and the pixels it decodes to.
+    pub fn read_image(&self, inside: &Path) -> Result<(Arc<FileData>, u64), ImageError> {
         let data = self
             .gate
             .read(inside, self.limits().image_bytes)
             .map_err(ImageError::Gate)?;
-        sniff_image(&data.bytes, self.limits()).map_err(ImageError::Unusable)?;
-        Ok(data)
+        let pixels =
+            images::inspect(inside, &data.bytes, self.limits()).map_err(ImageError::Unusable)?;
+        Ok((data, pixels))
     }
 
     /// A file the compiler asks for outside the templates: an image is
@@ -219,8 +222,8 @@ impl Project {
             .gate
             .read(inside, self.limits().image_bytes)
             .map_err(ImageError::Gate)?;
-        if looks_like_image(&data.bytes) {
-            sniff_image(&data.bytes, self.limits()).map_err(ImageError::Unusable)?;
+        if images::Format::detect(&data.bytes).is_some() {
+            images::inspect(inside, &data.bytes, self.limits()).map_err(ImageError::Unusable)?;
         }
         Ok(data)
     }
@@ -249,6 +252,15 @@ impl std::fmt::Display for ImageError {
     }
 }
 
+/// An image checked inside the project.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Its path as the templates name it: `/a/b.png`.
+    pub path: String,
+    /// The pixels it decodes to.
+    pub pixels: u64,
+}
+
 /// A path inside the root as the templates name it: `/a/b.png`.
 pub fn virtual_path(inside: &Path) -> String {
     let parts: Vec<String> = inside
@@ -267,68 +279,4 @@ pub fn shown(path: &Path) -> PathBuf {
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .filter(|relative| !relative.as_os_str().is_empty())
         .unwrap_or_else(|| path.to_path_buf())
-}
-
-/// Whether a file starts like a raster image.
-fn is_raster(head: &[u8]) -> bool {
-    head.starts_with(b"\x89PNG\r\n\x1a\n")
-        || head.starts_with(&[0xFF, 0xD8, 0xFF])
-        || head.starts_with(b"GIF87a")
-        || head.starts_with(b"GIF89a")
-        || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
-}
-
-/// Whether a file is an image (raster or SVG) by its first bytes.
-fn looks_like_image(data: &[u8]) -> bool {
-    let head = &data[..data.len().min(64 * 1024)];
-    is_raster(head)
-        || String::from_utf8_lossy(head)
-            .to_lowercase()
-            .contains("<svg")
-}
-
-/// Accepts the images Typst can use: raster images up to the pixel limit
-/// (read from the header, before any decoding) that decode (with Typst's
-/// own, memoized decoder, so the compiler does not decode them again), and
-/// SVG without scripts or references to other files.
-fn sniff_image(data: &Bytes, limits: &Limits) -> Result<(), String> {
-    let head = &data[..data.len().min(64 * 1024)];
-    if is_raster(head) {
-        match image_size(head) {
-            Some((width, height)) if width == 0 || height == 0 => {
-                return Err("its header gives it no pixels".into());
-            }
-            Some((width, height)) if width * height > limits.image_pixels => {
-                return Err(format!(
-                    "it is {width} × {height} pixels ({} megapixels), over the limit of {} megapixels",
-                    width * height / 1_000_000,
-                    limits.image_pixels / 1_000_000
-                ));
-            }
-            _ => {}
-        }
-        let format = ExchangeFormat::detect(data).ok_or("its format is not recognised")?;
-        return RasterImage::plain(data.clone(), format)
-            .map(|_| ())
-            .map_err(|err| format!("it does not decode ({err})"));
-    }
-    let text = String::from_utf8_lossy(head).to_lowercase();
-    if text.contains("<svg") {
-        if text.contains("<script") || text.contains("javascript:") {
-            return Err("the SVG contains a script".into());
-        }
-        let external = [
-            "href=\"http",
-            "href='http",
-            "href=\"file:",
-            "href='file:",
-            "url(http",
-            "url(file:",
-        ];
-        if external.iter().any(|pattern| text.contains(pattern)) {
-            return Err("the SVG refers to files or addresses outside it".into());
-        }
-        return Ok(());
-    }
-    Err("it is not a PNG, JPEG, GIF, WebP or SVG image".into())
 }

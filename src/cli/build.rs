@@ -229,10 +229,7 @@ pub fn execute(
 
     let progress = reporter.progress(stale.len());
     let shared = Mutex::new((summary, manifest));
-    let timeout = args
-        .timeout
-        .filter(|s| *s > 0.0)
-        .map(std::time::Duration::from_secs_f64);
+    let timeout = args.timeout;
     batch::run_with_timeout(
         typesetter,
         &stale,

@@ -50,7 +50,7 @@ struct Tally {
 
 impl Tally {
     fn report(&mut self, reporter: &Reporter, diags: &[Diagnostic]) {
-        for diag in diags {
+        for diag in &briefpress::diag::capped(diags) {
             let key = match &diag.location {
                 Some(loc) => format!("{}:{:?}:{}", loc.path.display(), loc.span, diag.code),
                 None => diag.to_string(),

@@ -191,8 +191,8 @@ pub struct BuildArgs {
 
     /// Stop after this many seconds, naming the documents still being
     /// built (exit code 1); finished PDFs are kept, unfinished ones not written.
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<f64>,
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
 
     /// Also write each document as a self-contained Typst project under
     /// DIR/<id>/ (entry, templates, data, images, compile.sh; the fonts in
@@ -204,6 +204,22 @@ pub struct BuildArgs {
     /// SHA256SUMS) a build over folders otherwise ends with.
     #[arg(long)]
     pub no_catalogue: bool,
+}
+
+/// The longest `--timeout`: a year.
+const MAX_TIMEOUT_SECS: f64 = 365.0 * 24.0 * 3600.0;
+
+/// Seconds: a finite number over zero, at most a year (`inf`, `nan`, `0`
+/// and `1e300` are usage errors, not "no timeout" or a crash).
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS => {
+            Ok(std::time::Duration::from_secs_f64(secs))
+        }
+        _ => Err(format!(
+            "`{text}` is not a number of seconds over 0 and at most {MAX_TIMEOUT_SECS:.0} (a year)"
+        )),
+    }
 }
 
 /// `K/N` with 1 <= K <= N.
@@ -223,4 +239,18 @@ fn parse_shard(text: &str) -> Result<(u32, u32), String> {
         ));
     }
     Ok((k, n))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timeouts_are_finite_positive_seconds() {
+        for bad in ["inf", "-inf", "nan", "NaN", "0", "-1", "1e300", "abc", ""] {
+            assert!(super::parse_timeout(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            super::parse_timeout("1.5"),
+            Ok(std::time::Duration::from_millis(1500))
+        );
+    }
 }

@@ -77,9 +77,12 @@ impl Reporter {
     /// A document that failed: its name, then its diagnostics.
     pub fn failure(&self, display: &std::path::Path, diags: &[Diagnostic]) {
         if !self.json() {
-            say_err(&format!("failed  {}\n", display.display()));
+            say_err(&format!(
+                "failed  {}\n",
+                briefpress::diag::escaped(&display.to_string_lossy())
+            ));
         }
-        for diag in diags {
+        for diag in &briefpress::diag::capped(diags) {
             self.diagnostic(diag);
         }
     }

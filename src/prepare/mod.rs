@@ -64,6 +64,8 @@ pub struct ImageRef {
     pub path: String,
     pub file: SourceFile,
     pub span: Range<usize>,
+    /// The pixels it decodes to.
+    pub pixels: u64,
 }
 
 /// A document of an issue, built also as its own PDF.
@@ -104,6 +106,10 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
         }
         document => cx.piece(document).and_then(|piece| cx.finish(&piece, None)),
     };
+    if let Some(prepared) = &prepared {
+        cx.errors
+            .extend(over_pixel_budget(&prepared.images, project.limits()));
+    }
     match prepared {
         Some(mut prepared) if cx.errors.is_empty() => {
             prepared.warnings = cx.warnings;
@@ -115,6 +121,37 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
         }
         _ => Err(cx.errors),
     }
+}
+
+/// The images of one document (an issue's members included) decode
+/// together: their pixels, each distinct image once, may not pass
+/// `[limits] document_megapixels`. The error is at the image that passes it.
+fn over_pixel_budget(images: &[ImageRef], limits: &crate::limits::Limits) -> Option<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0u64;
+    for image in images {
+        if !seen.insert(image.path.as_str()) {
+            continue;
+        }
+        total += image.pixels;
+        if total > limits.document_pixels {
+            return Some(
+                image
+                    .file
+                    .error_at(
+                        image.span.clone(),
+                        format!(
+                            "with this image the document's images add up to {:.1} megapixels, over the limit of {} megapixels for one document",
+                            total as f64 / 1_000_000.0,
+                            limits.document_pixels / 1_000_000
+                        ),
+                    )
+                    .with_code("limit")
+                    .with_hint("use smaller images (the screen PDF needs about 2,000 pixels across), or raise `document_megapixels` in [limits]"),
+            );
+        }
+    }
+    None
 }
 
 /// The render data of a document that can stand alone or sit in an issue.
@@ -579,11 +616,11 @@ impl<'a> Context<'a> {
     }
 
     fn image(&mut self, image: &Image) -> Option<ImageData> {
-        let path = match self
+        let asset = match self
             .project
             .resolve_asset(&self.file.path, image.path.get_ref())
         {
-            Ok(path) => path,
+            Ok(asset) => asset,
             Err(message) => {
                 self.errors.push(
                     self.file
@@ -593,6 +630,7 @@ impl<'a> Context<'a> {
                 return None;
             }
         };
+        let path = asset.path;
         for (missing, what, code) in [
             (image.source.is_none(), "source", "image-source"),
             (image.license.is_none(), "license", "image-license"),
@@ -612,6 +650,7 @@ impl<'a> Context<'a> {
             path: path.clone(),
             file: self.file.clone(),
             span: image.path.span(),
+            pixels: asset.pixels,
         });
         Some(ImageData {
             path,

@@ -40,7 +40,7 @@ pub fn prepare(
     let real = |written: &str| project.root().join(written.trim_start_matches('/'));
     let cover = notice.cover.as_ref().and_then(|cover| {
         match project.resolve_asset(&loaded.file.path, cover.path.get_ref()) {
-            Ok(path) => Some((real(&path), cover.alt.clone())),
+            Ok(asset) => Some((real(&asset.path), cover.alt.clone())),
             Err(message) => {
                 cx.errors.push(
                     loaded

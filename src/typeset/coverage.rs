@@ -41,12 +41,20 @@ pub fn missing_glyphs(file: &SourceFile, book: &FontBook) -> Vec<Diagnostic> {
     let covered = |c: char| faces.iter().any(|info| info.coverage.contains(c as u32));
     let mut found = Vec::new();
     let mut reported = std::collections::HashSet::new();
+    // Past the first diagnostics only a count: each one points into its
+    // line, and a pasted block of thousands would take minutes to place.
+    let mut more = 0usize;
     strings_in_table(document.as_table(), &mut |key, text, span: Range<usize>| {
         if NOT_PRINTED.contains(&key) {
             return;
         }
         for (offset, c) in text.char_indices() {
             if c.is_ascii() || ignorable(c) || covered(c) || !reported.insert(c) {
+                continue;
+            }
+            // One place is kept for the count, within the per-document cap.
+            if found.len() + 1 >= crate::diag::PER_DOCUMENT {
+                more += 1;
                 continue;
             }
             found.push(
@@ -65,6 +73,15 @@ pub fn missing_glyphs(file: &SourceFile, book: &FontBook) -> Vec<Diagnostic> {
             );
         }
     });
+    if more > 0 {
+        found.push(
+            Diagnostic::error(format!(
+                "… and {more} more characters no bundled font has a glyph for"
+            ))
+            .with_code("missing-glyph")
+            .in_file(&file.display),
+        );
+    }
     found
 }
 

@@ -29,7 +29,7 @@ pub fn low_resolution(
         .images
         .iter()
         .filter_map(|image| {
-            let data = project
+            let (data, _) = project
                 .read_image(std::path::Path::new(image.path.trim_start_matches('/')))
                 .ok()?;
             Some((data.hash().to_string(), image))

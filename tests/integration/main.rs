@@ -3,6 +3,7 @@
 
 mod archive;
 mod batch;
+mod budgets;
 mod catalogue;
 mod check;
 mod commands;

@@ -1,0 +1,247 @@
+//! Budgets and floods: oversized or pathological input is refused at its
+//! line within memory and time, floods of diagnostics are capped, nothing a
+//! user wrote reaches the terminal as a control sequence, and numeric
+//! arguments are checked.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::support::TempProject;
+
+/// A minimal article whose headline and body are given as TOML values.
+fn article(headline: &str, body: &str) -> String {
+    format!("kind = \"article\"\nheadline = {headline}\ndate = 2024-01-25\nbody = {body}\n")
+}
+
+/// Runs the built binary in `dir` as a child process, killed after 30 s;
+/// returns its exit code, standard error, wall time and peak resident
+/// memory in MB (its own, from `wait4`).
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its peak memory"
+)]
+fn measured(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, Duration, u64) {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("briefpress starts");
+    let pid = child.id() as libc::pid_t;
+    let stderr = child.stderr.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stderr }, &mut text);
+        text
+    });
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(30));
+        // SAFETY: sends a signal to our own child; harmless if it exited.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, filling in the two out-parameters.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let elapsed = started.elapsed();
+    drop(killer);
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "{args:?} had to be killed after 30 s"
+    );
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let mb = usage.ru_maxrss as u64 / 1024;
+    (code, reader.join().unwrap_or_default(), elapsed, mb)
+}
+
+/// Class 8: numeric arguments are finite and in range, else usage errors.
+#[test]
+fn timeouts_that_are_not_finite_positive_seconds_are_usage_errors() {
+    let project = TempProject::new("budget-args");
+    project.write("briefs/a.toml", article("\"A\"", "\"Text.\""));
+    for bad in ["inf", "1e300", "nan", "0", "-5"] {
+        let run = project.run(&["build", &format!("--timeout={bad}")]);
+        assert_eq!(run.code, Some(2), "--timeout {bad}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("is not a number of seconds"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(project.run(&["build", "--timeout", "60"]).code, Some(0));
+}
+
+/// Class 1 and 3: bombs are refused from the file's size or the text's
+/// shape, quickly and in little memory (jobs 1, a child process measured
+/// with wait4).
+#[test]
+fn bombs_are_refused_at_their_place_in_little_memory() {
+    let project = TempProject::new("budget-bombs");
+    // A 3 GB sparse document: its size is taken before reading.
+    let sparse = project.path("briefs/sparse.toml");
+    std::fs::create_dir_all(sparse.parent().unwrap()).unwrap();
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    // A PNG padded to 600 MB (sparse too): over the image file limit.
+    let png = project.png("briefs/images/padded.png", 20, 10);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&png)
+        .unwrap()
+        .set_len(600 << 20)
+        .unwrap();
+    project.write(
+        "briefs/padded.toml",
+        format!(
+            "{}[image]\npath = \"images/padded.png\"\nalt = \"a\"\ncaption = \"c\"\n",
+            article("\"P\"", "\"Text.\"")
+        ),
+    );
+    // "e" and 10,000 combining acute accents.
+    project.write(
+        "briefs/marks.toml",
+        article("\"M\"", &format!("\"e{}\"", "\u{301}".repeat(10_000))),
+    );
+    for (file, message, at) in [
+        ("briefs/sparse.toml", "over the limit of 2 MB", None),
+        (
+            "briefs/padded.toml",
+            "over the limit of 64 MB",
+            Some("padded.toml:6:8"),
+        ),
+        (
+            "briefs/marks.toml",
+            "10000 combining marks",
+            Some("marks.toml:4:9"),
+        ),
+    ] {
+        for command in ["build", "check"] {
+            let (code, stderr, time, mb) = measured(&project.root, &[command, file, "--jobs", "1"]);
+            assert_eq!(code, Some(1), "{command} {file}: {stderr}");
+            assert!(stderr.contains(message), "{command} {file}: {stderr}");
+            if let Some(at) = at {
+                assert!(stderr.contains(at), "{command} {file}: {stderr}");
+            }
+            assert!(mb < 512, "{command} {file} peaked at {mb} MB");
+            eprintln!("{command} {file}: {} ms, {mb} MB", time.as_millis());
+        }
+    }
+    for name in ["sparse", "padded", "marks"] {
+        assert!(
+            !project.path(&format!("out/{name}.pdf")).exists(),
+            "{name}.pdf was written"
+        );
+    }
+}
+
+/// Class 4: a paragraph of thousands of characters no font has gives at
+/// most 50 diagnostics and a count, fast, with the source line cut to a
+/// window around the caret.
+#[test]
+fn a_flood_of_diagnostics_is_capped_and_lines_are_windowed() {
+    let project = TempProject::new("budget-flood");
+    // 2,000 distinct Hangul syllables (no bundled font has Korean), in a
+    // paragraph on one line.
+    let hangul: String = (0xAC00u32..0xAC00 + 2_000)
+        .filter_map(char::from_u32)
+        .collect();
+    project.write(
+        "briefs/flood.toml",
+        article("\"F\"", &format!("\"{}\"", hangul.repeat(20))),
+    );
+    let (code, stderr, time, _) = measured(&project.root, &["check", "briefs/flood.toml"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(time < Duration::from_secs(10), "took {time:?}");
+    let errors = stderr.matches("error:").count();
+    assert!(errors <= 51, "{errors} errors printed");
+    assert!(
+        stderr.contains("… and 1951 more characters no bundled font has a glyph for"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(600)..]
+    );
+    let longest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest <= 140, "a line of {longest} characters was printed");
+}
+
+/// Class 4: text echoed from a document (a key with terminal escape
+/// sequences, a control character in a comment) reaches the terminal
+/// escaped, and no message is ever empty.
+#[test]
+fn echoed_text_cannot_drive_the_terminal_and_messages_are_never_empty() {
+    let project = TempProject::new("budget-echo");
+    project.write(
+        "briefs/keys.toml",
+        format!(
+            "{}\"x\\u001b]0;owned\\u0007\\u001b[2J\" = 1\n",
+            article("\"K\"", "\"Text.\"")
+        ),
+    );
+    project.write(
+        "briefs/comment.toml",
+        format!("# a comment \u{1}\n{}", article("\"C\"", "\"Text.\"")),
+    );
+    for file in ["briefs/keys.toml", "briefs/comment.toml"] {
+        for args in [&["build", file][..], &["check", file]] {
+            let run = project.run(args);
+            assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+            assert!(
+                !run.stderr.contains('\u{1b}')
+                    && !run.stderr.contains('\u{7}')
+                    && !run.stderr.contains('\u{1}'),
+                "{args:?} echoed a control character: {:?}",
+                run.stderr
+            );
+            for line in run.stderr.lines() {
+                let message = line.strip_prefix("error:").map(str::trim);
+                assert!(
+                    message != Some(""),
+                    "{args:?}: an empty message:\n{}",
+                    run.stderr
+                );
+            }
+        }
+    }
+    let run = project.run(&["check", "briefs/keys.toml"]);
+    assert!(run.stderr.contains("\\u{001B}"), "{}", run.stderr);
+}
+
+/// Class 2: the images of one document (an issue with its members) count
+/// against `document_megapixels` together; the error is at the image that
+/// passes the limit.
+#[test]
+fn the_images_of_an_issue_count_against_one_budget() {
+    let project = TempProject::new("budget-pixels");
+    project.write("briefpress.toml", "[limits]\ndocument_megapixels = 1\n");
+    for name in ["a", "b"] {
+        project.png(&format!("briefs/images/{name}.png"), 800, 800);
+        project.write(
+            &format!("briefs/{name}.toml"),
+            format!(
+                "{}[image]\npath = \"images/{name}.png\"\nalt = \"a\"\ncaption = \"c\"\n",
+                article(&format!("\"{name}\""), "\"Text.\"")
+            ),
+        );
+    }
+    // Each alone is within the budget (0.64 megapixels).
+    assert_eq!(project.run(&["check", "briefs/a.toml"]).code, Some(0));
+    project.write(
+        "briefs/issue.toml",
+        "kind = \"issue\"\nvolume = 1\nnumber = 1\ndate = \"2024-02\"\n\n[[sections]]\nname = \"S\"\narticles = [\"a.toml\", \"b.toml\"]\n",
+    );
+    let run = project.run(&["check", "briefs/issue.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("add up to 1.3 megapixels, over the limit of 1 megapixels"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("b.toml:6:8"), "{}", run.stderr);
+}
