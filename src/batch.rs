@@ -303,8 +303,16 @@ pub fn plan(
         if let Ok(loaded) = &loaded
             && let Document::Notice(notice) = &loaded.document
         {
-            match prepare::notice::prepare(loaded, notice, typesetter.project()) {
-                Ok(notice) => notices.push(notice),
+            // The catalogue prints a notice's text: its glyphs are checked
+            // here, as a document's are, so check and build agree.
+            let missing = coverage::missing_glyphs(&loaded.file, typesetter.font_book());
+            let prepared = prepare::notice::prepare(loaded, notice, typesetter.project());
+            match prepared {
+                Ok(notice) if missing.is_empty() => notices.push(notice),
+                Ok(_) => failures.push(Failure {
+                    display: input.display.clone(),
+                    diagnostics: missing,
+                }),
                 Err(diagnostics) => failures.push(Failure {
                     display: input.display.clone(),
                     diagnostics,

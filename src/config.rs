@@ -155,6 +155,8 @@ pub struct LimitsConfig {
     #[schemars(with = "Option<u64>")]
     pub combining_marks: Option<Spanned<u64>>,
     #[schemars(with = "Option<u64>")]
+    pub compendium_entries: Option<Spanned<u64>>,
+    #[schemars(with = "Option<u64>")]
     pub image_mb: Option<Spanned<u64>>,
     #[schemars(with = "Option<u64>")]
     pub template_kb: Option<Spanned<u64>>,
@@ -390,6 +392,8 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
     set(&limits.notes, 1, &mut notes);
     set(&limits.image_megapixels, 1_000_000, &mut pixels);
     set(&limits.nesting, 1, &mut nesting);
+    let mut compendium_entries = config.limits.compendium_entries as u64;
+    set(&limits.compendium_entries, 1, &mut compendium_entries);
     let mut combining_marks = config.limits.combining_marks as u64;
     set(&limits.combining_marks, 1, &mut combining_marks);
     let mut document_pixels = config.limits.document_pixels;
@@ -401,6 +405,7 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
     set(&limits.template_kb, 1024, &mut template_bytes);
     set(&limits.pdf_mb, 1024 * 1024, &mut pdf_bytes);
     config.limits = Limits {
+        compendium_entries: usize::try_from(compendium_entries).unwrap_or(usize::MAX),
         combining_marks: usize::try_from(combining_marks).unwrap_or(usize::MAX),
         document_pixels,
         image_bytes,

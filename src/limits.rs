@@ -16,6 +16,8 @@ pub struct Limits {
     pub image_pixels: u64,
     /// Pixels of all images of one document (an issue with its members).
     pub document_pixels: u64,
+    /// Entries of one compendium, its parts included.
+    pub compendium_entries: usize,
     /// Nesting depth of tables and arrays in a document.
     pub nesting: usize,
     /// Combining marks on one character (grapheme cluster): 30 is the
@@ -39,6 +41,7 @@ impl Limits {
         notes: 500,
         image_pixels: 50_000_000,
         document_pixels: 150_000_000,
+        compendium_entries: 10_000,
         nesting: 32,
         combining_marks: 30,
         image_bytes: 64 * 1024 * 1024,

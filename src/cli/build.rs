@@ -91,6 +91,14 @@ pub fn setup(
     let fonts = fonts::load(&args.font_paths)
         .map_err(|message| vec![Diagnostic::error(message).with_code("font")])?;
     let mut problems = config::check_fonts(project.config(), fonts.store.book());
+    // The publication's name, masthead and disclaimer print on every
+    // document: a character no font has is said once, here.
+    if let Some(file) = &project.config().file {
+        problems.extend(briefpress::typeset::coverage::missing_glyphs(
+            file,
+            fonts.store.book(),
+        ));
+    }
     problems.extend(briefpress::typeset::templates::check_overrides(&project));
     if !problems.is_empty() {
         return Err(problems);
@@ -313,7 +321,13 @@ pub fn execute(
                 written.documents,
                 written.thumbnails_rendered
             )),
-            Err(message) => reporter.diagnostic(&Diagnostic::warning(message).with_code("io")),
+            Err(message) => {
+                summary.failed += 1;
+                reporter.diagnostic(
+                    &Diagnostic::error(format!("the catalogue was not written: {message}"))
+                        .with_code("catalogue"),
+                );
+            }
         }
     }
     reporter.summary(&format!(

@@ -94,6 +94,19 @@ pub struct Entries {
 }
 
 impl Entries {
+    /// How many entries there are, of every kind.
+    pub fn len(&self) -> usize {
+        self.facilities.len()
+            + self.organizations.len()
+            + self.exercises.len()
+            + self.structures.len()
+            + self.incidents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn extend(&mut self, more: Entries) {
         self.facilities.extend(more.facilities);
         self.organizations.extend(more.organizations);

@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
@@ -14,7 +15,8 @@ use super::data::{
 };
 use super::notes::NoteNumbering;
 use super::{Context, Meta, Prepared, countries, sort};
-use crate::diag::{Location, closest};
+use crate::diag::{Diagnostic, Location, closest};
+use crate::fsgate;
 use crate::load::SourceFile;
 use crate::model::compendium::{
     Entries, Exercise, Facility, Incident, Organization, Structure, StructureKind,
@@ -135,23 +137,70 @@ impl Context<'_> {
             Some(text) => self.rich(text, &mut NoteNumbering::default(), false),
             None => Vec::new(),
         };
+        let own = compendium.entries();
+        let mut budget = EntryBudget {
+            left: self.project.limits().compendium_entries,
+        };
+        if !budget.take(own.len()) {
+            self.errors.push(budget.exceeded(
+                self.file,
+                0..0,
+                self.project.limits().compendium_entries,
+            ));
+            return None;
+        }
         let mut items = self.entries(
-            &compendium.entries(),
+            &own,
             &mut Labels {
                 doc: doc.clone(),
                 part: 0,
                 next: 0,
             },
         );
+        // Each part once: the same file named twice is said once, at the
+        // second name, and not read again.
+        let mut parts_seen: HashMap<PathBuf, usize> = HashMap::new();
         for (n, include) in compendium.include.iter().enumerate() {
-            items.extend(self.part(
+            let inside = self
+                .project
+                .inside(&self.file.path)
+                .ok()
+                .and_then(|document| {
+                    fsgate::join(
+                        document.parent().unwrap_or(Path::new("")),
+                        Path::new(include.get_ref()),
+                    )
+                    .ok()
+                });
+            if let Some(inside) = inside {
+                let line = self.file.text[..include.span().start].matches('\n').count() + 1;
+                if let Some(first) = parts_seen.insert(inside, line) {
+                    self.errors.push(
+                        self.file
+                            .error_at(
+                                include.span(),
+                                format!(
+                                    "`{}` is included twice (first on line {first}); include each part once",
+                                    include.get_ref()
+                                ),
+                            )
+                            .with_code("include"),
+                    );
+                    continue;
+                }
+            }
+            let Some(part) = self.part(
                 include,
+                &mut budget,
                 &mut Labels {
                     doc: doc.clone(),
                     part: n + 1,
                     next: 0,
                 },
-            ));
+            ) else {
+                break;
+            };
+            items.extend(part);
         }
         self.reject_duplicates(&items);
         let (sections, index) = arrange(items);
@@ -180,10 +229,17 @@ impl Context<'_> {
     }
 
     /// Loads a part file named in `include`, and checks its entries there.
-    fn part(&mut self, include: &Spanned<String>, labels: &mut Labels) -> Vec<Item> {
+    /// `None` once the compendium has more entries than the limit: the
+    /// parts after it are not read.
+    fn part(
+        &mut self,
+        include: &Spanned<String>,
+        budget: &mut EntryBudget,
+        labels: &mut Labels,
+    ) -> Option<Vec<Item>> {
         let written = include.get_ref();
         let Some(loaded) = self.load_included(include) else {
-            return Vec::new();
+            return Some(Vec::new());
         };
         let Document::CompendiumPart(part) = &loaded.document else {
             self.errors.push(
@@ -195,16 +251,23 @@ impl Context<'_> {
                     .with_hint("part files start with kind = \"compendium-part\"")
                     .with_code("include"),
             );
-            return Vec::new();
+            return Some(Vec::new());
         };
+        let entries = part.entries();
+        if !budget.take(entries.len()) {
+            let limit = self.project.limits().compendium_entries;
+            self.errors
+                .push(budget.exceeded(self.file, include.span(), limit));
+            return None;
+        }
         let mut cx = Context::new(&loaded.file, self.project);
         // Comments are numbered across the compendium and its parts.
         cx.comments = std::mem::take(&mut self.comments);
-        let items = cx.entries(&part.entries(), labels);
+        let items = cx.entries(&entries, labels);
         self.errors.append(&mut cx.errors);
         self.warnings.append(&mut cx.warnings);
         self.comments = cx.comments;
-        items
+        Some(items)
     }
 
     /// Checks and converts one file's entries.
@@ -850,4 +913,34 @@ fn index(items: &[Item]) -> Vec<IndexData> {
             .then_with(|| a.label.cmp(&b.label))
     });
     index
+}
+
+/// How many more entries a compendium may have (`[limits]
+/// compendium_entries`, over its own file and all parts).
+struct EntryBudget {
+    left: usize,
+}
+
+impl EntryBudget {
+    /// Takes `count` entries; `false` if there are not that many left.
+    fn take(&mut self, count: usize) -> bool {
+        match self.left.checked_sub(count) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn exceeded(&self, file: &SourceFile, span: Range<usize>, limit: usize) -> Diagnostic {
+        file.error_at(
+            span,
+            format!(
+                "with this part the compendium has more than {limit} entries, the limit for one compendium"
+            ),
+        )
+        .with_code("limit")
+        .with_hint("split it into several compendiums, or raise `compendium_entries` in [limits]")
+    }
 }

@@ -27,6 +27,12 @@ const NOT_PRINTED: &[&str] = &[
     "alt",
     "country",
     "countries",
+    // briefpress.toml: file names and settings, never printed.
+    "logo",
+    "out_dir",
+    "templates",
+    "standards",
+    "profile",
 ];
 
 /// Errors for the characters of `file` that no loaded font has.

@@ -245,3 +245,106 @@ fn the_images_of_an_issue_count_against_one_budget() {
     );
     assert!(run.stderr.contains("b.toml:6:8"), "{}", run.stderr);
 }
+
+/// A compendium part with `count` exercises, each held once.
+fn part_with_exercises(prefix: &str, count: usize) -> String {
+    let mut text = String::from("kind = \"compendium-part\"\n");
+    for n in 0..count {
+        text.push_str(&format!(
+            "\n[[exercises]]\ntitle = \"{prefix} {n}\"\ndescription = \"An exercise.\"\n\n[[exercises.iterations]]\ndate = 2019\nparticipants = [\"RU\", \"KZ\"]\nhost = \"RU\"\n"
+        ));
+    }
+    text
+}
+
+fn compendium(includes: &[&str]) -> String {
+    let list: Vec<String> = includes.iter().map(|i| format!("\"{i}\"")).collect();
+    format!(
+        "kind = \"compendium\"\ntitle = \"C\"\ndate = 2021-01-20\nauthors = [\"A\"]\ninclude = [\n{}\n]\n",
+        list.join(",\n")
+    )
+}
+
+/// Class 6: a part included several times is said once per repeat (not
+/// once per entry), and a compendium's entries over all its parts count
+/// against `compendium_entries`, at the include that passes it.
+#[test]
+fn compendium_parts_are_included_once_and_their_entries_budgeted() {
+    let project = TempProject::new("budget-compendium");
+    project.write("briefs/parts/a.toml", part_with_exercises("Alpha", 200));
+    project.write(
+        "briefs/twice.toml",
+        compendium(&[
+            "parts/a.toml",
+            "parts/a.toml",
+            "./parts/a.toml",
+            "parts/a.toml",
+        ]),
+    );
+    let run = project.run(&["check", "briefs/twice.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("error:").count(),
+        3,
+        "one error per repeat:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("is included twice (first on line 6)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("twice.toml:7:1"), "{}", run.stderr);
+
+    project.write("briefpress.toml", "[limits]\ncompendium_entries = 300\n");
+    project.write("briefs/parts/b.toml", part_with_exercises("Bravo", 200));
+    project.write(
+        "briefs/big.toml",
+        compendium(&["parts/a.toml", "parts/b.toml"]),
+    );
+    for command in ["build", "check"] {
+        let run = project.run(&[command, "briefs/big.toml"]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("more than 300 entries"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("big.toml:7:1"), "{}", run.stderr);
+    }
+}
+
+/// Class 9: characters no font has in `briefpress.toml` or in a notice are
+/// found by `check` without layout, as `build` finds them, and fail the run.
+#[test]
+fn check_and_build_agree_on_the_configuration_and_notices() {
+    let project = TempProject::new("budget-agree");
+    project.write("briefs/a.toml", article("\"A\"", "\"Text.\""));
+    project.write(
+        "briefs/notice.toml",
+        "kind = \"notice\"\ntitle = \"공지\"\nauthors = [\"A\"]\ndate = 2006\n",
+    );
+    for args in [&["check", "briefs"][..], &["build", "briefs"]] {
+        let run = project.run(args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("notice.toml:2:10"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("warning: error"), "{}", run.stderr);
+    }
+    std::fs::remove_file(project.path("briefs/notice.toml")).unwrap();
+    project.write("briefpress.toml", "[publication]\nname = \"월간 Watch\"\n");
+    for args in [&["check", "briefs"][..], &["build", "briefs"]] {
+        let run = project.run(args);
+        // A problem of the configuration stops the run before any document,
+        // as every configuration error does (exit code 2).
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("briefpress.toml:2:9") && run.stderr.contains("no bundled font"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
