@@ -686,6 +686,15 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Writes a new file at `path`: an existing file (or a link) there is an
+/// error, never followed or overwritten. For folders being filled that are
+/// renamed into place whole (`extract`).
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::File::create_new(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 /// Test hook: with `BRIEFPRESS_TEST_PAUSE_WRITE_MS` set, stop halfway
 /// through writing (the half flushed to disk) for that long, so that a test
 /// can kill the process mid-write and check the old file survived.

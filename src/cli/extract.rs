@@ -2,12 +2,15 @@
 //! carries (the document's TOML and what it includes, its images, the
 //! project configuration, override templates, the tool note) under DIR, as
 //! a project that builds the same PDF again.
+//!
+//! The PDF is untrusted: see `briefpress::export::extract` for what is
+//! checked before and while it is read. The files are written all or
+//! nothing, into a new folder (or an empty one).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use briefpress::export::extract::{destination, embedded_files};
-use briefpress::fsgate::write_atomic;
+use briefpress::export::extract::{embedded_files, restore};
 use clap::Args;
 
 use super::report::Reporter;
@@ -17,8 +20,8 @@ pub struct ExtractArgs {
     /// An archival PDF (built with --profile archive).
     pub pdf: PathBuf,
 
-    /// The folder to write the files to; files already there are not
-    /// overwritten.
+    /// The folder to write the files to: a new folder, or an empty one.
+    /// Every file is written, or none (extract never overwrites).
     pub dir: PathBuf,
 }
 
@@ -33,32 +36,13 @@ pub fn run(args: &ExtractArgs, reporter: &Reporter) -> ExitCode {
         Ok(files) => files,
         Err(message) => return reporter.usage_error(&message),
     };
-    let mut planned = Vec::new();
-    for file in &files {
-        match destination(&args.dir, &file.name) {
-            Ok(path) if path.exists() => {
-                return reporter.usage_error(&format!(
-                    "{} already exists; extract never overwrites (choose an empty folder)",
-                    path.display()
-                ));
+    match restore(&args.dir, &files) {
+        Ok(written) => {
+            for (path, size) in written {
+                reporter.line(&format!("wrote   {} ({size} bytes)", path.display()));
             }
-            Ok(path) => planned.push((path, &file.data)),
-            Err(message) => return reporter.usage_error(&message),
+            ExitCode::SUCCESS
         }
+        Err(message) => reporter.usage_error(&message),
     }
-    for (path, data) in planned {
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomic(&path, data));
-        if let Err(err) = written {
-            return reporter.usage_error(&format!("cannot write {}: {err}", path.display()));
-        }
-        reporter.line(&format!(
-            "wrote   {} ({} bytes)",
-            path.display(),
-            data.len()
-        ));
-    }
-    ExitCode::SUCCESS
 }

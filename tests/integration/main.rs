@@ -12,6 +12,7 @@ mod config;
 mod corpus;
 mod emit;
 mod errors;
+mod extract;
 mod gate;
 mod issue;
 mod layout;
