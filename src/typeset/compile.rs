@@ -59,6 +59,14 @@ pub fn typeset_part(
     let (document, warnings) = compile(&world, |d| {
         anchored(prepared, file, d).unwrap_or_else(|| in_template(typesetter, &world, d))
     })?;
+    let sheet_margin = match typesetter.project().profile() {
+        Profile::Print => typst::layout::Abs::mm(super::output::BLEED_MM + super::output::SLUG_MM),
+        Profile::Screen | Profile::Archive => typst::layout::Abs::zero(),
+    };
+    let cut = super::bounds::off_page(&document, file, sheet_margin);
+    if !cut.is_empty() {
+        return Err(cut);
+    }
     if part == Part::Interior && !document.pages().len().is_multiple_of(PRINT_SHEET_PAGES) {
         return Err(vec![
             Diagnostic::error(format!(

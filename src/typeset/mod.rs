@@ -1,6 +1,7 @@
 //! Render data -> pages, through the embedded Typst compiler.
 
 pub mod archive;
+mod bounds;
 pub mod compile;
 pub mod coverage;
 pub mod downsample;

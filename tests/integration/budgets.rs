@@ -348,3 +348,54 @@ fn check_and_build_agree_on_the_configuration_and_notices() {
         );
     }
 }
+
+/// Class 5: text that cannot fit its page (an unbreakable pull quote
+/// taller than a page, a URL wider than the line) is an error at its field,
+/// in build and in check --deep, instead of a PDF with words cut away.
+#[test]
+fn text_that_would_run_off_the_page_is_an_error_at_its_field() {
+    let project = TempProject::new("budget-off-page");
+    let words: Vec<String> = (0..800).map(|n| format!("word{n}")).collect();
+    project.write(
+        "briefs/quote.toml",
+        format!(
+            "kind = \"article\"\nheadline = \"Q\"\ndate = 2024-01-25\npull_quote = \"{}\"\nbody = \"Text.\"\n",
+            words.join(" ")
+        ),
+    );
+    let run_of_letters = "a".repeat(300);
+    project.write(
+        "briefs/url.toml",
+        article(
+            "\"U\"",
+            &format!("\"See [https://example.org/{run_of_letters}](https://example.org/x) here.\""),
+        ),
+    );
+    for (file, edge, at) in [
+        ("briefs/quote.toml", "bottom", "quote.toml:4:"),
+        ("briefs/url.toml", "right", "url.toml:4:14"),
+    ] {
+        for args in [&["build", file][..], &["check", "--deep", file]] {
+            let run = project.run(args);
+            assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(&format!("runs past the {edge} edge")),
+                "{args:?}: {}",
+                run.stderr
+            );
+            assert!(run.stderr.contains(at), "{args:?}: {}", run.stderr);
+        }
+    }
+    assert!(!project.path("out/quote.pdf").exists());
+    assert!(!project.path("out/url.pdf").exists());
+    // The same pull quote at a length that fits builds.
+    project.write(
+        "briefs/quote.toml",
+        format!(
+            "kind = \"article\"\nheadline = \"Q\"\ndate = 2024-01-25\npull_quote = \"{}\"\nbody = \"Text.\"\n",
+            words[..40].join(" ")
+        ),
+    );
+    let run = project.run(&["build", "briefs/quote.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
