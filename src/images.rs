@@ -36,10 +36,7 @@ impl Format {
             Some(Format::Gif)
         } else if head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP") {
             Some(Format::Webp)
-        } else if String::from_utf8_lossy(head)
-            .to_lowercase()
-            .contains("<svg")
-        {
+        } else if looks_like_svg(data) {
             Some(Format::Svg)
         } else {
             None
@@ -76,6 +73,12 @@ impl Format {
             Format::Svg => None,
         }
     }
+}
+
+/// Whether a file is SVG text: an `<svg` element anywhere (a long comment
+/// or doctype may come first).
+fn looks_like_svg(data: &[u8]) -> bool {
+    std::str::from_utf8(data).is_ok_and(|text| text.to_ascii_lowercase().contains("<svg"))
 }
 
 /// Checks the image file `name` with content `data`; returns the pixels it
@@ -136,8 +139,17 @@ fn raster_pixels(data: &[u8], limits: &Limits) -> Result<u64, String> {
 fn svg_pixels(data: &[u8], limits: &Limits) -> Result<u64, String> {
     let text = String::from_utf8_lossy(data);
     let lower = text.to_lowercase();
-    if lower.contains("<script") || lower.contains("javascript:") {
+    if lower.contains("<script") || lower.contains("javascript:") || has_event_handler(&lower) {
         return Err("the SVG contains a script".into());
+    }
+    if lower.contains("<!entity") {
+        return Err("the SVG declares entities (they can read files); remove its DOCTYPE".into());
+    }
+    if lower.contains("@import") || lower.contains("<foreignobject") {
+        return Err(
+            "the SVG loads style sheets or embeds HTML (`@import`, `<foreignObject>`); remove them"
+                .into(),
+        );
     }
     let mut pixels = 0u64;
     for reference in references(&text) {
@@ -183,6 +195,25 @@ fn svg_pixels(data: &[u8], limits: &Limits) -> Result<u64, String> {
         }
     }
     Ok(pixels)
+}
+
+/// Whether an element of the SVG has an event handler attribute
+/// (`onload=`, `onclick=`, ...): a script by another name.
+fn has_event_handler(lower: &str) -> bool {
+    lower
+        .match_indices(" on")
+        .chain(lower.match_indices("\ton"))
+        .chain(lower.match_indices("\non"))
+        .any(|(at, found)| {
+            let name: String = lower[at + found.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect();
+            !name.is_empty()
+                && lower[at + found.len() + name.len()..]
+                    .trim_start()
+                    .starts_with('=')
+        })
 }
 
 /// Every `href` / `xlink:href` attribute value and CSS `url(...)` of an SVG.

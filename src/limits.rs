@@ -164,6 +164,19 @@ const PDF_STRING_FIELDS: &[&str] = &[
 /// four bytes a character, stays under PDF/A's 32,767 bytes).
 pub const PDF_STRING_CHARS: usize = 8_000;
 
+/// Fields that must say something when they are given: a blank headline
+/// or title makes an empty heading (PDF/UA refuses it at export, with no
+/// place to point at), blank alt text describes nothing, a blank takeaway
+/// or outlet prints an empty line.
+const NOT_BLANK: &[&str] = &[
+    "headline",
+    "title",
+    "alt",
+    "outlet",
+    "takeaways",
+    "cover_headline",
+];
+
 /// What in a string cannot be laid out safely or would print wrongly:
 /// control characters, bidi embeddings and isolates that are not closed
 /// (or close nothing), runs of combining marks past the limit, and fields
@@ -174,6 +187,13 @@ pub fn text_problem(
     limits: &Limits,
 ) -> Option<(Range<usize>, String, &'static str)> {
     use unicode_segmentation::UnicodeSegmentation as _;
+    if NOT_BLANK.contains(&key) && text.trim().is_empty() {
+        return Some((
+            0..text.len(),
+            format!("`{key}` is empty; write it, or remove the key where it is optional"),
+            "empty",
+        ));
+    }
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let line_end = c == '\n' || (c == '\r' && chars.peek().is_some_and(|(_, n)| *n == '\n'));
@@ -398,6 +418,9 @@ mod tests {
                 .contains("31 combining marks")
         );
         assert!(problem("body", &format!("e{}", "\u{301}".repeat(30))).is_none());
+        assert_eq!(problem("headline", "  ").unwrap().2, "empty");
+        assert_eq!(problem("takeaways", "").unwrap().2, "empty");
+        assert!(problem("body", "").is_none());
         let long = "x".repeat(PDF_STRING_CHARS + 1);
         assert!(
             problem("headline", &long)

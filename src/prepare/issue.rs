@@ -46,7 +46,32 @@ impl Context<'_> {
         let mut sections = Vec::new();
         let mut gathered: Vec<Gathered> = Vec::new();
         let mut ids: HashMap<String, Spanned<String>> = HashMap::new();
+        // Said, not refused: a new issue (`briefpress new issue`) starts
+        // without articles and builds as written.
+        if issue.sections.is_empty() {
+            self.warnings.push(
+                self.file
+                    .error_at(0..0, "the issue has no sections")
+                    .with_code("empty")
+                    .with_hint("add [[sections]] with a `name` and the `articles` they gather"),
+            );
+        }
         for section in &issue.sections {
+            if section.articles.is_empty() {
+                // The section's name as written (the model keeps no span).
+                let quoted = format!("\"{}\"", section.name);
+                let at = self
+                    .file
+                    .text
+                    .find(&quoted)
+                    .map_or(0..0, |at| at..at + quoted.len());
+                self.warnings.push(
+                    self.file
+                        .warning_at(at, "this section gathers no articles")
+                        .with_code("empty")
+                        .with_hint("list its documents in `articles`, or remove the section"),
+                );
+            }
             let mut pieces = Vec::new();
             for path in &section.articles {
                 let Some(member) = self.member(path) else {
@@ -163,10 +188,17 @@ impl Context<'_> {
             None
         };
         let loaded = self.load_included(path)?;
-        if matches!(loaded.document, Document::Issue(_)) {
+        let kind = match &loaded.document {
+            Document::Article(_) | Document::Brief(_) => None,
+            Document::Issue(_) => Some("an issue"),
+            Document::Compendium(_) => Some("a compendium"),
+            Document::CompendiumPart(_) => Some("a compendium part"),
+            Document::Notice(_) => Some("a notice"),
+        };
+        if let Some(kind) = kind {
             return refuse(
                 self,
-                format!("`{written}` is an issue; an issue gathers articles and briefs"),
+                format!("`{written}` is {kind}; an issue gathers articles and briefs"),
             );
         }
         let mut cx = Context::new(&loaded.file, self.project);
