@@ -81,9 +81,19 @@ fn looks_like_svg(data: &[u8]) -> bool {
     std::str::from_utf8(data).is_ok_and(|text| text.to_ascii_lowercase().contains("<svg"))
 }
 
-/// Checks the image file `name` with content `data`; returns the pixels it
-/// decodes to (for SVG, those of the raster images it embeds).
-pub fn inspect(name: &Path, data: &Bytes, limits: &Limits) -> Result<u64, String> {
+/// What checking an image found.
+#[derive(Debug, Default)]
+pub struct Inspected {
+    /// The pixels it decodes to (for SVG, those of the raster images it
+    /// embeds; linked ones are counted by whoever reads them).
+    pub pixels: u64,
+    /// Files an SVG links, as written (relative to the SVG): the compiler
+    /// loads them beside it, so they are checked and counted too.
+    pub linked: Vec<String>,
+}
+
+/// Checks the image file `name` with content `data`.
+pub fn inspect(name: &Path, data: &Bytes, limits: &Limits) -> Result<Inspected, String> {
     let format = Format::detect(data).ok_or("it is not a PNG, JPEG, GIF, WebP or SVG image")?;
     let extension = name
         .extension()
@@ -105,9 +115,12 @@ pub fn inspect(name: &Path, data: &Bytes, limits: &Limits) -> Result<u64, String
             // not decode it again.
             RasterImage::plain(data.clone(), exchange)
                 .map_err(|err| format!("it does not decode ({err})"))?;
-            Ok(pixels)
+            Ok(Inspected {
+                pixels,
+                linked: Vec::new(),
+            })
         }
-        None => svg_pixels(data, limits),
+        None => svg_contents(data, limits),
     }
 }
 
@@ -133,10 +146,10 @@ fn raster_pixels(data: &[u8], limits: &Limits) -> Result<u64, String> {
     Ok(pixels)
 }
 
-/// Checks what an SVG holds: no scripts, nothing it loads from outside
-/// itself, and raster images embedded as `data:` URIs within the limits
-/// (counted, as the compiler decodes them).
-fn svg_pixels(data: &[u8], limits: &Limits) -> Result<u64, String> {
+/// Checks what an SVG holds: no scripts, no addresses, and raster images
+/// embedded as `data:` URIs within the limits (counted, as the compiler
+/// decodes them); files it links by relative path are listed.
+fn svg_contents(data: &[u8], limits: &Limits) -> Result<Inspected, String> {
     let text = String::from_utf8_lossy(data);
     let lower = text.to_lowercase();
     if lower.contains("<script") || lower.contains("javascript:") || has_event_handler(&lower) {
@@ -152,16 +165,23 @@ fn svg_pixels(data: &[u8], limits: &Limits) -> Result<u64, String> {
         );
     }
     let mut pixels = 0u64;
+    let mut linked = Vec::new();
     for reference in references(&text) {
         let reference = reference.trim();
         if reference.is_empty() || reference.starts_with('#') {
             continue;
         }
         let Some(embedded) = reference.strip_prefix("data:") else {
-            return Err(format!(
-                "the SVG loads `{}` from outside itself; embed the image in the SVG as a data: URI, or place it directly",
-                shorten(reference)
-            ));
+            if has_scheme(reference) || reference.starts_with('/') || reference.starts_with('\\') {
+                return Err(format!(
+                    "the SVG loads `{}` from outside the project; link a file beside it by a relative path, or embed it as a data: URI",
+                    shorten(reference)
+                ));
+            }
+            if !linked.iter().any(|known| known == reference) {
+                linked.push(reference.to_string());
+            }
+            continue;
         };
         let (kind, payload) = embedded
             .split_once(',')
@@ -194,7 +214,22 @@ fn svg_pixels(data: &[u8], limits: &Limits) -> Result<u64, String> {
             ));
         }
     }
-    Ok(pixels)
+    Ok(Inspected { pixels, linked })
+}
+
+/// Whether a reference names a scheme (`http:`, `file:`, `ftp:`): a letter
+/// and letters, digits, `+ - .` before a colon.
+fn has_scheme(reference: &str) -> bool {
+    let Some((scheme, _)) = reference.split_once(':') else {
+        return false;
+    };
+    scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Whether an element of the SVG has an event handler attribute
@@ -267,6 +302,7 @@ mod tests {
             &Bytes::new(data.to_vec()),
             &Limits::DEFAULT,
         )
+        .map(|found| found.pixels)
     }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
@@ -311,9 +347,23 @@ mod tests {
         );
         let error = check("x.svg", svg.as_bytes()).unwrap_err();
         assert!(error.contains("embedded in the SVG"), "{error}");
-        let linked = "<svg><image xlink:href='big.png'/></svg>";
-        let error = check("x.svg", linked.as_bytes()).unwrap_err();
-        assert!(error.contains("loads `big.png`"), "{error}");
+        let linked = "<svg><image xlink:href='big.png'/><image href=\"big.png\"/></svg>";
+        let found = inspect(
+            Path::new("x.svg"),
+            &Bytes::new(linked.as_bytes().to_vec()),
+            &Limits::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!(found.linked, vec!["big.png".to_string()]);
+        for outside in [
+            "file:///etc/passwd",
+            "https://example.org/a.png",
+            "/etc/x.png",
+        ] {
+            let svg = format!("<svg><image href=\"{outside}\"/></svg>");
+            let error = check("x.svg", svg.as_bytes()).unwrap_err();
+            assert!(error.contains("from outside the project"), "{error}");
+        }
         assert_eq!(check("x.svg", b"<svg><use href=\"#a\"/></svg>"), Ok(0));
     }
 }

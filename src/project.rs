@@ -181,8 +181,8 @@ impl Project {
             Ok(inside) => inside,
             Err(_) => return refuse(&"it points outside the project root"),
         };
-        let pixels = match self.read_image(&inside) {
-            Ok((_, pixels)) => pixels,
+        let checked = match self.read_image(&inside) {
+            Ok(checked) => checked,
             Err(ImageError::Gate(GateError::NotFound)) => {
                 return Err(format!(
                     "image `{written}` not found (looked for {})",
@@ -196,22 +196,60 @@ impl Project {
         };
         Ok(Asset {
             path: virtual_path(&inside),
-            pixels,
+            pixels: checked.pixels,
+            linked: checked
+                .linked
+                .iter()
+                .map(|path| virtual_path(path))
+                .collect(),
         })
     }
 
     /// Reads an image inside the project through the gate and checks it
     /// (format, pixels from the header before decoding). The compiler is
     /// served images through here too, so what it decodes has been checked.
-    /// Returns the file and the pixels it decodes to.
-    pub fn read_image(&self, inside: &Path) -> Result<(Arc<FileData>, u64), ImageError> {
+    /// The files an SVG links (beside it, by relative path, as the
+    /// compiler loads them) are read and checked too, and their pixels
+    /// counted with the SVG's; they may not link further.
+    pub fn read_image(&self, inside: &Path) -> Result<CheckedImage, ImageError> {
         let data = self
             .gate
             .read(inside, self.limits().image_bytes)
             .map_err(ImageError::Gate)?;
-        let pixels =
+        let found =
             images::inspect(inside, &data.bytes, self.limits()).map_err(ImageError::Unusable)?;
-        Ok((data, pixels))
+        let mut checked = CheckedImage {
+            data,
+            pixels: found.pixels,
+            linked: Vec::new(),
+        };
+        let folder = inside.parent().unwrap_or(Path::new(""));
+        for written in found.linked {
+            let refuse =
+                |why: String| ImageError::Unusable(format!("the SVG links `{written}`: {why}"));
+            let linked = fsgate::join(folder, Path::new(&written))
+                .map_err(|_| refuse("it is outside the project root".into()))?;
+            let data = self
+                .gate
+                .read(&linked, self.limits().image_bytes)
+                .map_err(|why| refuse(why.to_string()))?;
+            let inner = images::inspect(&linked, &data.bytes, self.limits()).map_err(refuse)?;
+            if !inner.linked.is_empty() {
+                return Err(refuse(
+                    "it links further files; link raster images only".into(),
+                ));
+            }
+            checked.pixels += inner.pixels;
+            if checked.pixels > self.limits().image_pixels {
+                return Err(ImageError::Unusable(format!(
+                    "with the images it links the SVG is {} megapixels, over the limit of {} megapixels",
+                    checked.pixels / 1_000_000,
+                    self.limits().image_pixels / 1_000_000
+                )));
+            }
+            checked.linked.push(linked);
+        }
+        Ok(checked)
     }
 
     /// A file the compiler asks for outside the templates: an image is
@@ -257,8 +295,20 @@ impl std::fmt::Display for ImageError {
 pub struct Asset {
     /// Its path as the templates name it: `/a/b.png`.
     pub path: String,
-    /// The pixels it decodes to.
+    /// The pixels it decodes to, with those of the files it links.
     pub pixels: u64,
+    /// The files an SVG links, as the templates name them.
+    pub linked: Vec<String>,
+}
+
+/// An image as read and checked.
+#[derive(Debug)]
+pub struct CheckedImage {
+    pub data: Arc<FileData>,
+    /// The pixels it decodes to, with those of the files it links.
+    pub pixels: u64,
+    /// The files an SVG links, inside the root.
+    pub linked: Vec<PathBuf>,
 }
 
 /// A path inside the root as the templates name it: `/a/b.png`.

@@ -57,10 +57,10 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         .chain(typesetter.project().config().publication.logo.clone());
     for asset in assets {
         let inside = asset.trim_start_matches('/');
-        let (data, _) = source
+        let checked = source
             .read_image(Path::new(inside))
             .map_err(|why| format!("cannot read {asset}: {why}"))?;
-        write(inside, &data.bytes)?;
+        write(inside, &checked.data.bytes)?;
     }
     let standards: Vec<String> = typesetter
         .project()

@@ -652,6 +652,17 @@ impl<'a> Context<'a> {
             span: image.path.span(),
             pixels: asset.pixels,
         });
+        // Files an SVG links are images of the document too (archives
+        // carry them, --emit-typst copies them); their pixels are counted
+        // with the SVG's.
+        for linked in asset.linked {
+            self.images.push(ImageRef {
+                path: linked,
+                file: self.file.clone(),
+                span: image.path.span(),
+                pixels: 0,
+            });
+        }
         Some(ImageData {
             path,
             alt: image.alt.clone(),

@@ -29,10 +29,10 @@ pub fn low_resolution(
         .images
         .iter()
         .filter_map(|image| {
-            let (data, _) = project
+            let checked = project
                 .read_image(std::path::Path::new(image.path.trim_start_matches('/')))
                 .ok()?;
-            Some((data.hash().to_string(), image))
+            Some((checked.data.hash().to_string(), image))
         })
         .collect();
     let mut placed = Vec::new();

@@ -399,3 +399,74 @@ fn text_that_would_run_off_the_page_is_an_error_at_its_field() {
     let run = project.run(&["build", "briefs/quote.toml"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
+
+/// Class 2: files an SVG links beside it are read through the gate,
+/// checked and counted with it, attached to archive PDFs (so an extracted
+/// archive builds again) and refused when they leave the root.
+#[test]
+fn images_an_svg_links_are_checked_counted_and_archived() {
+    let project = TempProject::new("budget-svg-links");
+    let svg = |links: &[&str]| {
+        let images: String = links
+            .iter()
+            .map(|link| format!("<image width=\"10\" height=\"10\" href=\"{link}\"/>"))
+            .collect();
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"20\" height=\"10\">{images}</svg>"
+        )
+    };
+    project.png("briefs/images/a.png", 1600, 1600);
+    project.png("briefs/images/b.png", 1600, 1600);
+    project.write("briefs/images/two.svg", svg(&["a.png", "b.png"]));
+    project.write("briefs/images/out.svg", svg(&["../../../secret.png"]));
+    let doc = |image: &str| {
+        format!(
+            "{}[image]\npath = \"images/{image}\"\nalt = \"a\"\ncaption = \"c\"\n",
+            article("\"S\"", "\"Text.\"")
+        )
+    };
+    project.write("briefs/two.toml", doc("two.svg"));
+    project.write("briefs/out.toml", doc("out.svg"));
+
+    let run = project.run(&["check", "briefs/out.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the SVG links `../../../secret.png`: it is outside the project root"),
+        "{}",
+        run.stderr
+    );
+
+    // Two linked 2.56-megapixel images count together against the limit.
+    project.write("briefpress.toml", "[limits]\nimage_megapixels = 4\n");
+    let run = project.run(&["check", "briefs/two.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("with the images it links the SVG is 5 megapixels"),
+        "{}",
+        run.stderr
+    );
+
+    project.write("briefpress.toml", "# defaults\n");
+    let run = project.run(&["build", "briefs/two.toml", "--profile", "archive"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let restored = project.path("restored");
+    let run = project.run(&["extract", "out/two.pdf", restored.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for file in [
+        "briefs/images/a.png",
+        "briefs/images/b.png",
+        "briefs/images/two.svg",
+    ] {
+        assert!(
+            restored.join(file).is_file(),
+            "{file} is not in the archive"
+        );
+    }
+    let rebuilt = crate::support::run_in(
+        &restored,
+        &["build", "briefs/two.toml", "--profile", "archive"],
+    );
+    assert_eq!(rebuilt.code, Some(0), "{}", rebuilt.stderr);
+}
