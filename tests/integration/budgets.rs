@@ -470,3 +470,50 @@ fn images_an_svg_links_are_checked_counted_and_archived() {
     );
     assert_eq!(rebuilt.code, Some(0), "{}", rebuilt.stderr);
 }
+
+/// Class 10: margin notes of two comments on one line are stacked, the
+/// second below the first, not drawn over each other.
+#[test]
+fn margin_notes_of_comments_on_one_line_are_stacked() {
+    let project = TempProject::new("budget-margin-notes");
+    project.write(
+        "briefs/d.toml",
+        article(
+            "\"Draft\"",
+            "\"One line{>>RG: the first remark about this line, long enough to wrap over several lines of the margin<<} has two{>>AB: second comment here<<} comments on it.\"",
+        ),
+    );
+    let run = project.run(&["build", "--draft", "briefs/d.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let output = Command::new("pdftotext")
+        .args(["-bbox", "out/d.pdf", "-"])
+        .current_dir(&project.root)
+        .output()
+        .expect("pdftotext runs");
+    let xml = String::from_utf8_lossy(&output.stdout);
+    // Words in the right margin: (yMin, yMax, word).
+    let margin: Vec<(f64, f64, String)> = xml
+        .lines()
+        .filter_map(|line| {
+            let attr = |name: &str| -> Option<f64> {
+                let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+                line[start..].split('"').next()?.parse().ok()
+            };
+            let word = line.split('>').nth(1)?.split('<').next()?.to_string();
+            (attr("xMin")? > 500.0).then_some((attr("yMin")?, attr("yMax")?, word))
+        })
+        .collect();
+    let second = margin
+        .iter()
+        .position(|(_, _, word)| word == "C2")
+        .expect("the second note is in the margin");
+    let first_bottom = margin[..second]
+        .iter()
+        .map(|(_, bottom, _)| *bottom)
+        .fold(0.0, f64::max);
+    assert!(
+        margin[second].0 >= first_bottom,
+        "the second note starts at {} above the first note's end at {first_bottom}: {margin:?}",
+        margin[second].0
+    );
+}
