@@ -503,17 +503,17 @@ fn margin_notes_of_comments_on_one_line_are_stacked() {
             (attr("xMin")? > 500.0).then_some((attr("yMin")?, attr("yMax")?, word))
         })
         .collect();
-    let second = margin
-        .iter()
-        .position(|(_, _, word)| word == "C2")
-        .expect("the second note is in the margin");
-    let first_bottom = margin[..second]
-        .iter()
-        .map(|(_, bottom, _)| *bottom)
-        .fold(0.0, f64::max);
+    let find = |wanted: &str| {
+        margin
+            .iter()
+            .find(|(_, _, word)| word == wanted)
+            .unwrap_or_else(|| panic!("`{wanted}` is not in the margin: {margin:?}"))
+    };
+    // "margin" is the last word of the first note, "C2" starts the second.
+    let first_end = find("margin").1;
+    let second_start = find("C2").0;
     assert!(
-        margin[second].0 >= first_bottom,
-        "the second note starts at {} above the first note's end at {first_bottom}: {margin:?}",
-        margin[second].0
+        second_start >= first_end,
+        "the second note starts at {second_start}, above the first note's end at {first_end}: {margin:?}"
     );
 }
