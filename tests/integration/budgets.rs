@@ -4,59 +4,13 @@
 //! arguments are checked.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::support::TempProject;
+use crate::support::{TempProject, bounded};
 
 /// A minimal article whose headline and body are given as TOML values.
 fn article(headline: &str, body: &str) -> String {
     format!("kind = \"article\"\nheadline = {headline}\ndate = 2024-01-25\nbody = {body}\n")
-}
-
-/// Runs the built binary in `dir` as a child process, killed after 30 s;
-/// returns its exit code, standard error, wall time and peak resident
-/// memory in MB (its own, from `wait4`).
-#[expect(
-    clippy::zombie_processes,
-    reason = "the child is reaped by wait4, which also gives its peak memory"
-)]
-fn measured(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, Duration, u64) {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("briefpress starts");
-    let pid = child.id() as libc::pid_t;
-    let stderr = child.stderr.take().expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut { stderr }, &mut text);
-        text
-    });
-    let killer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(30));
-        // SAFETY: sends a signal to our own child; harmless if it exited.
-        unsafe { libc::kill(pid, libc::SIGKILL) };
-    });
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, filling in the two out-parameters.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let elapsed = started.elapsed();
-    drop(killer);
-    assert!(
-        elapsed < Duration::from_secs(30),
-        "{args:?} had to be killed after 30 s"
-    );
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    let mb = usage.ru_maxrss as u64 / 1024;
-    (code, reader.join().unwrap_or_default(), elapsed, mb)
 }
 
 /// Class 8: numeric arguments are finite and in range, else usage errors.
@@ -123,7 +77,8 @@ fn bombs_are_refused_at_their_place_in_little_memory() {
         ),
     ] {
         for command in ["build", "check"] {
-            let (code, stderr, time, mb) = measured(&project.root, &[command, file, "--jobs", "1"]);
+            let run = bounded(&project.root, &[command, file, "--jobs", "1"]);
+            let (code, stderr, time, mb) = (run.code, run.stderr, run.time, run.peak_kb / 1024);
             assert_eq!(code, Some(1), "{command} {file}: {stderr}");
             assert!(stderr.contains(message), "{command} {file}: {stderr}");
             if let Some(at) = at {
@@ -156,7 +111,8 @@ fn a_flood_of_diagnostics_is_capped_and_lines_are_windowed() {
         "briefs/flood.toml",
         article("\"F\"", &format!("\"{}\"", hangul.repeat(20))),
     );
-    let (code, stderr, time, _) = measured(&project.root, &["check", "briefs/flood.toml"]);
+    let run = bounded(&project.root, &["check", "briefs/flood.toml"]);
+    let (code, stderr, time) = (run.code, run.stderr, run.time);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(time < Duration::from_secs(10), "took {time:?}");
     let errors = stderr.matches("error:").count();

@@ -12,7 +12,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use lopdf::{Document, Object, ObjectId, Stream, StringFormat, dictionary};
 
-use crate::support::{TempProject, run_in};
+use crate::support::{TempProject, bounded, run_in};
 
 /// `data` packed with zlib (FlateDecode).
 fn zlib(data: &[u8]) -> Vec<u8> {
@@ -150,80 +150,6 @@ fn files_below(dir: &Path) -> Vec<String> {
     found
 }
 
-/// One run of the binary as a child process, measured.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-struct Measured {
-    /// The exit code; `None` when a signal ended it.
-    code: Option<i32>,
-    stderr: String,
-    /// Peak resident memory, in KB (the child's own, from `wait4`).
-    peak_kb: u64,
-}
-
-/// Runs `briefpress` in `dir` as a child process, killed (and the test
-/// failed) after 30 s.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(
-    clippy::zombie_processes,
-    reason = "the child is reaped with wait4, which reports its peak memory"
-)]
-fn measured(dir: &Path, args: &[&str]) -> Measured {
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the briefpress binary runs");
-    let mut pipe = child.stderr.take().expect("standard error is piped");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut pipe, &mut text);
-        text
-    });
-    let pid = child.id() as libc::pid_t;
-    let started = Instant::now();
-    let mut killed = false;
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: polls our own child, which nothing else waits for; both
-        // out-parameters point to live values.
-        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if waited == pid {
-            break;
-        }
-        assert_eq!(
-            waited,
-            0,
-            "wait4 failed: {}",
-            std::io::Error::last_os_error()
-        );
-        if !killed && started.elapsed() > Duration::from_secs(30) {
-            child.kill().expect("the child can be killed");
-            killed = true;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert!(!killed, "{args:?} had to be killed after 30 s");
-    let code = if libc::WIFEXITED(status) {
-        Some(libc::WEXITSTATUS(status))
-    } else {
-        None
-    };
-    Measured {
-        code,
-        stderr: reader.join().unwrap_or_default(),
-        peak_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
-    }
-}
-
 /// A 300 MB attachment packed into a few hundred KB is refused after
 /// unpacking no more than the cap, without holding it, and nothing is
 /// written (not even the small file before it).
@@ -249,7 +175,7 @@ fn a_flate_bomb_is_refused_in_little_memory_with_nothing_written() {
     );
     project.write("bomb.pdf", &pdf);
 
-    let run = measured(&project.root, &["extract", "bomb.pdf", "out"]);
+    let run = bounded(&project.root, &["extract", "bomb.pdf", "out"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(
         run.stderr
@@ -368,7 +294,7 @@ fn a_name_tree_listing_its_nodes_twice_finishes() {
     );
     project.write("tree.pdf", save(doc, top));
 
-    let run = measured(&project.root, &["extract", "tree.pdf", "out"]);
+    let run = bounded(&project.root, &["extract", "tree.pdf", "out"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(files_below(&project.path("out")), ["once.txt"]);
     assert_eq!(

@@ -4,14 +4,13 @@
 //! state a build trusts (the manifest, leftover temporary files) and the
 //! names it meets (links that loop, names that are not UTF-8).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::support::{Run, TempProject, pdf_info, pdf_text, repo};
+use crate::support::{TempProject, bounded, pdf_info, pdf_text, repo};
 
 /// A valid article: `image` is the `[image]` path (relative to the
 /// document), `extra` TOML tables appended at the end.
@@ -65,58 +64,6 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
-
-/// Runs `briefpress` with `args` in the project folder, killing it (and
-/// failing the test) if it is still running after `limit`.
-fn run_bounded(project: &TempProject, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
-        .args(args)
-        .current_dir(&project.root)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the briefpress binary runs");
-    let drain = |mut stream: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stream.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stdout = stdout.join().unwrap();
-    let stderr = stderr.join().unwrap();
-    let Some(status) = status else {
-        panic!(
-            "`briefpress {}` was still running after {} s and was killed\nstdout:\n{stdout}\nstderr:\n{stderr}",
-            args.join(" "),
-            limit.as_secs()
-        );
-    };
-    Run {
-        code: status.code(),
-        stdout,
-        stderr,
-    }
-}
-
-const LIMIT: Duration = Duration::from_secs(30);
 
 /// The diagnostics of a `--format json` run (standard output, one object a
 /// line).
@@ -388,7 +335,7 @@ fn a_named_pipe_among_the_templates_does_not_hang_the_build() {
     let project = TempProject::new("gate-template-fifo");
     project.write("briefs/doc.toml", article("Piped", None, ""));
     mkfifo(&project.path("templates/extra.typ"));
-    let run = run_bounded(&project, &["build", "briefs/doc.toml"], LIMIT);
+    let run = bounded(&project.root, &["build", "briefs/doc.toml"]).run();
     assert!(
         run.code.is_some_and(|code| code != 0),
         "exit {:?}\n{}",
@@ -590,13 +537,13 @@ fn a_named_pipe_among_the_documents_fails_alone_without_hanging() {
     project.write("briefs/good.toml", article("Good", None, ""));
     mkfifo(&project.path("briefs/x.toml"));
 
-    let build = run_bounded(&project, &["build", "briefs"], LIMIT);
+    let build = bounded(&project.root, &["build", "briefs"]).run();
     assert_eq!(build.code, Some(1), "{}\n{}", build.stdout, build.stderr);
     assert!(build.stderr.contains("named pipe"), "{}", build.stderr);
     assert!(build.stderr.contains("briefs/x.toml"), "{}", build.stderr);
     assert!(project.path("out/good.pdf").is_file(), "{}", build.stderr);
 
-    let check = run_bounded(&project, &["check", "briefs"], LIMIT);
+    let check = bounded(&project.root, &["check", "briefs"]).run();
     assert_eq!(check.code, Some(1), "{}\n{}", check.stdout, check.stderr);
     assert!(check.stderr.contains("named pipe"), "{}", check.stderr);
 }
@@ -611,7 +558,7 @@ fn links_that_loop_under_briefs_find_each_document_once() {
     std::os::unix::fs::symlink(".", project.path("briefs/l1")).unwrap();
     std::os::unix::fs::symlink(".", project.path("briefs/sub/l2")).unwrap();
 
-    let run = run_bounded(&project, &["build", "briefs", "--no-catalogue"], LIMIT);
+    let run = bounded(&project.root, &["build", "briefs", "--no-catalogue"]).run();
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(!run.stderr.contains("duplicate"), "{}", run.stderr);
     assert!(!run.stderr.contains("also used by"), "{}", run.stderr);
@@ -805,7 +752,7 @@ fn a_folder_name_that_is_not_utf8_fails_alone() {
     std::fs::create_dir_all(&bad).unwrap();
     std::fs::write(bad.join("doc.toml"), article("Bad name", None, "")).unwrap();
 
-    let run = run_bounded(&project, &["build", "briefs"], LIMIT);
+    let run = bounded(&project.root, &["build", "briefs"]).run();
     assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("not valid UTF-8"), "{}", run.stderr);
     assert!(project.path("out/good.pdf").is_file(), "{}", run.stderr);

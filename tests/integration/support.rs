@@ -372,3 +372,101 @@ pub fn assert_low_resolution(stderr: &str, severity: &str) {
         "{stderr}"
     );
 }
+
+/// One run of the binary as a child process, measured.
+pub struct Bounded {
+    /// The exit code; `None` when a signal ended it.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub time: std::time::Duration,
+    /// Peak resident memory, in KB: the child's own, from `wait4`.
+    pub peak_kb: u64,
+}
+
+impl Bounded {
+    /// As a plain [`Run`].
+    pub fn run(self) -> Run {
+        Run {
+            code: self.code,
+            stdout: self.stdout,
+            stderr: self.stderr,
+        }
+    }
+}
+
+/// Runs `briefpress` with `args` in `dir` as a child process, killed (and
+/// the test failed) if it still runs after 30 s; for inputs that once hung
+/// or exhausted memory.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped with wait4, which also gives its peak memory"
+)]
+pub fn bounded(dir: &Path, args: &[&str]) -> Bounded {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    const LIMIT: Duration = Duration::from_secs(30);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the briefpress binary runs");
+    let drain = |mut stream: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stream.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let pid = child.id() as libc::pid_t;
+    let started = Instant::now();
+    let mut killed = false;
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: polls our own child, which nothing else waits for; both
+        // out-parameters point to live values.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if waited == pid {
+            break;
+        }
+        assert_eq!(
+            waited,
+            0,
+            "wait4 failed: {}",
+            std::io::Error::last_os_error()
+        );
+        if !killed && started.elapsed() > LIMIT {
+            child.kill().expect("the child can be killed");
+            killed = true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let time = started.elapsed();
+    let (stdout, stderr) = (
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    );
+    assert!(
+        !killed,
+        "`briefpress {}` was still running after {} s and was killed\nstderr:\n{stderr}",
+        args.join(" "),
+        LIMIT.as_secs()
+    );
+    Bounded {
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        stdout,
+        stderr,
+        time,
+        peak_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+    }
+}
