@@ -27,6 +27,24 @@ fn a_panic_in_one_document_is_contained() {
         !stderr.contains("panicked at") && !stderr.contains("backtrace"),
         "{stderr}"
     );
+    // The check the other tests use to see panics fires on this one, in
+    // both forms of output.
+    assert!(crate::support::shows_panic(&stderr), "{stderr}");
+    let json = std::process::Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(["build", "briefs", "--format", "json", "--out-dir"])
+        .arg(out.root.join("json"))
+        .current_dir(repo())
+        .env("BRIEFPRESS_TEST_PANIC_ON", "china-bri-security")
+        .output()
+        .unwrap();
+    let lines = String::from_utf8_lossy(&json.stdout);
+    let internal = lines
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|diag| diag["code"] == "internal")
+        .count();
+    assert_eq!(internal, 2, "on its own and as an issue member:\n{lines}");
+    assert!(crate::support::shows_panic(&lines), "{lines}");
     assert!(!out.path("central-asia/china-bri-security.pdf").exists());
     assert!(out.path("central-asia/russia-bases-readiness.pdf").exists());
     // The article fails twice: on its own and as a member of the sample issue.

@@ -62,6 +62,21 @@ fn assert_links_resolve_at_least(folder: &Path, least: usize) {
     }
 }
 
+/// Every file below `dir`, following no links.
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            found.extend(walk_files(&entry.path()));
+        } else if kind.is_file() {
+            found.push(entry.path());
+        }
+    }
+    found
+}
+
 /// Every URI a PDF's links point to.
 fn pdf_links(pdf: &Path) -> Vec<String> {
     let document = lopdf::Document::load(pdf).unwrap();
@@ -89,14 +104,35 @@ fn assert_pdf_catalogue(folder: &Path) {
         assert_words_in(&text, title);
     }
     assert!(pdf_fonts(&pdf).iter().all(|(_, embedded)| *embedded));
+    // Exactly the PDFs of the folder (but the catalogue itself), each
+    // linked twice (its thumbnail and its title), and a thumbnail for each.
+    let pdfs: std::collections::BTreeSet<String> = walk_files(folder)
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "pdf"))
+        .map(|path| {
+            path.strip_prefix(folder)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .filter(|name| name != "catalogue.pdf")
+        .collect();
     let links = pdf_links(&pdf);
-    assert!(links.len() >= 13, "{links:?}");
-    for link in links {
+    for link in &links {
         assert!(!link.contains("://") && !link.starts_with('/'), "{link}");
-        assert!(folder.join(percent_decoded(&link)).is_file(), "{link}");
+        assert!(folder.join(percent_decoded(link)).is_file(), "{link}");
     }
+    let linked: std::collections::BTreeSet<String> =
+        links.iter().map(|link| percent_decoded(link)).collect();
+    assert_eq!(linked, pdfs, "links {links:?}");
+    assert_eq!(links.len(), 2 * pdfs.len(), "{links:?}");
     let images = pdf_image_widths(&pdf).len();
-    assert!(images >= 12, "{images} thumbnails");
+    assert_eq!(
+        images,
+        pdfs.len(),
+        "{images} thumbnails for {} PDFs",
+        pdfs.len()
+    );
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn fails_the_same(
     if run.code != Some(1) {
         return problem(&format!("exit code {:?}, expected 1", run.code));
     }
-    if run.stderr.contains("panicked") || run.stderr.contains("RUST_BACKTRACE") {
+    if crate::support::shows_panic(&run.stderr) {
         return problem("panicked");
     }
     let location = match at {

@@ -33,7 +33,7 @@ fn fails(project: &TempProject, text: &str, location: &str, message: &str) -> Ru
         "no `{message}` in:\n{}",
         run.stderr
     );
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(!crate::support::shows_panic(&run.stderr), "{}", run.stderr);
     assert!(
         !project.path("out/doc.pdf").exists(),
         "an output file was left"

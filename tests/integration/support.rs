@@ -470,3 +470,13 @@ pub fn bounded(dir: &Path, args: &[&str]) -> Bounded {
         peak_kb: u64::try_from(usage.ru_maxrss).unwrap_or(0),
     }
 }
+
+/// Whether a run's standard error shows a panic: the panic message or a
+/// backtrace, or the diagnostic a panic contained in a worker becomes
+/// (`internal error:`, code `internal` with `--format json`).
+pub fn shows_panic(stderr: &str) -> bool {
+    stderr.contains("panicked")
+        || stderr.contains("RUST_BACKTRACE")
+        || stderr.contains("internal error:")
+        || stderr.contains("\"code\":\"internal\"")
+}
