@@ -91,7 +91,7 @@ impl PartialDate {
         let (year, month, day) = match parts.as_slice() {
             [y] => {
                 return Ok(Self {
-                    year: number(y, "year", 4)? as i32,
+                    year: checked_year(i64::from(number(y, "year", 4)?))?,
                     month: None,
                     day: None,
                 });
@@ -112,6 +112,7 @@ impl PartialDate {
     }
 
     fn from_parts(year: i32, month: u32, day: Option<u32>) -> Result<Self, String> {
+        let year = checked_year(i64::from(year))?;
         if !(1..=12).contains(&month) {
             return Err(format!(
                 "month {month} does not exist (months are 01 to 12)"
@@ -137,14 +138,11 @@ impl PartialDate {
     pub fn from_input(input: &DateInput) -> Result<Self, String> {
         match input {
             DateInput::Text(text) => Self::parse(text),
-            DateInput::Year(year) => match i32::try_from(*year) {
-                Ok(year @ 1..=9999) => Ok(Self {
-                    year,
-                    month: None,
-                    day: None,
-                }),
-                _ => Err(format!("{year} is not a year")),
-            },
+            DateInput::Year(year) => Ok(Self {
+                year: checked_year(*year)?,
+                month: None,
+                day: None,
+            }),
             DateInput::Toml(datetime) => match (datetime.date, datetime.time) {
                 (Some(date), None) => Self::from_parts(
                     i32::from(date.year),
@@ -236,6 +234,15 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// A year as dates take it, whichever way it is written: 1 to 9999 (there
+/// is no year 0).
+fn checked_year(year: i64) -> Result<i32, String> {
+    match i32::try_from(year) {
+        Ok(year @ 1..=9999) => Ok(year),
+        _ => Err(format!("{year} is not a year (years run from 1 to 9999)")),
+    }
+}
 
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
@@ -335,6 +342,17 @@ pub type Notes = BTreeMap<String, Spanned<String>>;
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn there_is_no_year_zero_however_it_is_written() {
+        for text in ["0000", "0000-02", "0000-02-29"] {
+            let error = PartialDate::parse(text).unwrap_err();
+            assert!(error.contains("0 is not a year"), "{text}: {error}");
+        }
+        assert!(PartialDate::from_input(&DateInput::Year(0)).is_err());
+        assert_eq!(PartialDate::parse("0001").map(|d| d.year), Ok(1));
+    }
+
     use super::*;
 
     #[test]
