@@ -409,7 +409,7 @@ impl Gate {
 
     /// The input `target` would overwrite, if any: the same path, or the
     /// same file under another name.
-    pub fn reads(&self, target: &Path) -> Option<PathBuf> {
+    fn reads(&self, target: &Path) -> Option<PathBuf> {
         let read = self.read.lock().ok()?;
         let path = normalize(&absolute(target));
         if read.paths.contains(&path) {

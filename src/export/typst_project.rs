@@ -57,10 +57,11 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         .chain(typesetter.project().config().publication.logo.clone());
     for asset in assets {
         let inside = asset.trim_start_matches('/');
-        let checked = source
-            .read_image(Path::new(inside))
+        // Checked when the document was prepared; the same bytes.
+        let data = gate
+            .read(Path::new(inside), source.limits().image_bytes)
             .map_err(|why| format!("cannot read {asset}: {why}"))?;
-        write(inside, &checked.data.bytes)?;
+        write(inside, &data.bytes)?;
     }
     let standards: Vec<String> = typesetter
         .project()

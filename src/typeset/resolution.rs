@@ -29,10 +29,15 @@ pub fn low_resolution(
         .images
         .iter()
         .filter_map(|image| {
-            let checked = project
-                .read_image(std::path::Path::new(image.path.trim_start_matches('/')))
+            // The bytes prepare checked, as the gate read them.
+            let data = project
+                .gate()
+                .read(
+                    std::path::Path::new(image.path.trim_start_matches('/')),
+                    project.limits().image_bytes,
+                )
                 .ok()?;
-            Some((checked.data.hash().to_string(), image))
+            Some((data.hash().to_string(), image))
         })
         .collect();
     let mut placed = Vec::new();
