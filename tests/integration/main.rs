@@ -14,6 +14,7 @@ mod emit;
 mod errors;
 mod extract;
 mod gate;
+mod identical;
 mod issue;
 mod layout;
 mod literal;

@@ -1,0 +1,83 @@
+//! Refactoring the engine must not change what it writes: the SHA-256 of
+//! every PDF and thumbnail of the samples, in every profile, is kept in
+//! `tests/fixtures/sample-outputs.sha256`. A change that alters outputs on
+//! purpose re-baselines the fixture in the same commit (run this test with
+//! `BRIEFPRESS_BLESS=1`) and says why.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::support::{TempProject, repo, run_with_env};
+
+const FIXTURE: &str = "tests/fixtures/sample-outputs.sha256";
+
+/// Every `*.pdf` and `*.png` below `dir`, relative, sorted.
+fn outputs(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ext == "pdf" || ext == "png")
+            {
+                found.push(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn sample_outputs_are_byte_identical_to_the_fixture() {
+    let out = TempProject::new("identical");
+    let mut lines = Vec::new();
+    for profile in ["screen", "print", "archive"] {
+        let dir = out.path(profile);
+        let run = run_with_env(
+            &repo(),
+            &[
+                "build",
+                "briefs",
+                "--force",
+                "--profile",
+                profile,
+                "--out-dir",
+                dir.to_str().unwrap(),
+            ],
+            &[("SOURCE_DATE_EPOCH", "1700000000")],
+        );
+        assert_eq!(run.code, Some(0), "{profile}: {}", run.stderr);
+        for file in outputs(&dir) {
+            let digest = Sha256::digest(std::fs::read(dir.join(&file)).unwrap());
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            lines.push(format!(
+                "{hex}  {profile}/{}",
+                file.to_string_lossy().replace('\\', "/")
+            ));
+        }
+    }
+    let now = lines.join("\n") + "\n";
+    let fixture = repo().join(FIXTURE);
+    if std::env::var_os("BRIEFPRESS_BLESS").is_some() {
+        std::fs::write(&fixture, &now).unwrap();
+        return;
+    }
+    let kept = std::fs::read_to_string(&fixture).unwrap_or_default();
+    assert!(lines.len() > 40, "too few outputs: {}", lines.len());
+    let differing: Vec<&str> = now
+        .lines()
+        .filter(|line| !kept.lines().any(|k| k == *line))
+        .chain(kept.lines().filter(|line| !now.lines().any(|n| n == *line)))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "outputs differ from {FIXTURE} (re-baseline with BRIEFPRESS_BLESS=1 only for an intended change):\n{}",
+        differing.join("\n")
+    );
+}
