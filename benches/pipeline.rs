@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use briefpress::batch::{self, Destination};
-use briefpress::project::Project;
+use briefpress::build::plan::{self, Destination};
+use briefpress::load::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
 
 const ARTICLES: &[&str] = &[
@@ -221,7 +221,7 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
         let id = article.file_stem().unwrap().to_string_lossy().to_string();
         let changed: Vec<batch::Job> = jobs
             .into_iter()
-            .filter(|j| j.prepared.id == id || j.prepared.template == "issue")
+            .filter(|j| j.prepared.id == id || j.prepared.kind == briefpress::model::Kind::Issue)
             .collect();
         batch::run(typesetter, &changed, 2, |_| {});
     };

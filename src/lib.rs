@@ -1,24 +1,24 @@
 //! briefpress: analysts' briefs written in TOML, typeset into tagged,
 //! archival PDFs by the embedded Typst compiler.
 //!
-//! The pipeline, one module a stage:
-//! [`load`] (TOML -> [`model`]) -> [`prepare`] (model -> render data) ->
-//! [`typeset`] (render data -> pages) -> [`export`] (pages -> PDF file).
-//! [`pipeline`] runs them for one document; the binary's `cli` only wires
-//! arguments to it.
+//! Layers, each using only those before it (a test holds the order):
+//! [`model`] (the documents' schema) <- [`load`] (TOML, configuration,
+//! project -> model) <- [`prepare`] (model -> render data) <- [`typeset`]
+//! (render data -> pages) <- [`export`] (pages -> PDF bytes) <-
+//! [`catalogue`] (an output folder's listing) <- [`build`] (the engine
+//! every command runs: discover, plan, manifest, run on one thread pool).
+//! Below them all, leaf modules any layer may use: [`diag`], [`fsgate`],
+//! [`limits`], [`images`]. The binary's `cli` maps arguments to
+//! [`build::Options`] and renders the engine's events.
 
-pub mod batch;
-pub mod config;
+pub mod build;
+pub mod catalogue;
 pub mod diag;
 pub mod export;
 pub mod fsgate;
 pub mod images;
 pub mod limits;
 pub mod load;
-pub mod manifest;
 pub mod model;
-pub mod pipeline;
 pub mod prepare;
-pub mod project;
-pub mod schema;
 pub mod typeset;

@@ -35,7 +35,7 @@ fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
         let worker = std::thread::current()
             .name()
-            .is_some_and(|name| name.starts_with(briefpress::batch::WORKER_NAME));
+            .is_some_and(|name| name.starts_with(briefpress::build::run::THREAD_PREFIX));
         if !worker {
             eprintln!("internal error: {info}");
         }

@@ -1,18 +1,16 @@
 //! `briefpress catalogue [OUT]`: writes the offline catalogue of an output
-//! folder (index.html, thumbnails, SHA256SUMS) for the documents already
-//! built there, without building; `build` over folders does the same at
-//! its end.
+//! folder (index.html, catalogue.pdf, thumbnails, SHA256SUMS) for the
+//! documents already built there, without building; `build` over folders
+//! does the same at its end.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use briefpress::batch::{self, Destination};
-use briefpress::export::catalogue;
+use briefpress::build::{Action, Engine, Options};
 use clap::Args;
 
 use super::ProjectArgs;
-use super::build::{projects, setup};
-use super::report::Reporter;
+use super::report::{Console, Reporter};
 
 #[derive(Debug, Args)]
 pub struct CatalogueArgs {
@@ -27,64 +25,22 @@ pub struct CatalogueArgs {
 }
 
 pub fn run(args: &CatalogueArgs, reporter: &Reporter) -> ExitCode {
-    let (project, paths) = match projects(&args.project) {
-        Ok(mut groups) if groups.len() == 1 => groups.remove(0),
-        Ok(_) => return reporter.usage_error("catalogue takes documents of one project at a time"),
-        Err(problems) => return reporter.setup_failed(&problems),
+    let options = Options {
+        out_dir: args.out_dir.clone(),
+        ..args.project.options()
     };
-    let out_dir = args.out_dir.clone().unwrap_or_else(|| project.out_dir());
-    if !out_dir.is_dir() {
-        return reporter.usage_error(&format!(
-            "{} does not exist: build first (`briefpress build`)",
-            out_dir.display()
-        ));
-    }
-    let typesetter = match setup(project, &args.project, reporter) {
-        Ok(typesetter) => typesetter,
-        Err(problems) => return reporter.setup_failed(&problems),
-    };
-    let discovered = match batch::discover(typesetter.project(), &paths) {
-        Ok(discovered) => discovered,
-        Err(message) => return reporter.usage_error(&message),
-    };
-    for warning in &discovered.warnings {
-        reporter.diagnostic(warning);
-    }
-    for failure in &discovered.refused {
-        reporter.failure(&failure.display, &failure.diagnostics);
-    }
-    let inputs = discovered.inputs;
-    let plan = batch::plan(
-        &typesetter,
-        &inputs,
-        &Destination::Folder(Path::new(&out_dir)),
-        batch::Keep::for_run(inputs.len()),
-    );
-    for failure in &plan.failures {
-        reporter.failure(&failure.display, &failure.diagnostics);
-    }
-    let publication = typesetter.project().config().publication.name.clone();
-    match catalogue::write(
-        &typesetter,
-        &out_dir,
-        &plan.jobs,
-        &plan.notices,
-        publication.as_deref(),
-    ) {
-        Ok(written) => {
-            reporter.line(&format!(
-                "catalogue {} and {} ({} documents, {} thumbnails drawn)",
-                out_dir.join(catalogue::INDEX).display(),
-                out_dir.join(catalogue::PDF).display(),
-                written.documents,
-                written.thumbnails_rendered
+    let mut console = Console::new(reporter).drawing();
+    let outcome = Engine::new(options, &mut console).and_then(|engine| {
+        if engine.projects().count() > 1 {
+            return Err(briefpress::build::Stop::Usage(
+                "catalogue takes documents of one project at a time".into(),
             ));
-            if plan.failures.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
         }
-        Err(message) => reporter.usage_error(&message),
+        engine.run(Action::Catalogue, &mut console)
+    });
+    match outcome {
+        Ok(summary) if summary.failed > 0 => ExitCode::from(1),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(stop) => reporter.stopped(&stop),
     }
 }

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use briefpress::config;
 use briefpress::fsgate::write_atomic;
+use briefpress::load::config;
 use clap::Args;
 
 use super::new::{Fill, Kind, skeleton};
@@ -93,7 +93,7 @@ fn write_project(
         written.push(gitignore.to_path_buf());
     }
     written.extend(super::schema::write_all(
-        &dir.join(briefpress::schema::DIR),
+        &dir.join(briefpress::load::schema::DIR),
     )?);
     for (path, kind) in files {
         let fill = Fill {

@@ -73,7 +73,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  briefpress watch briefs/central-asia    rebuild the folder's PDFs as files change"
     )]
-    Watch(BuildArgs),
+    Watch(watch::WatchArgs),
     /// Report every problem without writing PDFs; fast enough for every save.
     #[command(
         after_help = "Examples:\n  briefpress check                      every document under briefs/, no layout\n  briefpress check briefs/central-asia/china-bri-security.toml --deep\n  briefpress check --format json        diagnostics for an editor, one JSON object per line"
@@ -153,7 +153,21 @@ pub struct ProjectArgs {
     /// crop marks, spot inks, separate cover, 300 dpi preflight) or archive
     /// (PDF/A-3b carrying the sources; `extract` recovers them) [default: `[build] profile` in briefpress.toml, else screen].
     #[arg(long, value_enum)]
-    pub profile: Option<briefpress::config::Profile>,
+    pub profile: Option<briefpress::load::config::Profile>,
+}
+
+impl ProjectArgs {
+    /// The engine's options for these arguments (building nothing else).
+    pub fn options(&self) -> briefpress::build::Options {
+        briefpress::build::Options {
+            paths: self.paths.clone(),
+            root: self.root.clone(),
+            font_paths: self.font_paths.clone(),
+            draft: self.draft,
+            profile: self.profile,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -5,10 +5,10 @@
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
-use briefpress::config;
+use briefpress::load::config;
+use briefpress::load::project::{Project, shown};
+use briefpress::load::schema;
 use briefpress::prepare::lint;
-use briefpress::project::{Project, shown};
-use briefpress::schema;
 use clap::{Args, ValueEnum};
 
 use super::report::Reporter;

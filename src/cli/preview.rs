@@ -4,13 +4,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use briefpress::pipeline;
-use briefpress::typeset;
+use briefpress::build::Engine;
 use clap::Args;
 
 use super::ProjectArgs;
-use super::build::{projects, setup};
-use super::report::Reporter;
+use super::report::{Console, Reporter};
 
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
@@ -43,28 +41,23 @@ pub fn run(args: &PreviewArgs, reporter: &Reporter) -> ExitCode {
     let [path] = args.project.paths.as_slice() else {
         return reporter.usage_error("preview takes one document");
     };
-    let (project, _) = match projects(&args.project) {
-        Ok(mut groups) if groups.len() == 1 => groups.remove(0),
+    let mut console = Console::new(reporter);
+    let engine = match Engine::new(args.project.options(), &mut console) {
+        Ok(engine) if engine.projects().count() == 1 => engine,
         Ok(_) => return reporter.usage_error("preview takes one document"),
-        Err(problems) => return reporter.setup_failed(&problems),
+        Err(stop) => return reporter.stopped(&stop),
+    };
+    let Some(project) = engine.projects().next() else {
+        return reporter.usage_error("preview takes one document");
     };
     let out_dir = args
         .out_dir
         .clone()
         .unwrap_or_else(|| project.out_dir().join("preview"));
-    let typesetter = match setup(project, &args.project, reporter) {
-        Ok(typesetter) => typesetter,
-        Err(problems) => return reporter.setup_failed(&problems),
-    };
-    let display = path.clone();
-    let laid_out = pipeline::ready(&typesetter, path, &display).and_then(|ready| {
-        typeset::typeset(&typesetter, &ready.prepared, &ready.loaded.file)
-            .map(|typeset| (ready.prepared.id, typeset.document))
-    });
-    let (id, document) = match laid_out {
+    let (id, document) = match engine.lay_out() {
         Ok(done) => done,
         Err(problems) => {
-            reporter.failure(&display, &problems);
+            reporter.failure(path, &problems);
             return ExitCode::from(1);
         }
     };
@@ -91,8 +84,7 @@ pub fn run(args: &PreviewArgs, reporter: &Reporter) -> ExitCode {
             .encode_png()
             .map_err(|err| err.to_string())
             .and_then(|png| {
-                typesetter
-                    .project()
+                project
                     .gate()
                     .write(&target, &png)
                     .map_err(|err| err.to_string())

@@ -4,8 +4,14 @@
 //! an error.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use briefpress::build::{Observer, Report, Stop};
+use briefpress::catalogue::{self, Written};
 use briefpress::diag::Diagnostic;
+use briefpress::load::config;
+use briefpress::load::project::Project;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -125,6 +131,27 @@ impl Reporter {
         std::process::ExitCode::from(2)
     }
 
+    /// A run that could not start: a usage error or a broken project
+    /// (exit code 2 either way).
+    pub fn stopped(&self, stop: &Stop) -> std::process::ExitCode {
+        match stop {
+            Stop::Usage(message) => self.usage_error(message),
+            Stop::Setup(problems) => self.setup_failed(problems),
+        }
+    }
+
+    /// The project used and its configuration (with `--verbose`).
+    pub fn project(&self, project: &Project) {
+        let configured = match &project.config().file {
+            Some(file) => file.display.display().to_string(),
+            None => format!("no {}, defaults", config::FILE_NAME),
+        };
+        self.detail(&format!(
+            "project {} ({configured})",
+            project.root().display()
+        ));
+    }
+
     /// A progress bar for `total` documents, on a terminal only.
     pub fn progress(&self, total: usize) -> Progress {
         let show =
@@ -197,4 +224,136 @@ pub fn say(line: &str) {
 /// Prints text, whole, on standard error.
 pub fn say_err(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// The engine's events shown on the console: progress lines and a bar,
+/// diagnostics in the chosen format.
+pub struct Console {
+    reporter: Reporter,
+    progress: Option<Progress>,
+    /// How the catalogue line says thumbnails were made.
+    drawn: &'static str,
+}
+
+impl Console {
+    pub fn new(reporter: &Reporter) -> Self {
+        Self {
+            reporter: *reporter,
+            progress: None,
+            drawn: "drawn again",
+        }
+    }
+
+    /// For `catalogue`, which draws every thumbnail it lacks.
+    pub fn drawing(mut self) -> Self {
+        self.drawn = "drawn";
+        self
+    }
+
+    /// Clears the progress bar.
+    pub fn finish(&mut self) {
+        if let Some(progress) = self.progress.take() {
+            progress.finish();
+        }
+    }
+
+    fn diagnostic_now(&self, diagnostic: &Diagnostic) {
+        match &self.progress {
+            Some(progress) => progress.diagnostic(diagnostic),
+            None => self.reporter.diagnostic(diagnostic),
+        }
+    }
+}
+
+impl Observer for Console {
+    fn project(&mut self, project: &Project) {
+        self.reporter.project(project);
+    }
+
+    fn diagnostic(&mut self, diagnostic: &Diagnostic) {
+        self.diagnostic_now(diagnostic);
+    }
+
+    fn failed(&mut self, display: &Path, diagnostics: &[Diagnostic]) {
+        match &self.progress {
+            Some(progress) => {
+                progress.failure(display, diagnostics);
+                progress.advance();
+            }
+            None => self.reporter.failure(display, diagnostics),
+        }
+    }
+
+    fn unchanged(&mut self, display: &Path, output: &Path) {
+        self.reporter.detail(&format!(
+            "unchanged {} -> {}",
+            display.display(),
+            output.display()
+        ));
+    }
+
+    fn building(&mut self, documents: usize) {
+        self.progress = Some(self.reporter.progress(documents));
+    }
+
+    fn built(&mut self, built: &Report) {
+        for warning in built.warnings {
+            self.diagnostic_now(warning);
+        }
+        let line = format!(
+            "built   {} -> {} ({} page{}, {} ms)",
+            built.display.display(),
+            built.output.display(),
+            built.pages,
+            if built.pages == 1 { "" } else { "s" },
+            built.time.as_millis()
+        );
+        match &self.progress {
+            Some(progress) => {
+                progress.line(&line);
+                progress.advance();
+            }
+            None => self.reporter.line(&line),
+        }
+    }
+
+    fn emitted(&mut self, display: &Path, folder: &Path) {
+        self.reporter.line(&format!(
+            "typst   {} -> {}/",
+            display.display(),
+            folder.display()
+        ));
+    }
+
+    fn catalogue(&mut self, folder: &Path, written: &Written) {
+        self.finish();
+        self.reporter.line(&format!(
+            "catalogue {} and {} ({} documents, {} thumbnails {})",
+            folder.join(catalogue::INDEX).display(),
+            folder.join(catalogue::PDF).display(),
+            written.documents,
+            written.thumbnails_rendered,
+            self.drawn
+        ));
+    }
+
+    /// Names the documents still being built and stops the process: the
+    /// engine cannot interrupt a compilation, and outputs are written
+    /// atomically, so every PDF is either old or complete.
+    fn timed_out(&mut self, after: Duration, building: &[PathBuf]) {
+        let names: Vec<String> = building
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        say_err(&format!(
+            "error: stopped after the --timeout of {} s; still building: {}\n",
+            after.as_secs_f64(),
+            if names.is_empty() {
+                "(none)".to_string()
+            } else {
+                names.join(", ")
+            }
+        ));
+        std::process::exit(1);
+    }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use briefpress::fsgate::write_atomic;
-use briefpress::schema;
+use briefpress::load::schema;
 use clap::Args;
 
 use super::report::Reporter;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use briefpress::fsgate::write_atomic;
+use briefpress::load::project::Project;
 use briefpress::prepare::data::CONTRACT_VERSION;
-use briefpress::project::Project;
 use briefpress::typeset::templates;
 use clap::{Args, Subcommand};
 
@@ -38,7 +38,7 @@ pub fn run(command: &TemplatesCommand, reporter: &Reporter) -> ExitCode {
     let dir = match &args.dir {
         Some(dir) => dir.clone(),
         None => match Project::discover(std::path::Path::new(".")) {
-            Ok(project) => briefpress::project::shown(&project.templates_dir()),
+            Ok(project) => briefpress::load::project::shown(&project.templates_dir()),
             Err(problems) => return reporter.setup_failed(&problems),
         },
     };

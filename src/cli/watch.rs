@@ -1,130 +1,212 @@
 //! `briefpress watch`: builds, then rebuilds what changed on every save,
-//! reusing the fonts and the compiler's memoized work. Errors are shown and
+//! reusing the engine (fonts, worker threads, the compiler's memoized
+//! work). Changes come as file-system events (`--poll` checks instead, for
+//! network drives where events do not arrive). Errors are shown and
 //! watching goes on.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
 
-use briefpress::config;
-use briefpress::project::Project;
+use briefpress::build::{Action, Engine, Stop};
+use briefpress::load::config;
+use clap::Args;
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::BuildArgs;
-use super::build::{execute, projects, setup};
-use super::report::Reporter;
+use super::build::summary_line;
+use super::report::{Console, Reporter};
 
-/// The most of the configuration read to see whether it changed.
-const CONFIG_BYTES: u64 = 2 * 1024 * 1024;
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
 
-/// How often files are checked for changes.
-const POLL: Duration = Duration::from_millis(100);
+    /// Look for changes every 200 ms instead of waiting for file-system
+    /// events (for network drives, where events do not arrive).
+    #[arg(long)]
+    pub poll: bool,
+}
 
-/// How long files must stay unchanged before a rebuild starts.
-const SETTLE: Duration = Duration::from_millis(50);
+/// How long events must stop before a rebuild starts: an editor's save is
+/// several events (write, rename, attributes) within a few milliseconds.
+const SETTLE: Duration = Duration::from_millis(10);
 
-pub fn run(args: &BuildArgs, reporter: &Reporter) -> ExitCode {
-    let (project, sources) = match projects(&args.project) {
-        Ok(mut groups) if groups.len() == 1 => groups.remove(0),
+/// How often `--poll` looks.
+const POLL: Duration = Duration::from_millis(200);
+
+pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
+    let mut console = Console::new(reporter);
+    let mut engine = match Engine::new(args.build.options(), &mut console) {
+        Ok(engine) if engine.projects().count() == 1 => engine,
         Ok(_) => return reporter.usage_error("watch takes documents of one project at a time"),
-        Err(problems) => return reporter.setup_failed(&problems),
+        Err(stop) => return reporter.stopped(&stop),
     };
-    let config_file = project.root().join(config::FILE_NAME);
-    let mut typesetter = match setup(project, &args.project, reporter) {
-        Ok(typesetter) => typesetter,
-        Err(problems) => return reporter.setup_failed(&problems),
+    let Some(project) = engine.projects().next() else {
+        return reporter.usage_error("no project to watch");
     };
-    // The folders given, the templates and the configuration: new documents
-    // and templates appear there. Each build adds the files it read.
-    let mut paths: Vec<PathBuf> = sources.clone();
-    paths.push(typesetter.project().templates_dir());
-    paths.push(config_file.clone());
-    let mut force = args.force;
+    let out_dir = absolute(
+        &args
+            .build
+            .out_dir
+            .clone()
+            .unwrap_or_else(|| project.out_dir()),
+    );
+    // The folders given and the templates (new documents and templates
+    // appear there), the configuration, and each build's inputs.
+    let mut scope = Scope {
+        trees: args
+            .build
+            .project
+            .paths
+            .iter()
+            .filter(|path| path.is_dir())
+            .chain([&project.templates_dir()])
+            .map(|path| absolute(path))
+            .collect(),
+        files: args
+            .build
+            .project
+            .paths
+            .iter()
+            .filter(|path| !path.is_dir())
+            .chain([&project.root().join(config::FILE_NAME)])
+            .map(|path| absolute(path))
+            .collect(),
+        out_dir,
+    };
+    let (sender, events) = channel();
+    let handler = move |event| {
+        let _ = sender.send(event);
+    };
+    let watcher: notify::Result<Box<dyn Watcher>> = if args.poll {
+        PollWatcher::new(handler, notify::Config::default().with_poll_interval(POLL))
+            .map(|w| Box::new(w) as Box<dyn Watcher>)
+    } else {
+        RecommendedWatcher::new(handler, notify::Config::default())
+            .map(|w| Box::new(w) as Box<dyn Watcher>)
+    };
+    let mut watcher = match watcher {
+        Ok(watcher) => watcher,
+        Err(err) => {
+            return reporter.usage_error(&format!("cannot watch for changes: {err} (try --poll)"));
+        }
+    };
+    let mut watching = BTreeSet::new();
+    let mut first = true;
     loop {
-        // Taken before building, so that a save during the build is seen.
-        let mut before = snapshot(&paths);
-        let watched = match execute(&typesetter, args, &sources, force, reporter) {
-            Ok(summary) => summary.inputs,
-            Err(message) => {
-                reporter
-                    .diagnostic(&briefpress::diag::Diagnostic::error(message).with_code("usage"));
-                Default::default()
-            }
+        // The first build forces if asked; later ones build what changed.
+        let outcome = if first {
+            engine.run(Action::Build, &mut console)
+        } else {
+            engine.rebuild(&mut console)
         };
-        force = false;
-        let known = paths.len();
-        paths.extend(watched.into_iter().filter(|p| !before.contains_key(p)));
-        paths.sort();
-        paths.dedup();
-        if paths.len() != known {
-            for (path, stamp) in snapshot(&paths) {
-                before.entry(path).or_insert(stamp);
+        first = false;
+        console.finish();
+        match outcome {
+            Ok(summary) => {
+                reporter.summary(&summary_line(&summary));
+                scope
+                    .files
+                    .extend(summary.inputs.iter().map(|path| absolute(path)));
             }
-        }
-        reporter.line(&format!(
-            "watching {} files for changes (Ctrl-C stops)",
-            before.len()
-        ));
-        wait_for_change(&paths, &before);
-        let config_now =
-            briefpress::fsgate::read_regular(&config_file, CONFIG_BYTES).unwrap_or_default();
-        if config_now == typesetter.project().config().text().as_bytes() {
-            typesetter.reset();
-            continue;
-        }
-        // A new configuration: open the project again, keeping the last
-        // good one if the new one has errors.
-        match Project::open(typesetter.project().root())
-            .and_then(|project| setup(project, &args.project, reporter))
-        {
-            Ok(fresh) => typesetter = fresh,
-            Err(problems) => {
+            Err(Stop::Usage(message)) => reporter
+                .diagnostic(&briefpress::diag::Diagnostic::error(message).with_code("usage")),
+            Err(Stop::Setup(problems)) => {
                 for problem in &problems {
                     reporter.diagnostic(problem);
                 }
-                typesetter.reset();
             }
         }
+        for (folder, mode) in scope.folders() {
+            if !watching.contains(&folder) && watcher.watch(&folder, mode).is_ok() {
+                watching.insert(folder);
+            }
+        }
+        reporter.line(&format!(
+            "watching {} files and {} folders for changes (Ctrl-C stops)",
+            scope.files.len(),
+            scope.trees.len()
+        ));
+        if !wait_for_change(&events, &scope) {
+            return reporter.usage_error("the file watcher stopped");
+        }
+        engine.refresh(&mut console);
     }
 }
 
-/// Returns once the files differ from `before` and have stopped changing
-/// (an editor's save may take several writes).
-fn wait_for_change(paths: &[PathBuf], before: &BTreeMap<PathBuf, Option<(SystemTime, u64)>>) {
+/// What a change must touch to start a rebuild.
+struct Scope {
+    /// Folders whose whole tree counts.
+    trees: BTreeSet<PathBuf>,
+    /// Single files (their folder is watched: editors save by renaming a
+    /// new file over the old one).
+    files: BTreeSet<PathBuf>,
+    /// Never counts: the build writes there.
+    out_dir: PathBuf,
+}
+
+impl Scope {
+    /// The folders to watch, and how.
+    fn folders(&self) -> Vec<(PathBuf, RecursiveMode)> {
+        let trees = self
+            .trees
+            .iter()
+            .filter(|tree| tree.is_dir())
+            .map(|tree| (tree.clone(), RecursiveMode::Recursive));
+        let parents = self
+            .files
+            .iter()
+            .filter_map(|file| file.parent())
+            .filter(|parent| parent.is_dir() && !self.trees.iter().any(|t| parent.starts_with(t)))
+            .map(|parent| (parent.to_path_buf(), RecursiveMode::NonRecursive));
+        trees.chain(parents).collect()
+    }
+
+    fn counts(&self, path: &Path) -> bool {
+        let partial = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().ends_with(".partial"));
+        !partial
+            && !path.starts_with(&self.out_dir)
+            && (self.files.contains(path) || self.trees.iter().any(|tree| path.starts_with(tree)))
+    }
+}
+
+/// Waits for a change in scope, then until events stop for [`SETTLE`].
+/// `false` if the watcher is gone.
+fn wait_for_change(events: &Receiver<notify::Result<notify::Event>>, scope: &Scope) -> bool {
+    let relevant = |event: &notify::Result<notify::Event>| match event {
+        // Reading a file (the build does) is no change.
+        Ok(event) => {
+            !matches!(event.kind, EventKind::Access(_))
+                && event.paths.iter().any(|path| scope.counts(path))
+        }
+        // Events were lost (a queue overflow): rebuild to be safe.
+        Err(_) => true,
+    };
     loop {
-        std::thread::sleep(POLL);
-        let mut now = snapshot(paths);
-        if &now == before {
-            continue;
+        match events.recv() {
+            Ok(event) if relevant(&event) => break,
+            Ok(_) => continue,
+            Err(_) => return false,
         }
-        loop {
-            std::thread::sleep(SETTLE);
-            let later = snapshot(paths);
-            if later == now {
-                return;
-            }
-            now = later;
+    }
+    loop {
+        match events.recv_timeout(SETTLE) {
+            Ok(_) => continue,
+            Err(RecvTimeoutError::Timeout) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
         }
     }
 }
 
-/// Modification times and sizes of the paths, and of the entries of
-/// folders among them (recursively), so that edits, new and removed files
-/// all show.
-fn snapshot(paths: &[PathBuf]) -> BTreeMap<PathBuf, Option<(SystemTime, u64)>> {
-    let mut seen = BTreeMap::new();
-    // Each real folder once: links that loop back are not walked again.
-    let mut folders = std::collections::HashSet::new();
-    let mut stack: Vec<PathBuf> = paths.to_vec();
-    while let Some(path) = stack.pop() {
-        let meta = std::fs::metadata(&path).ok();
-        if meta.as_ref().is_some_and(|m| m.is_dir())
-            && path.canonicalize().is_ok_and(|real| folders.insert(real))
-        {
-            stack.extend(briefpress::fsgate::names_in(&path));
-        }
-        let stamp = meta.and_then(|m| Some((m.modified().ok()?, m.len())));
-        seen.insert(path, stamp);
-    }
-    seen
+/// `path` from the root of the file system, links resolved where it exists
+/// (events name real paths).
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }

@@ -52,7 +52,7 @@ pub fn export(
 }
 
 /// A standard by the name `[build] standards` in `briefpress.toml` uses
-/// (see [`crate::config::STANDARDS`]).
+/// (see [`crate::load::config::STANDARDS`]).
 fn standard(name: &str) -> Option<PdfStandard> {
     Some(match name {
         "a-2a" => PdfStandard::A_2a,

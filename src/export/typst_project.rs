@@ -30,7 +30,7 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         gate.write(&project.join(relative), bytes)
             .map_err(|err| err.to_string())
     };
-    write(MAIN, templates::entry(prepared.template).as_bytes())?;
+    write(MAIN, templates::entry(prepared.kind.name()).as_bytes())?;
     write(templates::DATA_PATH.trim_start_matches('/'), &prepared.data)?;
     write(
         templates::OUTPUT_PATH.trim_start_matches('/'),

@@ -7,6 +7,7 @@ pub mod common;
 pub mod compendium;
 pub mod issue;
 pub mod notice;
+pub mod publication;
 
 pub use article::Article;
 pub use brief::{Brief, Section};
@@ -29,13 +30,56 @@ pub enum Document {
 }
 
 impl Document {
-    /// The names accepted in a document's `kind` key.
-    pub const KINDS: &'static [&'static str] = &[
-        "article",
-        "brief",
-        "issue",
-        "compendium",
-        "compendium-part",
-        "notice",
+    /// The kind this document is.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Document::Article(_) => Kind::Article,
+            Document::Brief(_) => Kind::Brief,
+            Document::Issue(_) => Kind::Issue,
+            Document::Compendium(_) => Kind::Compendium,
+            Document::CompendiumPart(_) => Kind::CompendiumPart,
+            Document::Notice(_) => Kind::Notice,
+        }
+    }
+}
+
+/// What a document is, as its `kind` key names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Article,
+    Brief,
+    Issue,
+    Compendium,
+    CompendiumPart,
+    Notice,
+}
+
+impl Kind {
+    /// Every kind, in the order messages list them.
+    pub const ALL: [Kind; 6] = [
+        Kind::Article,
+        Kind::Brief,
+        Kind::Issue,
+        Kind::Compendium,
+        Kind::CompendiumPart,
+        Kind::Notice,
     ];
+
+    /// The name written in `kind = "..."`; also the name of the template
+    /// (`templates/<name>.typ`) of the kinds that are typeset.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Brief => "brief",
+            Kind::Issue => "issue",
+            Kind::Compendium => "compendium",
+            Kind::CompendiumPart => "compendium-part",
+            Kind::Notice => "notice",
+        }
+    }
+
+    /// The kind `kind = "<name>"` names.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
 }

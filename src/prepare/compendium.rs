@@ -13,11 +13,13 @@ use super::data::{
     AlsoListed, CompendiumData, CompendiumSectionData, DateData, EntryData, Fact, GroupData,
     IndexData, IterationData, NoteData, Rich, SourceData,
 };
+use super::listing::{self, Listing};
 use super::notes::NoteNumbering;
 use super::{Context, Meta, Prepared, countries, sort};
 use crate::diag::{Diagnostic, Location, closest};
 use crate::fsgate;
 use crate::load::SourceFile;
+use crate::model::Kind;
 use crate::model::compendium::{
     Entries, Exercise, Facility, Incident, Organization, Structure, StructureKind,
 };
@@ -214,9 +216,15 @@ impl Context<'_> {
             sections,
             index,
         };
+        let listing = Listing::new(
+            Kind::Compendium,
+            &data.common,
+            Listing::issue_of(&data.common),
+            listing::opening(&data.description),
+        );
         Some(Prepared {
             id: common.id.clone(),
-            template: "compendium",
+            kind: Kind::Compendium,
             title: common.title.clone(),
             date: common.partial_date(),
             data: serde_json::to_vec(&data).ok()?,
@@ -225,6 +233,7 @@ impl Context<'_> {
             included: self.included.clone(),
             warnings: Vec::new(),
             images: self.images.clone(),
+            listing,
         })
     }
 

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::data::{IssueData, IssueRef, IssueSectionData, PublicationData};
+use super::listing::{self, Listing};
 use super::notes::NoteNumbering;
 use super::{Context, Member, Meta, Piece, Prepared};
 use crate::load::SourceFile;
+use crate::model::Kind;
 
 /// A member document, prepared but not yet serialized.
 struct Gathered {
@@ -130,9 +132,20 @@ impl Context<'_> {
                 })
             })
             .collect();
+        let description = match &data.cover_headline {
+            Some(headline) => headline.clone(),
+            None => listing::opening(&data.editor_note),
+        };
+        let named = format!(
+            "{}, {}, {}",
+            data.common.publication.name.as_deref().unwrap_or_default(),
+            data.volume_label,
+            data.common.date.display
+        );
+        let listing = Listing::new(Kind::Issue, &data.common, Some(named), description);
         Some(Prepared {
             id: common.id.clone(),
-            template: "issue",
+            kind: Kind::Issue,
             title: common.title.clone(),
             date: common.partial_date(),
             data: serde_json::to_vec(&data).ok()?,
@@ -141,6 +154,7 @@ impl Context<'_> {
             included: self.included.clone(),
             warnings: Vec::new(),
             images: self.images.clone(),
+            listing,
         })
     }
 
@@ -149,8 +163,9 @@ impl Context<'_> {
     fn issue_publication(&mut self, issue: &Issue) -> PublicationData {
         let mut publication = self.project.config().publication.clone();
         if let Some(issn) = &issue.issn {
-            if !crate::config::valid_issn(issn.get_ref()) {
-                self.errors.push(crate::config::issn_error(self.file, issn));
+            if !crate::load::config::valid_issn(issn.get_ref()) {
+                self.errors
+                    .push(crate::load::config::issn_error(self.file, issn));
             }
             publication.issn = Some(issn.get_ref().clone());
         }
@@ -172,7 +187,7 @@ impl Context<'_> {
                     .with_code("missing-key")
                     .with_hint(format!(
                         "add `publication = \"...\"` here, or `name` under `[publication]` in {}",
-                        crate::config::FILE_NAME
+                        crate::load::config::FILE_NAME
                     )),
             );
         }

@@ -8,6 +8,7 @@ pub mod data;
 pub mod inline;
 mod issue;
 pub mod lint;
+pub mod listing;
 pub mod notes;
 pub mod notice;
 mod review;
@@ -20,24 +21,26 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
 use crate::fsgate::{self, GateError};
+use crate::load::project::Project;
 use crate::load::{self, LoadedDocument, SourceFile};
 use crate::model::{
-    Article, Brief, Comment, DateInput, Document, Image, Notes, Paper, PartialDate, Source,
+    Article, Brief, Comment, DateInput, Document, Image, Kind, Notes, Paper, PartialDate, Source,
 };
-use crate::project::Project;
 use data::{
     ArticleData, BriefData, CommentData, CommonData, DateData, ImageData, IssueRef, LangData,
     NoteData, Rich, Run, SectionData, SourceData,
 };
 use inline::Inline;
+use listing::Listing;
 use notes::{NoteNumbering, roman};
 
 /// A document ready to typeset.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub id: String,
-    /// The template that lays it out (`templates/<template>.typ`).
-    pub template: &'static str,
+    /// What it is; also names the template that lays it out
+    /// (`templates/<kind>.typ`).
+    pub kind: Kind,
     pub title: String,
     pub date: PartialDate,
     /// The render data as JSON.
@@ -55,6 +58,8 @@ pub struct Prepared {
     /// The images it places and where each is named, for checks on the
     /// laid-out pages (resolution).
     pub images: Vec<ImageRef>,
+    /// How the catalogue lists it.
+    pub listing: Listing,
 }
 
 /// An image a document places: its path inside the project (as templates
@@ -434,14 +439,18 @@ impl<'a> Context<'a> {
     fn finish(&self, piece: &Piece, issue: Option<IssueRef>) -> Option<Prepared> {
         let mut piece = piece.clone();
         piece.common_mut().issue = issue;
-        let template = match piece {
-            Piece::Article(_) => "article",
-            Piece::Brief(_) => "brief",
+        let (kind, description) = match &piece {
+            Piece::Article(data) => (Kind::Article, listing::opening(&data.body)),
+            Piece::Brief(data) => (
+                Kind::Brief,
+                listing::opening(data.takeaways.first().unwrap_or(&data.body)),
+            ),
         };
         let common = piece.common();
+        let listing = Listing::new(kind, common, Listing::issue_of(common), description);
         Some(Prepared {
             id: common.id.clone(),
-            template,
+            kind,
             title: common.title.clone(),
             date: common.partial_date(),
             data: serde_json::to_vec(&piece).ok()?,
@@ -450,6 +459,7 @@ impl<'a> Context<'a> {
             included: Vec::new(),
             warnings: Vec::new(),
             images: self.images.clone(),
+            listing,
         })
     }
 

@@ -8,8 +8,8 @@ use super::data::DateData;
 use crate::diag::Diagnostic;
 use crate::fsgate;
 use crate::load::LoadedDocument;
+use crate::load::project::Project;
 use crate::model::Notice;
-use crate::project::Project;
 
 /// A notice as the catalogue lists it.
 #[derive(Debug, Clone)]

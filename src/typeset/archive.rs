@@ -12,12 +12,12 @@ use serde::Serialize;
 use super::fonts::BUNDLED;
 use super::templates;
 use super::world::Typesetter;
-use crate::config;
 use crate::fsgate::hash_bytes;
 use crate::load::SourceFile;
+use crate::load::config;
+use crate::load::project::virtual_path;
 use crate::prepare::Prepared;
 use crate::prepare::data::CONTRACT_VERSION;
-use crate::project::virtual_path;
 
 /// One file attached to the PDF, as the archive entry source reads it.
 #[derive(Debug, Serialize)]

@@ -12,9 +12,9 @@ use typst_layout::PagedDocument;
 
 use super::output::{PRINT_SHEET_PAGES, Part};
 use super::world::{DocumentWorld, Typesetter};
-use crate::config::Profile;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::SourceFile;
+use crate::load::config::Profile;
 use crate::prepare::Prepared;
 
 /// A laid-out document and the warnings it produced.
@@ -46,10 +46,10 @@ pub fn typeset_part(
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
     let world = match typesetter.project().profile() {
         Profile::Screen | Profile::Print => {
-            typesetter.world(prepared.template, prepared.data.clone(), part, today)
+            typesetter.world(prepared.kind.name(), prepared.data.clone(), part, today)
         }
         Profile::Archive => typesetter.archive_world(
-            prepared.template,
+            prepared.kind.name(),
             prepared.data.clone(),
             today,
             super::archive::attachments(typesetter, prepared, file),
@@ -74,7 +74,7 @@ pub fn typeset_part(
                 document.pages().len()
             ))
             .with_code("print-pages")
-            .in_file(Path::new(&format!("templates/{}.typ", prepared.template)))
+            .in_file(Path::new(&format!("templates/{}.typ", prepared.kind.name())))
             .with_hint(
                 "the template pads the interior with blank pages (`pad-to-sheets` in lib.typ); an override template must do the same",
             ),

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::config::Profile;
+use crate::load::config::Profile;
 
 /// Bleed beyond the trim, where backgrounds run on so that trimming a
 /// little off never leaves a white edge.

@@ -9,8 +9,8 @@ use typst_layout::PagedDocument;
 
 use crate::diag::Diagnostic;
 use crate::fsgate::hash_bytes;
+use crate::load::project::Project;
 use crate::prepare::Prepared;
-use crate::project::Project;
 
 /// What print needs.
 pub const PRINT_DPI: f64 = 300.0;

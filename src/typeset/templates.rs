@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::fsgate::hash_bytes;
+use crate::load::project::Project;
 use crate::prepare::data::CONTRACT_VERSION;
-use crate::project::Project;
 
 /// `templates/<name>` as shipped with briefpress.
 const BUILTIN: &[(&str, &str)] = &[
@@ -54,7 +54,7 @@ pub fn check_overrides(project: &Project) -> Vec<Diagnostic> {
     let cap = project.limits().template_bytes;
     let expected = CONTRACT_VERSION;
     let refused = |inside: &Path, why: &dyn std::fmt::Display| {
-        let shown = crate::project::shown(&gate.absolute(inside));
+        let shown = crate::load::project::shown(&gate.absolute(inside));
         Diagnostic::error(format!(
             "the template {} is refused: {why}",
             shown.display()
@@ -79,7 +79,7 @@ pub fn check_overrides(project: &Project) -> Vec<Diagnostic> {
                 },
                 Err(why) => return Some(refused(inside, &why)),
             };
-            let shown = crate::project::shown(&gate.absolute(inside));
+            let shown = crate::load::project::shown(&gate.absolute(inside));
             let mark = text
                 .match_indices(CONTRACT_MARK)
                 .next()

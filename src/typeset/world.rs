@@ -21,7 +21,7 @@ use crate::fsgate::hash_bytes;
 
 use super::templates::{self, DATA_PATH};
 use crate::fsgate::{self, GateError};
-use crate::project::{ImageError, Project};
+use crate::load::project::{ImageError, Project};
 
 /// File ids are interned process-wide (and capped at 65,535), so the data
 /// file has one id for every document of a run.

@@ -505,3 +505,68 @@ fn editing_a_compendium_part_rebuilds_the_compendium() {
         again.stdout
     );
 }
+
+/// The names of the threads of process `pid` other than its main thread
+/// (Linux keeps the first 15 bytes of a name in `comm`).
+fn other_threads(pid: u32) -> Vec<String> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .filter_map(|task| {
+            let task = task.ok()?;
+            (task.file_name().to_string_lossy() != pid.to_string()).then_some(())?;
+            let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+            Some(comm.trim_end().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_thread_of_a_build_is_one_of_ours() {
+    // Typst lays pages out in parallel with rayon: on the engine's pool,
+    // not on rayon's global one (whose threads would be unnamed, and lack
+    // the large stacks). Watched from outside while the samples build.
+    let out = TempProject::new("threads");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args([
+            "build",
+            "briefs",
+            "--force",
+            "--jobs",
+            "2",
+            "--timeout",
+            "600",
+        ])
+        .args([
+            "--profile",
+            "print",
+            "--out-dir",
+            out.root.to_str().unwrap(),
+        ])
+        .current_dir(repo())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut seen = std::collections::BTreeSet::new();
+    while child.try_wait().unwrap().is_none() {
+        seen.extend(other_threads(pid));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let workers = seen
+        .iter()
+        .filter(|n| n.starts_with("briefpress-work"))
+        .count();
+    assert!(workers >= 1, "no worker thread seen: {seen:?}");
+    let strangers: Vec<&String> = seen
+        .iter()
+        .filter(|name| !name.starts_with("briefpress-"))
+        .collect();
+    assert!(
+        strangers.is_empty(),
+        "threads not named briefpress-…: {strangers:?} (all: {seen:?})"
+    );
+}

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use briefpress::pipeline;
-use briefpress::project::Project;
+use briefpress::build::document;
+use briefpress::load::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
 use serde_json::Value;
 
@@ -14,7 +14,7 @@ use crate::support::{TempProject, flat, pdf_page_text, pdf_text, repo, run_in};
 fn prepared(project: &TempProject, file: &str) -> Result<Value, String> {
     let fonts = fonts::load(&[] as &[PathBuf]).unwrap();
     let typesetter = Typesetter::new(Project::open(&project.root).unwrap(), fonts);
-    let ready = pipeline::ready(&typesetter, &project.path(file), Path::new(file))
+    let ready = document::ready(&typesetter, &project.path(file), Path::new(file))
         .map_err(|diags| diags.iter().map(ToString::to_string).collect::<String>())?;
     Ok(serde_json::from_slice(&ready.prepared.data).unwrap())
 }
@@ -275,7 +275,7 @@ fn sample_compendium_pdf_follows_the_order_in_contents_and_index() {
         let fonts = fonts::load(&[] as &[PathBuf]).unwrap();
         let typesetter = Typesetter::new(Project::open(&repo()).unwrap(), fonts);
         let file = Path::new("briefs/compendium/central-asia-compendium.toml");
-        let ready = pipeline::ready(&typesetter, &repo().join(file), file).unwrap();
+        let ready = document::ready(&typesetter, &repo().join(file), file).unwrap();
         let data: Value = serde_json::from_slice(&ready.prepared.data).unwrap();
         let labels: std::collections::HashSet<String> = data["sections"]
             .as_array()

@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
+use briefpress::build::document;
+use briefpress::export;
 use briefpress::typeset::{folder, fonts};
-use briefpress::{export, pipeline};
 use typst::foundations::Datetime;
 
 use crate::support::{TempProject, pdf_info, pdf_text, repo, run_in};
@@ -33,10 +34,10 @@ fn an_exported_project_compiles_to_the_same_document() {
         assert_eq!(run.code, Some(0), "{}", run.stderr);
 
         // The prepared document, for the export options (ident, date).
-        let project = briefpress::project::Project::open(&repo()).unwrap();
+        let project = briefpress::load::project::Project::open(&repo()).unwrap();
         let typesetter =
             briefpress::typeset::Typesetter::new(project, fonts::load(&[] as &[PathBuf]).unwrap());
-        let ready = pipeline::ready(
+        let ready = document::ready(
             &typesetter,
             &repo().join(article),
             std::path::Path::new(article),

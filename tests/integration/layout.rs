@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use briefpress::pipeline;
-use briefpress::project::Project;
+use briefpress::build::document;
+use briefpress::load::project::Project;
 use briefpress::typeset::{self, Typesetter, fonts};
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::text::{FontStyle, FontWeight, TextItem};
@@ -27,7 +27,7 @@ fn layout(project: &TempProject, file: &str) -> Result<PagedDocument, String> {
     let show = |diags: Vec<briefpress::diag::Diagnostic>| {
         diags.iter().map(ToString::to_string).collect::<String>()
     };
-    let ready = pipeline::ready(&typesetter, &path, Path::new(file)).map_err(show)?;
+    let ready = document::ready(&typesetter, &path, Path::new(file)).map_err(show)?;
     typeset::typeset(&typesetter, &ready.prepared, &ready.loaded.file)
         .map(|t| t.document)
         .map_err(show)

@@ -16,6 +16,7 @@ mod extract;
 mod gate;
 mod identical;
 mod issue;
+mod layers;
 mod layout;
 mod literal;
 mod print;

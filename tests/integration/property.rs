@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use briefpress::pipeline;
+use briefpress::build::document;
+use briefpress::load::project::Project;
 use briefpress::prepare::inline::{self, Inline};
-use briefpress::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
 use proptest::prelude::*;
 
@@ -292,13 +292,13 @@ fn check(project: &TempProject, typesetter: &Typesetter, fields: &Fields) -> Res
     std::fs::write(&path, toml_document(fields)).unwrap();
     // Each case is a run of its own: the gate reads a file once per run.
     typesetter.project().gate().forget();
-    let ready = pipeline::ready(typesetter, &path, Path::new("case.toml")).map_err(|d| {
+    let ready = document::ready(typesetter, &path, Path::new("case.toml")).map_err(|d| {
         format!(
             "did not prepare: {}",
             d.iter().map(ToString::to_string).collect::<String>()
         )
     })?;
-    let built = pipeline::build(typesetter, &ready.prepared, &ready.loaded.file).map_err(|d| {
+    let built = document::build(typesetter, &ready.prepared, &ready.loaded.file).map_err(|d| {
         format!(
             "did not build: {}",
             d.iter().map(ToString::to_string).collect::<String>()

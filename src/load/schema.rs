@@ -6,7 +6,7 @@
 use schemars::{JsonSchema, Schema, generate::SchemaSettings};
 use serde_json::{Value, json};
 
-use crate::config::ConfigFile;
+use crate::load::config::ConfigFile;
 use crate::model::{Article, Brief, Compendium, CompendiumPart, Issue, Notice};
 
 /// The folder, inside a project, that schema files go to by default.

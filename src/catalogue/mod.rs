@@ -12,15 +12,12 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use typst::foundations::{Bytes, Datetime};
 
-use crate::batch::Job;
 use crate::fsgate::{Gate, WriteError, files_outside, hash_bytes, read_regular};
-use crate::load::SourceFile;
+use crate::load::project::Project;
 use crate::model::common::PartialDate;
-use crate::pipeline;
-use crate::prepare::Prepared;
 use crate::prepare::data::LangData;
+use crate::prepare::listing::Listing;
 use crate::prepare::notice::NoticeData;
-use crate::project::Project;
 use crate::typeset::{self, Part, Typesetter};
 
 /// The catalogue page's name.
@@ -42,9 +39,9 @@ const OUTPUT_CAP: u64 = 64 * 1024 * 1024;
 /// The most `SHA256SUMS` reads of one file of the folder (a PDF).
 const SUMMED_CAP: u64 = 4 * 1024 * 1024 * 1024;
 
-/// Where a job's thumbnail goes in `out_dir`.
-pub fn thumbnail_path(out_dir: &Path, job: &Job) -> PathBuf {
-    out_dir.join(THUMBNAILS).join(format!("{}.png", job.key))
+/// Where the thumbnail of the PDF with `key` goes in `out_dir`.
+pub fn thumbnail_path(out_dir: &Path, key: &str) -> PathBuf {
+    out_dir.join(THUMBNAILS).join(format!("{key}.png"))
 }
 
 /// A page's thumbnails as PNG: for the web page, and the smaller one
@@ -131,61 +128,69 @@ pub struct Written {
     pub thumbnails_rendered: usize,
 }
 
-/// Writes `index.html`, the thumbnails and `SHA256SUMS` into `out_dir` for
-/// the jobs whose PDFs exist there.
+/// A built document as the catalogue lists it.
+pub struct Built<'a> {
+    pub id: &'a str,
+    pub listing: &'a Listing,
+    pub output: &'a Path,
+    /// The key of its PDF, which names its thumbnail.
+    pub key: &'a str,
+    pub part: Part,
+}
+
+/// Writes `index.html`, `catalogue.pdf`, the thumbnails and `SHA256SUMS`
+/// into `out_dir` for the documents whose PDFs exist there. A thumbnail
+/// missing from the folder is drawn with `draw` (given the document's
+/// index in `documents`).
 pub fn write(
     typesetter: &Typesetter,
     out_dir: &Path,
-    jobs: &[Job],
+    documents: &[Built],
     notices: &[NoticeData],
     publication: Option<&str>,
+    draw: &dyn Fn(usize) -> Option<Thumbnails>,
 ) -> Result<Written, String> {
     let mut listed = Vec::new();
     let mut rendered = 0;
     let project = typesetter.project();
     // A printed issue's cover is listed with its interior, and shows it.
-    let covers: BTreeMap<&str, &Job> = jobs
+    let covers: BTreeMap<&str, usize> = documents
         .iter()
-        .filter(|job| job.part == Part::Cover)
-        .map(|job| (job.prepared.id.as_str(), job))
+        .enumerate()
+        .filter(|(_, document)| document.part == Part::Cover)
+        .map(|(index, document)| (document.id, index))
         .collect();
-    for job in jobs.iter().filter(|job| job.part != Part::Cover) {
-        let Ok(meta) = job.output.metadata() else {
+    for (index, document) in documents.iter().enumerate() {
+        if document.part == Part::Cover {
+            continue;
+        }
+        let Ok(meta) = document.output.metadata() else {
             continue;
         };
-        let cover = covers.get(job.prepared.id.as_str()).copied();
-        let shown = cover.unwrap_or(job);
-        let Some(pdf) = relative(out_dir, &job.output) else {
+        let cover = covers.get(document.id).copied();
+        let shown = cover.unwrap_or(index);
+        let Some(pdf) = relative(out_dir, document.output) else {
             continue;
         };
-        // A light job's data was dropped after planning: prepare it once
-        // again, for the listing and (if missing) the thumbnail.
-        let again = match job.light {
-            true => match pipeline::ready(typesetter, &job.file.path, &job.file.display) {
-                Ok(ready) => Some(ready),
-                Err(_) => continue,
-            },
-            false => None,
+        let key = documents[shown].key;
+        let thumbnail_file = thumbnail_path(out_dir, key);
+        let drawn = || {
+            let thumbnails = draw(shown)?;
+            thumbnails.write(project.gate(), &thumbnail_file).ok()
         };
-        let (prepared, file) = match &again {
-            Some(ready) => (&ready.prepared, &ready.loaded.file),
-            None => (&job.prepared, &job.file),
-        };
-        let data: Value = serde_json::from_slice(&prepared.data).unwrap_or(Value::Null);
-        let thumbnail_file = thumbnail_path(out_dir, shown);
         let thumbnail = if thumbnail_file.exists() {
-            Some(format!("{THUMBNAILS}/{}.png", shown.key))
-        } else if render_thumbnail(typesetter, prepared, file, shown.part, &thumbnail_file).is_ok()
-        {
+            Some(format!("{THUMBNAILS}/{key}.png"))
+        } else if drawn().is_some() {
             rendered += 1;
-            Some(format!("{THUMBNAILS}/{}.png", shown.key))
+            Some(format!("{THUMBNAILS}/{key}.png"))
         } else {
             None
         };
-        let mut item = listing(&data, pdf, meta.len(), thumbnail);
+        let mut item = listing(document.listing, pdf, meta.len(), thumbnail);
         item.cover = cover.and_then(|cover| {
-            let bytes = cover.output.metadata().ok()?.len();
-            Some((relative(out_dir, &cover.output)?, bytes))
+            let output = documents[cover].output;
+            let bytes = output.metadata().ok()?.len();
+            Some((relative(out_dir, output)?, bytes))
         });
         listed.push(item);
     }
@@ -203,25 +208,6 @@ pub fn write(
         documents: listed.len(),
         thumbnails_rendered: rendered,
     })
-}
-
-/// The thumbnails of the first page of `part` (a printed issue's cover is
-/// laid out alone, not with its interior).
-fn render_thumbnail(
-    typesetter: &Typesetter,
-    prepared: &Prepared,
-    file: &SourceFile,
-    part: Part,
-    target: &Path,
-) -> Result<(), String> {
-    let laid_out =
-        typeset::typeset_part(typesetter, prepared, file, part).map_err(|_| "does not lay out")?;
-    let page = laid_out.document.pages().first().ok_or("no pages")?;
-    let thumbnails = thumbnail(page)?;
-    typst::comemo::evict(2);
-    thumbnails
-        .write(typesetter.project().gate(), target)
-        .map_err(|err| err.to_string())
 }
 
 /// A notice, its cover and PDF copied into `notices/<id>/` so that the
@@ -270,74 +256,20 @@ fn list_notice(project: &Project, out_dir: &Path, notice: &NoticeData) -> Result
     })
 }
 
-fn listing(data: &Value, pdf: String, bytes: u64, thumbnail: Option<String>) -> Listed {
-    let text = |v: &Value| v.as_str().map(str::to_string);
-    let kind = text(&data["kind"]).unwrap_or_default();
-    let issue = match kind.as_str() {
-        // As its members name it: "OE Watch, Vol. 14, Issue 2, February 2024".
-        "issue" => Some(format!(
-            "{}, {}, {}",
-            text(&data["publication"]["name"]).unwrap_or_default(),
-            text(&data["volume_label"]).unwrap_or_default(),
-            text(&data["date"]["display"]).unwrap_or_default()
-        )),
-        _ => data["issue"].as_object().map(|issue| {
-            format!(
-                "{}, {}",
-                text(&issue["publication"]).unwrap_or_default(),
-                text(&issue["label"]).unwrap_or_default()
-            )
-        }),
-    };
+fn listing(listing: &Listing, pdf: String, bytes: u64, thumbnail: Option<String>) -> Listed {
     Listed {
-        title: text(&data["title"]).unwrap_or_default(),
-        authors: data["authors"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        date_iso: text(&data["date"]["iso"]).unwrap_or_default(),
-        date: text(&data["date"]["display"]).unwrap_or_default(),
-        section: text(&data["section"]),
-        issue,
-        description: description(data, &kind),
-        kind,
+        title: listing.title.clone(),
+        kind: listing.kind.name().to_string(),
+        authors: listing.authors.clone(),
+        date_iso: listing.date.iso.clone(),
+        date: listing.date.display.clone(),
+        section: listing.section.clone(),
+        issue: listing.issue.clone(),
+        description: listing.description.clone(),
         pdf,
         bytes,
         thumbnail,
         cover: None,
-    }
-}
-
-/// A short description: the opening words of what the document says.
-fn description(data: &Value, kind: &str) -> String {
-    let rich = match kind {
-        "brief" if data["takeaways"].as_array().is_some_and(|t| !t.is_empty()) => {
-            data["takeaways"][0].clone()
-        }
-        "issue" => {
-            if let Some(headline) = data["cover_headline"].as_str() {
-                return headline.to_string();
-            }
-            data["editor_note"].clone()
-        }
-        "compendium" => data["description"].clone(),
-        _ => data["body"].clone(),
-    };
-    let plain: String = rich
-        .as_array()
-        .and_then(|paragraphs| paragraphs.first())
-        .and_then(Value::as_array)
-        .map(|runs| runs.iter().filter_map(|r| r["text"].as_str()).collect())
-        .unwrap_or_default();
-    let words: Vec<&str> = plain.split_whitespace().collect();
-    if words.len() > 40 {
-        format!("{} …", words[..40].join(" "))
-    } else {
-        words.join(" ")
     }
 }
 
@@ -494,7 +426,7 @@ fn write_pdf(
     };
     let document =
         typeset::typeset_own(typesetter, "catalogue", data, files, today).map_err(shown)?;
-    let pdf = super::pdf::export(
+    let pdf = crate::export::pdf::export(
         &document,
         "catalogue",
         date,

@@ -1,11 +1,11 @@
 //! The project: the folder whose files a build may read (documents, images,
 //! override templates, fonts) and nothing outside it.
 
-use crate::config::{self, Config, Profile};
 use crate::diag::Diagnostic;
 use crate::fsgate::{self, FileData, Gate, GateError};
 use crate::images;
 use crate::limits::Limits;
+use crate::load::config::{self, Config, Profile};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -16,7 +16,7 @@ use crate::fsgate::{Gate, GateError};
 use crate::limits::Limits;
 use crate::load::{self, SourceFile};
 use crate::model::Paper;
-use crate::prepare::data::{LangData, PublicationData, StyleData};
+use crate::model::publication::{LangData, PublicationData, StyleData};
 
 /// The configuration file's name.
 pub const FILE_NAME: &str = "briefpress.toml";

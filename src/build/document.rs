@@ -2,13 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::Profile;
+use crate::catalogue;
 use crate::diag::Diagnostic;
 use crate::diag::Severity;
 use crate::export;
+use crate::load::config::Profile;
+use crate::load::project::Project;
 use crate::load::{self, LoadedDocument, SourceFile};
 use crate::prepare::{self, Prepared};
-use crate::project::Project;
 use crate::typeset::output::BLEED_MM;
 use crate::typeset::{self, Part, Typesetter};
 use typst_layout::PagedDocument;
@@ -23,7 +24,7 @@ pub struct Ready {
 pub struct Built {
     pub pdf: Vec<u8>,
     /// Its first page as small PNGs, when asked for.
-    pub thumbnail: Option<export::catalogue::Thumbnails>,
+    pub thumbnail: Option<catalogue::Thumbnails>,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
     /// Project files the compilation read (images, override templates).
@@ -109,7 +110,7 @@ pub fn build_with(
         let thumbnail = thumbnail
             .then(|| typeset.document.pages().first())
             .flatten()
-            .and_then(|page| export::catalogue::thumbnail(page).ok());
+            .and_then(|page| catalogue::thumbnail(page).ok());
         let mut pdf = export::pdf::export(
             &typeset.document,
             &prepared.id,
@@ -137,6 +138,23 @@ pub fn build_with(
     typst::comemo::evict(2);
     release_freed_memory();
     result
+}
+
+/// The catalogue's thumbnails of the first page of `part` of a document
+/// (a printed issue's cover is laid out alone, not with its interior).
+pub fn thumbnails(
+    typesetter: &Typesetter,
+    prepared: &Prepared,
+    file: &SourceFile,
+    part: Part,
+) -> Option<catalogue::Thumbnails> {
+    let laid_out = typeset::typeset_part(typesetter, prepared, file, part).ok();
+    let thumbnails = laid_out
+        .as_ref()
+        .and_then(|laid_out| laid_out.document.pages().first())
+        .and_then(|page| catalogue::thumbnail(page).ok());
+    typst::comemo::evict(2);
+    thumbnails
 }
 
 /// The print shop's check: raster images under 300 dpi at the size they

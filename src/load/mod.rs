@@ -2,6 +2,10 @@
 //! it, turning every syntax and schema error into a diagnostic that points at
 //! the offending text (with the closest valid key for unknown keys).
 
+pub mod config;
+pub mod project;
+pub mod schema;
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +17,7 @@ use toml::Spanned;
 use crate::diag::{Diagnostic, closest};
 use crate::fsgate::{Gate, GateError, human_size};
 use crate::limits::{self, Limits};
-use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue, Notice};
+use crate::model::{Article, Brief, Compendium, CompendiumPart, Document, Issue, Kind, Notice};
 
 /// A document's TOML file as read from disk.
 #[derive(Debug, Clone)]
@@ -166,7 +170,7 @@ fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
             .with_code("kind")
             .with_hint(format!(
                 "add a first line such as `kind = \"{}\"`",
-                Document::KINDS[0]
+                Kind::Article.name()
             )));
     };
     let span = kind.span();
@@ -181,25 +185,24 @@ fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
                 .with_code("kind"));
         }
     };
-    match name.as_str() {
-        "article" => Ok(Document::Article(deserialize::<Article>(file)?)),
-        "brief" => Ok(Document::Brief(deserialize::<Brief>(file)?)),
-        "issue" => Ok(Document::Issue(deserialize::<Issue>(file)?)),
-        "compendium" => Ok(Document::Compendium(deserialize::<Compendium>(file)?)),
-        "compendium-part" => Ok(Document::CompendiumPart(deserialize::<CompendiumPart>(
-            file,
-        )?)),
-        "notice" => Ok(Document::Notice(deserialize::<Notice>(file)?)),
-        _ => {
-            let mut diag = file
-                .error_at(span, format!("unknown document kind `{name}`"))
-                .with_code("kind");
-            if let Some(near) = closest(&name, Document::KINDS.iter().copied()) {
-                diag = diag.with_hint(format!("did you mean `{near}`?"));
-            }
-            Err(diag.with_hint(format!("known kinds: {}", Document::KINDS.join(", "))))
+    let Some(kind) = Kind::from_name(&name) else {
+        let mut diag = file
+            .error_at(span, format!("unknown document kind `{name}`"))
+            .with_code("kind");
+        let names = Kind::ALL.map(Kind::name);
+        if let Some(near) = closest(&name, names.iter().copied()) {
+            diag = diag.with_hint(format!("did you mean `{near}`?"));
         }
-    }
+        return Err(diag.with_hint(format!("known kinds: {}", names.join(", "))));
+    };
+    Ok(match kind {
+        Kind::Article => Document::Article(deserialize::<Article>(file)?),
+        Kind::Brief => Document::Brief(deserialize::<Brief>(file)?),
+        Kind::Issue => Document::Issue(deserialize::<Issue>(file)?),
+        Kind::Compendium => Document::Compendium(deserialize::<Compendium>(file)?),
+        Kind::CompendiumPart => Document::CompendiumPart(deserialize::<CompendiumPart>(file)?),
+        Kind::Notice => Document::Notice(deserialize::<Notice>(file)?),
+    })
 }
 
 /// Deserializes a whole file into `T`, with errors in the user's terms.

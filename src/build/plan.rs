@@ -1,0 +1,377 @@
+//! Every document found, loaded and prepared (cheap, no layout), becomes
+//! one job per PDF: its output path, the files it is made from and the key
+//! that decides whether it must be built again.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::build::discover::{Failure, Input};
+use crate::build::document::{self, Ready};
+use crate::diag::Diagnostic;
+use crate::fsgate::{self, hash_bytes};
+use crate::load::SourceFile;
+use crate::load::config::Profile;
+use crate::load::project::Project;
+use crate::model::{Document, Kind};
+use crate::prepare;
+use crate::prepare::Prepared;
+use crate::prepare::notice::NoticeData;
+use crate::typeset::output::COVER_SUFFIX;
+use crate::typeset::{Part, Typesetter, coverage};
+
+/// One PDF to produce.
+pub struct Job {
+    /// The document's file, for messages and anchored errors.
+    pub file: SourceFile,
+    pub prepared: Prepared,
+    pub output: PathBuf,
+    /// The TOML files the PDF is made from (an issue's include its members').
+    pub sources: Vec<PathBuf>,
+    /// A hash over everything besides files that decides the PDF's bytes.
+    pub key: String,
+    /// Whether this is an issue member's own PDF.
+    pub member: bool,
+    /// The size of its prepared data, for scheduling big documents first.
+    pub weight: usize,
+    /// Whether the prepared data was dropped after planning (see
+    /// [`Keep::Light`]): the document is prepared again when built.
+    pub light: bool,
+    /// Which input the job comes from.
+    origin: usize,
+    /// Where to write a thumbnail of the first page, if anywhere.
+    pub thumbnail: Option<PathBuf>,
+    /// Which part of the document the PDF holds.
+    pub part: Part,
+}
+
+impl Job {
+    fn new(
+        typesetter: &Typesetter,
+        file: SourceFile,
+        prepared: Prepared,
+        output: PathBuf,
+        sources: Vec<PathBuf>,
+        part: Part,
+    ) -> Self {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
+        let mut keyed = format!(
+            "{}\n{epoch}\n{}\n{part:?}\n",
+            typesetter.fingerprint(),
+            prepared.kind.name()
+        )
+        .into_bytes();
+        keyed.extend_from_slice(&prepared.data);
+        let key = hash_bytes(&keyed);
+        Self {
+            file,
+            weight: prepared.data.len(),
+            prepared,
+            output,
+            sources,
+            key,
+            member: false,
+            light: false,
+            origin: 0,
+            thumbnail: None,
+            part,
+        }
+    }
+
+    /// Whether the document stands alone: nothing else is prepared with it.
+    fn standalone(&self) -> bool {
+        self.prepared.members.is_empty() && self.prepared.included.is_empty()
+    }
+
+    /// Drops what can be made again from the file (see [`Keep::Light`]),
+    /// keeping what names, keys and reports the job.
+    fn lighten(&mut self) {
+        self.prepared.data = Vec::new();
+        self.prepared.images = Vec::new();
+        self.prepared.anchors = Vec::new();
+        self.file.text = std::sync::Arc::from("");
+        self.light = true;
+    }
+}
+
+/// Where outputs go: one file given with `-o`, or a folder.
+pub enum Destination<'a> {
+    File(&'a Path),
+    Folder(&'a Path),
+}
+
+/// How much of each prepared document a plan keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything (for `check`, which reads the prepared data).
+    All,
+    /// Only what names and keys a standalone document: its data is
+    /// prepared again when it is built, so a run over thousands of
+    /// documents does not hold them all (issues and compendiums, whose
+    /// members come from preparing them, are kept whole).
+    Light,
+}
+
+impl Keep {
+    /// Runs of up to this many documents keep everything: preparing again
+    /// costs about a millisecond a document, holding one about 15 KB.
+    const LIGHT_ABOVE: usize = 200;
+
+    /// What a run over `documents` inputs keeps.
+    pub fn for_run(documents: usize) -> Self {
+        if documents > Self::LIGHT_ABOVE {
+            Keep::Light
+        } else {
+            Keep::All
+        }
+    }
+}
+
+/// What a run will do.
+pub struct Plan {
+    pub jobs: Vec<Job>,
+    pub failures: Vec<Failure>,
+    /// Announcements for the catalogue (not typeset).
+    pub notices: Vec<NoticeData>,
+}
+
+/// Loads and prepares every input (cheap, no layout) and plans its jobs.
+/// Documents sharing an id would overwrite each other's PDF: both fail.
+pub fn plan(
+    typesetter: &Typesetter,
+    inputs: &[Input],
+    destination: &Destination,
+    keep: Keep,
+) -> Plan {
+    let mut failures = Vec::new();
+    let mut notices = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    // Top-level documents by id: (display, the index of its jobs' origin).
+    let mut ids: HashMap<String, Vec<(PathBuf, usize)>> = HashMap::new();
+    for (origin, input) in inputs.iter().enumerate() {
+        let loaded = document::load_in_project(typesetter, &input.path, &input.display);
+        if let Ok(loaded) = &loaded
+            && matches!(loaded.document, Document::CompendiumPart(_))
+            && !input.explicit
+        {
+            continue;
+        }
+        if let Ok(loaded) = &loaded
+            && let Document::Notice(notice) = &loaded.document
+        {
+            // The catalogue prints a notice's text: its glyphs are checked
+            // here, as a document's are, so check and build agree.
+            let missing = coverage::missing_glyphs(&loaded.file, typesetter.font_book());
+            let prepared = prepare::notice::prepare(loaded, notice, typesetter.project());
+            match prepared {
+                Ok(notice) if missing.is_empty() => notices.push(notice),
+                Ok(_) => failures.push(Failure {
+                    display: input.display.clone(),
+                    diagnostics: missing,
+                }),
+                Err(diagnostics) => failures.push(Failure {
+                    display: input.display.clone(),
+                    diagnostics,
+                }),
+            }
+            continue;
+        }
+        let doc = loaded.and_then(|loaded| {
+            let prepared = prepare::prepare(&loaded, typesetter.project())?;
+            let missing: Vec<Diagnostic> = std::iter::once(&loaded.file)
+                .chain(&prepared.included)
+                .flat_map(|file| coverage::missing_glyphs(file, typesetter.font_book()))
+                .collect();
+            if missing.is_empty() {
+                Ok(Ready { loaded, prepared })
+            } else {
+                Err(missing)
+            }
+        });
+        match doc {
+            Ok(doc) => {
+                ids.entry(doc.prepared.id.clone())
+                    .or_default()
+                    .push((doc.loaded.file.display.clone(), origin));
+                let start = jobs.len();
+                plan_document(typesetter, doc, destination, &mut jobs);
+                for job in &mut jobs[start..] {
+                    job.origin = origin;
+                    if keep == Keep::Light && !job.member && job.standalone() {
+                        job.lighten();
+                    }
+                }
+            }
+            Err(diagnostics) => failures.push(Failure {
+                display: input.display.clone(),
+                diagnostics,
+            }),
+        }
+    }
+    let mut duplicated = HashSet::new();
+    for (id, docs) in ids.iter().filter(|(_, docs)| docs.len() > 1) {
+        for (display, origin) in docs {
+            duplicated.insert(*origin);
+            failures.push(duplicate_id(id, display, docs));
+        }
+    }
+    for (output, docs) in shared_outputs(&jobs, inputs) {
+        for (display, origin) in &docs {
+            if duplicated.insert(*origin) {
+                failures.push(same_output(&output, display, &docs));
+            }
+        }
+    }
+    jobs.retain(|job| !duplicated.contains(&job.origin));
+    // Longest first: the big documents (issues) do not end up last on one
+    // worker while the others idle.
+    jobs.sort_by_key(|job| std::cmp::Reverse(job.weight));
+    Plan {
+        jobs,
+        failures,
+        notices,
+    }
+}
+
+/// The jobs of one document: its PDF and, for an issue, each member's own.
+fn plan_document(
+    typesetter: &Typesetter,
+    mut doc: Ready,
+    destination: &Destination,
+    jobs: &mut Vec<Job>,
+) {
+    let output = match destination {
+        Destination::File(file) => file.to_path_buf(),
+        Destination::Folder(folder) => output_path(typesetter.project(), folder, &doc),
+    };
+    // An issue's documents, each as its own PDF: `<out>/<issue id>/NN-<id>.pdf`.
+    let members_dir = match destination {
+        Destination::File(file) => file
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(&doc.prepared.id),
+        Destination::Folder(folder) => folder.join(&doc.prepared.id),
+    };
+    let members = std::mem::take(&mut doc.prepared.members);
+    let mut sources = vec![doc.loaded.file.path.clone()];
+    sources.extend(doc.prepared.included.iter().map(|file| file.path.clone()));
+    for member in members {
+        let name = format!("{:02}-{}.pdf", member.number, member.prepared.id);
+        let member_sources = vec![member.file.path.clone()];
+        let mut job = Job::new(
+            typesetter,
+            member.file,
+            member.prepared,
+            members_dir.join(name),
+            member_sources,
+            Part::Whole,
+        );
+        job.member = true;
+        jobs.push(job);
+    }
+    // In print an issue's cover is a PDF of its own, beside the interior.
+    let printed_issue =
+        typesetter.project().profile() == Profile::Print && doc.prepared.kind == Kind::Issue;
+    if printed_issue {
+        // Beside the interior: `<name>-cover.pdf`.
+        let stem = output
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| doc.prepared.id.clone());
+        let cover = output.with_file_name(format!("{stem}{COVER_SUFFIX}.pdf"));
+        jobs.push(Job::new(
+            typesetter,
+            doc.loaded.file.clone(),
+            doc.prepared.clone(),
+            cover,
+            sources.clone(),
+            Part::Cover,
+        ));
+    }
+    jobs.push(Job::new(
+        typesetter,
+        doc.loaded.file,
+        doc.prepared,
+        output,
+        sources,
+        if printed_issue {
+            Part::Interior
+        } else {
+            Part::Whole
+        },
+    ));
+}
+
+/// The failure of one of the documents sharing `id`.
+fn duplicate_id(id: &str, display: &Path, docs: &[(PathBuf, usize)]) -> Failure {
+    const NAMED: usize = 3;
+    let others: Vec<String> = docs
+        .iter()
+        .filter(|(other, _)| other != display)
+        .map(|(other, _)| other.display().to_string())
+        .collect();
+    let named = match others.len() {
+        n if n <= NAMED => others.join(", "),
+        n => format!("{} and {} more", others[..NAMED].join(", "), n - NAMED),
+    };
+    Failure {
+        display: display.to_path_buf(),
+        diagnostics: vec![
+            Diagnostic::error(format!("document id `{id}` is also used by {named}"))
+                .with_code("duplicate-id")
+                .in_file(display)
+                .with_hint("ids name the output files and must be unique; set a different `id`"),
+        ],
+    }
+}
+
+/// Outputs that jobs of two documents would both write, with the
+/// documents: one would overwrite the other on every build.
+fn shared_outputs(jobs: &[Job], inputs: &[Input]) -> Vec<(PathBuf, Vec<(PathBuf, usize)>)> {
+    let mut by_output: HashMap<PathBuf, Vec<(PathBuf, usize)>> = HashMap::new();
+    for job in jobs {
+        let writers = by_output.entry(fsgate::normalize(&job.output)).or_default();
+        if !writers.iter().any(|(_, origin)| *origin == job.origin) {
+            writers.push((inputs[job.origin].display.clone(), job.origin));
+        }
+    }
+    let mut shared: Vec<_> = by_output
+        .into_iter()
+        .filter(|(_, writers)| writers.len() > 1)
+        .collect();
+    shared.sort();
+    shared
+}
+
+/// The failure of one of the documents whose outputs collide at `output`.
+fn same_output(output: &Path, display: &Path, docs: &[(PathBuf, usize)]) -> Failure {
+    let others: Vec<String> = docs
+        .iter()
+        .filter(|(other, _)| other != display)
+        .map(|(other, _)| other.display().to_string())
+        .collect();
+    Failure {
+        display: display.to_path_buf(),
+        diagnostics: vec![
+            Diagnostic::error(format!(
+                "the output {} is also the output of {}",
+                output.display(),
+                others.join(", ")
+            ))
+            .with_code("output-collision")
+            .in_file(display)
+            .with_hint("an issue's member PDFs go to <out>/<issue id>/NN-<id>.pdf; give one of the documents another `id` or move it to another folder"),
+        ],
+    }
+}
+
+/// `<out-dir>/<folder under briefs/ (or the root)>/<id>.pdf`.
+fn output_path(project: &Project, out_dir: &Path, doc: &Ready) -> PathBuf {
+    let inside = project
+        .inside(&doc.loaded.file.path)
+        .unwrap_or_else(|_| doc.loaded.file.path.clone());
+    let inside = inside.strip_prefix("briefs").unwrap_or(&inside);
+    let folder = inside.parent().unwrap_or(Path::new(""));
+    out_dir
+        .join(folder)
+        .join(format!("{}.pdf", doc.prepared.id))
+}

@@ -1,0 +1,234 @@
+//! Runs jobs on the engine's one thread pool: one pull loop per worker
+//! over the queue (longest first), each document contained, so a panic is
+//! an internal error of that document alone.
+//!
+//! The pool is rayon's, entered with `install`, so Typst's own parallel
+//! layout runs on the same threads (with the same large stacks) instead of
+//! rayon's global pool. Each worker pulls whole documents itself: a worker
+//! waiting inside Typst's parallel layout can help with layout work but
+//! never takes a second document onto its stack.
+
+use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::build::document;
+use crate::build::manifest::OutputStamp;
+use crate::build::plan::Job;
+use crate::diag::Diagnostic;
+use crate::typeset::Typesetter;
+
+/// Compilations run on threads with large stacks, so that deeply nested
+/// input cannot overflow them.
+pub const WORKER_STACK: usize = 64 << 20;
+
+/// Every thread a build starts is named with this prefix (the panic hook
+/// tells workers apart by it).
+pub const THREAD_PREFIX: &str = "briefpress-";
+
+/// Names worker threads.
+pub const WORKER_NAME: &str = "briefpress-worker";
+
+/// The thread that stops a run at its `--timeout`.
+const WATCHDOG_NAME: &str = "briefpress-watchdog";
+
+/// The engine's worker threads, started once and reused by every run.
+pub struct Pool {
+    pool: rayon::ThreadPool,
+}
+
+impl Pool {
+    /// `threads` workers (at least one), named `briefpress-worker-N`, with
+    /// [`WORKER_STACK`]-byte stacks.
+    pub fn new(threads: usize) -> Result<Self, String> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .stack_size(WORKER_STACK)
+            .thread_name(|n| format!("{WORKER_NAME}-{n}"))
+            .build()
+            .map(|pool| Self { pool })
+            .map_err(|err| format!("cannot start the worker threads: {err}"))
+    }
+
+    /// Runs `work` on the pool: whatever runs in parallel inside it (the
+    /// documents, Typst's layout) stays on the pool's threads.
+    pub fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(work)
+    }
+}
+
+/// Calls `work(index)` for every index below `count`, in order, on every
+/// worker of the current pool at once; each worker takes the next index
+/// when it is done with one. Called inside [`Pool::install`].
+pub fn each(count: usize, work: impl Fn(usize) + Sync) {
+    let next = AtomicUsize::new(0);
+    rayon::broadcast(|_| {
+        loop {
+            let index = next.fetch_add(1, Ordering::SeqCst);
+            if index >= count {
+                break;
+            }
+            work(index);
+        }
+    });
+}
+
+/// How a job ended.
+pub enum Outcome {
+    Built {
+        pages: usize,
+        warnings: Vec<Diagnostic>,
+        /// Project files the compilation read, for the manifest.
+        files_read: Vec<PathBuf>,
+        /// What was written, for the manifest.
+        stamp: Option<OutputStamp>,
+    },
+    Failed(Vec<Diagnostic>),
+}
+
+/// A finished job, reported as soon as it ends.
+pub struct Finished<'a> {
+    pub job: &'a Job,
+    pub outcome: Outcome,
+    pub time: Duration,
+}
+
+/// A limit on a run's time, and what to do when it passes: compilations
+/// cannot be interrupted, so the caller decides (the CLI names the
+/// documents still being built and exits; outputs are written atomically,
+/// so every PDF is either old or complete).
+pub struct Timeout<'a> {
+    pub after: Duration,
+    pub expired: &'a (dyn Fn(Duration, &[PathBuf]) + Sync),
+}
+
+/// Builds and writes the jobs on the current pool; `report` sees each as
+/// it finishes (from the worker's thread). Called inside [`Pool::install`].
+pub fn run<'a>(
+    typesetter: &Typesetter,
+    jobs: &'a [Job],
+    timeout: Option<Timeout<'_>>,
+    report: impl Fn(Finished<'a>) + Sync,
+) {
+    let done = AtomicUsize::new(0);
+    let in_flight: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());
+    std::thread::scope(|scope| {
+        if let Some(timeout) = timeout {
+            let (done, in_flight) = (&done, &in_flight);
+            let watchdog = move || {
+                let started = Instant::now();
+                while done.load(Ordering::SeqCst) < jobs.len() {
+                    if started.elapsed() >= timeout.after {
+                        let names: Vec<PathBuf> = in_flight
+                            .lock()
+                            .map(|set| set.iter().map(|&i| jobs[i].file.display.clone()).collect())
+                            .unwrap_or_default();
+                        (timeout.expired)(timeout.after, &names);
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            };
+            // Without a watchdog the run still ends; it only cannot stop early.
+            let _ = std::thread::Builder::new()
+                .name(WATCHDOG_NAME.into())
+                .spawn_scoped(scope, watchdog);
+        }
+        each(jobs.len(), |index| {
+            let job = &jobs[index];
+            if let Ok(mut set) = in_flight.lock() {
+                set.insert(index);
+            }
+            let clock = Instant::now();
+            let outcome = contained(|| build_one(typesetter, job));
+            report(Finished {
+                job,
+                outcome,
+                time: clock.elapsed(),
+            });
+            if let Ok(mut set) = in_flight.lock() {
+                set.remove(&index);
+            }
+            done.fetch_add(1, Ordering::SeqCst);
+        });
+    });
+}
+
+fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
+    if std::env::var("BRIEFPRESS_TEST_PANIC_ON").is_ok_and(|id| id == job.prepared.id) {
+        panic!(
+            "injected by BRIEFPRESS_TEST_PANIC_ON for `{}`",
+            job.prepared.id
+        );
+    }
+    let again;
+    let (prepared, file) = if job.light {
+        match document::ready(typesetter, &job.file.path, &job.file.display) {
+            Ok(ready) => {
+                again = ready;
+                (&again.prepared, &again.loaded.file)
+            }
+            Err(diagnostics) => return Outcome::Failed(diagnostics),
+        }
+    } else {
+        (&job.prepared, &job.file)
+    };
+    let result = document::build_with(
+        typesetter,
+        prepared,
+        file,
+        job.part,
+        job.thumbnail.is_some(),
+    )
+    .and_then(|built| {
+        let gate = typesetter.project().gate();
+        if let (Some(path), Some(thumbnails)) = (&job.thumbnail, &built.thumbnail) {
+            // A missing thumbnail is rendered again by the catalogue.
+            let _ = thumbnails.write(gate, path);
+        }
+        gate.write(&job.output, &built.pdf).map_err(|err| {
+            vec![
+                Diagnostic::error(err.to_string())
+                    .with_code(err.code())
+                    .in_file(&file.display),
+            ]
+        })?;
+        let stamp = OutputStamp::of(&job.output, &built.pdf);
+        Ok((built, stamp))
+    });
+    match result {
+        Ok((built, stamp)) => Outcome::Built {
+            pages: built.pages,
+            warnings: built.warnings,
+            files_read: built.files_read,
+            stamp,
+        },
+        Err(diagnostics) => Outcome::Failed(diagnostics),
+    }
+}
+
+/// Runs `f`, turning a panic (a bug, in the compiler or here) into an
+/// internal error for this job alone.
+fn contained(f: impl FnOnce() -> Outcome) -> Outcome {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Outcome::Failed(vec![panicked(payload)]))
+}
+
+/// Runs `f`, turning a panic into an internal error among the diagnostics.
+pub fn contained_diagnostics(f: impl FnOnce() -> Vec<Diagnostic>) -> Vec<Diagnostic> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| vec![panicked(payload)])
+}
+
+fn panicked(payload: Box<dyn std::any::Any + Send>) -> Diagnostic {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    Diagnostic::error(format!("internal error: {message}"))
+        .with_code("internal")
+        .with_hint("this is a bug in briefpress or Typst; the other documents were handled")
+}
