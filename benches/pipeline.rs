@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use briefpress::build::plan::{self, Destination};
+use briefpress::build::discover::Input;
+use briefpress::build::plan::{self, Destination, Job, Keep};
+use briefpress::build::run::{self, Pool};
 use briefpress::load::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
 
@@ -195,9 +197,10 @@ fn typesetter(root: &Path) -> Typesetter {
 /// the issue's folder and the issue itself.
 fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
     let mut typesetter = typesetter(root);
+    let pool = Pool::new(2).expect("worker threads");
     let issue = root.join("issue/number.toml");
     let rebuild = |typesetter: &Typesetter, article: &Path, with_issue: bool| {
-        let input = |path: &Path| batch::Input {
+        let input = |path: &Path| Input {
             path: path.to_path_buf(),
             inside: typesetter
                 .project()
@@ -211,19 +214,15 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             inputs.push(input(&issue));
         }
         let out = root.join("out/watch");
-        let batch::Plan { jobs, failures, .. } = batch::plan(
-            typesetter,
-            &inputs,
-            &Destination::Folder(&out),
-            batch::Keep::All,
-        );
+        let plan::Plan { jobs, failures, .. } =
+            plan::plan(typesetter, &inputs, &Destination::Folder(&out), Keep::All);
         assert!(failures.is_empty());
         let id = article.file_stem().unwrap().to_string_lossy().to_string();
-        let changed: Vec<batch::Job> = jobs
+        let changed: Vec<Job> = jobs
             .into_iter()
             .filter(|j| j.prepared.id == id || j.prepared.kind == briefpress::model::Kind::Issue)
             .collect();
-        batch::run(typesetter, &changed, 2, |_| {});
+        pool.install(|| run::run(typesetter, &changed, None, |_| {}));
     };
     let mut timed_edits = |article: &Path, with_issue: bool| {
         let original = std::fs::read_to_string(article).unwrap();

@@ -675,6 +675,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut file = std::fs::File::create(&temp)?;
         let (first, rest) = bytes.split_at(bytes.len() / 2);
         file.write_all(first)?;
+        #[cfg(feature = "test-hooks")]
         pause_for_tests(&mut file)?;
         file.write_all(rest)?;
         file.sync_all()?;
@@ -695,9 +696,10 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
-/// Test hook: with `BRIEFPRESS_TEST_PAUSE_WRITE_MS` set, stop halfway
+/// Test hook (feature `test-hooks` only): with `BRIEFPRESS_TEST_PAUSE_WRITE_MS` set, stop halfway
 /// through writing (the half flushed to disk) for that long, so that a test
 /// can kill the process mid-write and check the old file survived.
+#[cfg(feature = "test-hooks")]
 fn pause_for_tests(file: &mut std::fs::File) -> std::io::Result<()> {
     if let Some(ms) = std::env::var("BRIEFPRESS_TEST_PAUSE_WRITE_MS")
         .ok()

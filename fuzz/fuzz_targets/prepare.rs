@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use briefpress::load;
 use briefpress::prepare;
-use briefpress::project::Project;
+use briefpress::load::project::Project;
 use libfuzzer_sys::fuzz_target;
 
 /// A project laid out like the samples: documents in briefs/<folder>/, the

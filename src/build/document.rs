@@ -60,9 +60,13 @@ pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) 
     let result = typeset::typeset(typesetter, prepared, file).map(|typeset| {
         let standards = typesetter.project().standards();
         let mut found = typeset.warnings;
-        if let Err(errors) =
-            export::pdf::export(&typeset.document, &prepared.id, prepared.date, &standards)
-        {
+        if let Err(errors) = export::pdf::export(
+            &typeset.document,
+            &prepared.id,
+            prepared.date,
+            &standards,
+            typesetter.project().time(),
+        ) {
             found.extend(errors);
         }
         found.extend(preflight(&typeset.document, prepared, typesetter.project()));
@@ -116,6 +120,7 @@ pub fn build_with(
             &prepared.id,
             prepared.date,
             &project.standards(),
+            project.time(),
         )?;
         if project.profile() == Profile::Print {
             pdf = export::print::add_bleed_boxes(pdf, export::print::mm_to_pt(BLEED_MM))

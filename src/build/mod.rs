@@ -20,7 +20,7 @@ use crate::diag::Diagnostic;
 use crate::export;
 use crate::fsgate;
 use crate::load::config::{self, Profile};
-use crate::load::project::Project;
+use crate::load::project::{BuildTime, Project};
 use crate::prepare::lint;
 use crate::typeset::{self, Part, Typesetter, coverage, fonts, templates};
 use discover::Failure;
@@ -59,6 +59,8 @@ pub struct Options {
     /// Also write each document as a stock Typst project here.
     pub emit_typst: Option<PathBuf>,
     pub no_catalogue: bool,
+    /// When the run builds (`SOURCE_DATE_EPOCH`, read by the caller).
+    pub time: BuildTime,
 }
 
 /// What the engine does with the documents.
@@ -301,7 +303,10 @@ fn setup(project: Project, options: &Options) -> Result<Typesetter, Vec<Diagnost
     }
     let profile = options.profile.unwrap_or(project.profile());
     Ok(Typesetter::new(
-        project.with_draft(options.draft).with_profile(profile),
+        project
+            .with_draft(options.draft)
+            .with_profile(profile)
+            .with_time(options.time),
         fonts,
     ))
 }

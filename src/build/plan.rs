@@ -53,7 +53,13 @@ impl Job {
         sources: Vec<PathBuf>,
         part: Part,
     ) -> Self {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
+        // The fixed time of a reproducible build is printed in the PDF.
+        let time = typesetter.project().time();
+        let epoch = if time.fixed {
+            time.seconds.to_string()
+        } else {
+            String::new()
+        };
         let mut keyed = format!(
             "{}\n{epoch}\n{}\n{part:?}\n",
             typesetter.fingerprint(),

@@ -158,6 +158,8 @@ pub fn run<'a>(
 }
 
 fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
+    // Test hook (feature `test-hooks` only): a panic in one document.
+    #[cfg(feature = "test-hooks")]
     if std::env::var("BRIEFPRESS_TEST_PANIC_ON").is_ok_and(|id| id == job.prepared.id) {
         panic!(
             "injected by BRIEFPRESS_TEST_PANIC_ON for `{}`",

@@ -431,6 +431,7 @@ fn write_pdf(
         "catalogue",
         date,
         &typesetter.project().standards(),
+        typesetter.project().time(),
     )
     .map_err(shown)?;
     typst::comemo::evict(2);

@@ -11,8 +11,12 @@ use super::BuildArgs;
 use super::report::{Console, Reporter};
 
 pub fn run(args: &BuildArgs, reporter: &Reporter) -> ExitCode {
+    let options = match args.options() {
+        Ok(options) => options,
+        Err(message) => return reporter.usage_error(&message),
+    };
     let mut console = Console::new(reporter);
-    let outcome = Engine::new(args.options(), &mut console)
+    let outcome = Engine::new(options, &mut console)
         .and_then(|engine| engine.run(Action::Build, &mut console));
     console.finish();
     match outcome {
@@ -41,8 +45,8 @@ pub fn summary_line(summary: &Summary) -> String {
 
 impl BuildArgs {
     /// The engine's options for these arguments.
-    pub fn options(&self) -> Options {
-        Options {
+    pub fn options(&self) -> Result<Options, String> {
+        Ok(Options {
             output: self.output.clone(),
             out_dir: self.out_dir.clone(),
             jobs: self.jobs.map(usize::from),
@@ -52,7 +56,7 @@ impl BuildArgs {
             timeout: self.timeout,
             emit_typst: self.emit_typst.clone(),
             no_catalogue: self.no_catalogue,
-            ..self.project.options()
-        }
+            ..self.project.options()?
+        })
     }
 }

@@ -25,9 +25,12 @@ pub struct CatalogueArgs {
 }
 
 pub fn run(args: &CatalogueArgs, reporter: &Reporter) -> ExitCode {
-    let options = Options {
-        out_dir: args.out_dir.clone(),
-        ..args.project.options()
+    let options = match args.project.options() {
+        Ok(options) => Options {
+            out_dir: args.out_dir.clone(),
+            ..options
+        },
+        Err(message) => return reporter.usage_error(&message),
     };
     let mut console = Console::new(reporter).drawing();
     let outcome = Engine::new(options, &mut console).and_then(|engine| {

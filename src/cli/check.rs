@@ -84,9 +84,12 @@ impl Observer for Tally {
 }
 
 pub fn run(args: &CheckArgs, reporter: &Reporter) -> ExitCode {
-    let options = Options {
-        jobs: args.jobs.map(usize::from),
-        ..args.project.options()
+    let options = match args.project.options() {
+        Ok(options) => Options {
+            jobs: args.jobs.map(usize::from),
+            ..options
+        },
+        Err(message) => return reporter.usage_error(&message),
     };
     let mut tally = Tally {
         reporter: *reporter,

@@ -158,16 +158,26 @@ pub struct ProjectArgs {
 
 impl ProjectArgs {
     /// The engine's options for these arguments (building nothing else).
-    pub fn options(&self) -> briefpress::build::Options {
-        briefpress::build::Options {
+    /// `Err` if `SOURCE_DATE_EPOCH` is set but not a time.
+    pub fn options(&self) -> Result<briefpress::build::Options, String> {
+        Ok(briefpress::build::Options {
             paths: self.paths.clone(),
             root: self.root.clone(),
             font_paths: self.font_paths.clone(),
             draft: self.draft,
             profile: self.profile,
+            time: build_time()?,
             ..Default::default()
-        }
+        })
     }
+}
+
+/// When this run builds: `SOURCE_DATE_EPOCH` if set (reproducible builds),
+/// else the clock. The environment is read here, in the CLI, and passed
+/// down.
+pub fn build_time() -> Result<briefpress::load::project::BuildTime, String> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    briefpress::load::project::BuildTime::from_epoch(epoch.as_deref())
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use briefpress::load::config;
 use briefpress::load::project::{Project, shown};
 use briefpress::load::schema;
-use briefpress::prepare::lint;
 use clap::{Args, ValueEnum};
 
 use super::report::Reporter;
@@ -116,7 +115,8 @@ pub fn run(args: &NewArgs, reporter: &Reporter) -> ExitCode {
 
 /// The skeleton of `kind` for a file at `path` in the project at `root`.
 pub fn skeleton(kind: Kind, path: &Path, root: &Path, fill: &Fill) -> String {
-    let today = lint::today();
+    // An invalid SOURCE_DATE_EPOCH only means the clock, for a skeleton.
+    let today = super::build_time().unwrap_or_default().today();
     let month = format!("{:04}-{:02}", today.year, today.month.unwrap_or(1));
     let id = path.file_stem().map_or_else(
         || kind.name().to_string(),

@@ -42,7 +42,11 @@ pub fn run(args: &PreviewArgs, reporter: &Reporter) -> ExitCode {
         return reporter.usage_error("preview takes one document");
     };
     let mut console = Console::new(reporter);
-    let engine = match Engine::new(args.project.options(), &mut console) {
+    let options = match args.project.options() {
+        Ok(options) => options,
+        Err(message) => return reporter.usage_error(&message),
+    };
+    let engine = match Engine::new(options, &mut console) {
         Ok(engine) if engine.projects().count() == 1 => engine,
         Ok(_) => return reporter.usage_error("preview takes one document"),
         Err(stop) => return reporter.stopped(&stop),

@@ -39,7 +39,11 @@ const POLL: Duration = Duration::from_millis(200);
 
 pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
     let mut console = Console::new(reporter);
-    let mut engine = match Engine::new(args.build.options(), &mut console) {
+    let options = match args.build.options() {
+        Ok(options) => options,
+        Err(message) => return reporter.usage_error(&message),
+    };
+    let mut engine = match Engine::new(options, &mut console) {
         Ok(engine) if engine.projects().count() == 1 => engine,
         Ok(_) => return reporter.usage_error("watch takes documents of one project at a time"),
         Err(stop) => return reporter.stopped(&stop),

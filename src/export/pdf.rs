@@ -6,18 +6,22 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::Diagnostic;
+use crate::load::config::Standard;
+use crate::load::project::BuildTime;
 use crate::model::common::PartialDate;
+use crate::typeset::TYPST_VERSION;
 
 /// Exports a laid-out document. The same input gives the same bytes: the
-/// timestamp comes from `SOURCE_DATE_EPOCH` or the document's `date`, and
-/// the PDF identifier from its `id`.
+/// timestamp is the run's fixed time (`SOURCE_DATE_EPOCH`) or the
+/// document's `date`, and the PDF identifier comes from its `id`.
 pub fn export(
     document: &PagedDocument,
     id: &str,
     date: PartialDate,
-    standards: &[String],
+    standards: &[Standard],
+    time: BuildTime,
 ) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let list: Vec<PdfStandard> = standards.iter().filter_map(|s| standard(s)).collect();
+    let list: Vec<PdfStandard> = standards.iter().map(|s| standard(*s)).collect();
     let standards = PdfStandards::new(&list).map_err(|err| {
         vec![Diagnostic::error(format!(
             "PDF standards: {}",
@@ -27,10 +31,10 @@ pub fn export(
     let options = PdfOptions {
         ident: Smart::Custom(format!("briefpress/{id}")),
         creator: Smart::Custom(Some(format!(
-            "briefpress {} (Typst 0.15.1)",
+            "briefpress {} (Typst {TYPST_VERSION})",
             env!("CARGO_PKG_VERSION")
         ))),
-        timestamp: Some(Timestamp::new_utc(timestamp(date)?)),
+        timestamp: Some(Timestamp::new_utc(timestamp(date, time)?)),
         page_ranges: None,
         standards,
         tagged: true,
@@ -51,31 +55,25 @@ pub fn export(
     })
 }
 
-/// A standard by the name `[build] standards` in `briefpress.toml` uses
-/// (see [`crate::load::config::STANDARDS`]).
-fn standard(name: &str) -> Option<PdfStandard> {
-    Some(match name {
-        "a-2a" => PdfStandard::A_2a,
-        "a-2b" => PdfStandard::A_2b,
-        "a-2u" => PdfStandard::A_2u,
-        "a-3a" => PdfStandard::A_3a,
-        "a-3b" => PdfStandard::A_3b,
-        "a-3u" => PdfStandard::A_3u,
-        "ua-1" => PdfStandard::Ua_1,
-        _ => return None,
-    })
+/// Typst's name for a standard.
+fn standard(standard: Standard) -> PdfStandard {
+    match standard {
+        Standard::A2a => PdfStandard::A_2a,
+        Standard::A2b => PdfStandard::A_2b,
+        Standard::A2u => PdfStandard::A_2u,
+        Standard::A3a => PdfStandard::A_3a,
+        Standard::A3b => PdfStandard::A_3b,
+        Standard::A3u => PdfStandard::A_3u,
+        Standard::Ua1 => PdfStandard::Ua_1,
+    }
 }
 
-fn timestamp(date: PartialDate) -> Result<Datetime, Vec<Diagnostic>> {
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let seconds: i64 = epoch.trim().parse().map_err(|_| {
+fn timestamp(date: PartialDate, time: BuildTime) -> Result<Datetime, Vec<Diagnostic>> {
+    if time.fixed {
+        return from_unix(time.seconds).ok_or_else(|| {
             vec![Diagnostic::error(format!(
-                "SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"
-            ))]
-        })?;
-        return from_unix(seconds).ok_or_else(|| {
-            vec![Diagnostic::error(format!(
-                "SOURCE_DATE_EPOCH `{epoch}` is out of range"
+                "SOURCE_DATE_EPOCH `{}` is out of range",
+                time.seconds
             ))]
         });
     }

@@ -11,6 +11,7 @@ use typst::foundations::Bytes;
 use crate::fsgate::{Gate, GateError};
 use crate::model::common::days_from_civil;
 use crate::prepare::Prepared;
+use crate::typeset::TYPST_VERSION;
 use crate::typeset::Typesetter;
 use crate::typeset::fonts::BUNDLED;
 use crate::typeset::output::{self, Part};
@@ -67,14 +68,14 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         .project()
         .standards()
         .iter()
-        .map(|s| format!(" --pdf-standard {s}"))
+        .map(|s| format!(" --pdf-standard {}", s.name()))
         .collect();
     let date = prepared.date;
     write(
         "compile.sh",
         format!(
             "#!/bin/sh\n\
-             # Compiles this project with stock Typst 0.15.1 into {id}.pdf, with the\n\
+             # Compiles this project with stock Typst {TYPST_VERSION} into {id}.pdf, with the\n\
              # fonts briefpress bundles (in ../fonts) and none of the system's.\n\
              cd \"$(dirname \"$0\")\" || exit 1\n\
              exec typst compile --root . --font-path ../fonts --ignore-system-fonts \

@@ -164,9 +164,48 @@ pub struct LimitsConfig {
     pub pdf_mb: Option<Spanned<u64>>,
 }
 
-/// PDF standards a project may ask for, by the names `[build] standards`
-/// accepts.
-pub const STANDARDS: &[&str] = &["a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u", "ua-1"];
+/// A PDF standard a project may ask for in `[build] standards`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    A2a,
+    A2b,
+    A2u,
+    A3a,
+    A3b,
+    A3u,
+    Ua1,
+}
+
+impl Standard {
+    pub const ALL: [Standard; 7] = [
+        Standard::A2a,
+        Standard::A2b,
+        Standard::A2u,
+        Standard::A3a,
+        Standard::A3b,
+        Standard::A3u,
+        Standard::Ua1,
+    ];
+
+    /// The name `[build] standards` and Typst's `--pdf-standard` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standard::A2a => "a-2a",
+            Standard::A2b => "a-2b",
+            Standard::A2u => "a-2u",
+            Standard::A3a => "a-3a",
+            Standard::A3b => "a-3b",
+            Standard::A3u => "a-3u",
+            Standard::Ua1 => "ua-1",
+        }
+    }
+
+    /// The standard a name (in any case) stands for.
+    pub fn from_name(name: &str) -> Option<Standard> {
+        let name = name.to_ascii_lowercase();
+        Standard::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
 
 /// The configuration in effect for a project: the file's values checked,
 /// defaults filled in.
@@ -182,7 +221,7 @@ pub struct Config {
     pub out_dir: PathBuf,
     /// Override templates folder, relative to the project root.
     pub templates: PathBuf,
-    pub standards: Vec<String>,
+    pub standards: Vec<Standard>,
     pub profile: Profile,
     pub limits: Limits,
     /// The logo as written and where, checked once the project is open.
@@ -201,7 +240,7 @@ impl Default for Config {
             style: StyleData::default(),
             out_dir: PathBuf::from("out"),
             templates: PathBuf::from("templates"),
-            standards: vec!["a-2b".into(), "ua-1".into()],
+            standards: vec![Standard::A2b, Standard::Ua1],
             profile: Profile::default(),
             limits: Limits::DEFAULT,
             logo: None,
@@ -351,17 +390,18 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
         config.standards.clear();
         for standard in standards {
             let name = standard.get_ref().to_ascii_lowercase();
-            if STANDARDS.contains(&name.as_str()) {
-                config.standards.push(name);
+            if let Some(known) = Standard::from_name(&name) {
+                config.standards.push(known);
             } else {
+                let names = Standard::ALL.map(Standard::name);
                 let mut diag = file.error_at(
                     standard.span(),
                     format!("unknown PDF standard `{}`", standard.get_ref()),
                 );
-                if let Some(near) = crate::diag::closest(&name, STANDARDS.iter().copied()) {
+                if let Some(near) = crate::diag::closest(&name, names.iter().copied()) {
                     diag = diag.with_hint(format!("did you mean `{near}`?"));
                 }
-                errors.push(diag.with_hint(format!("known standards: {}", STANDARDS.join(", "))));
+                errors.push(diag.with_hint(format!("known standards: {}", names.join(", "))));
             }
         }
     }

@@ -5,7 +5,8 @@ use crate::diag::Diagnostic;
 use crate::fsgate::{self, FileData, Gate, GateError};
 use crate::images;
 use crate::limits::Limits;
-use crate::load::config::{self, Config, Profile};
+use crate::load::config::{self, Config, Profile, Standard};
+use crate::model::common::{PartialDate, civil_from_days};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,6 +23,69 @@ pub struct Project {
     draft: bool,
     /// What the run's PDFs are made for.
     profile: Profile,
+    /// When the run builds, as its caller read it.
+    time: BuildTime,
+}
+
+/// The time a run builds at, read once by the caller: `SOURCE_DATE_EPOCH`
+/// when set (reproducible builds: PDF timestamps and "today" come from
+/// it), else the clock (PDF timestamps then come from each document's
+/// date, so output never depends on the clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildTime {
+    /// Seconds since 1970-01-01 UTC.
+    pub seconds: i64,
+    /// Whether it is `SOURCE_DATE_EPOCH`'s.
+    pub fixed: bool,
+}
+
+impl BuildTime {
+    /// The clock's time.
+    pub fn now() -> Self {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64);
+        Self {
+            seconds,
+            fixed: false,
+        }
+    }
+
+    /// From the value of `SOURCE_DATE_EPOCH`, if set; `Err` says why the
+    /// value is not a time.
+    pub fn from_epoch(epoch: Option<&str>) -> Result<Self, String> {
+        let Some(epoch) = epoch else {
+            return Ok(Self::now());
+        };
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"))?;
+        // Years 1 to 9999, as PDF dates can say.
+        if !(-62_135_596_800..=253_402_300_799).contains(&seconds) {
+            return Err(format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"));
+        }
+        Ok(Self {
+            seconds,
+            fixed: true,
+        })
+    }
+
+    /// The day it falls on (UTC).
+    pub fn today(&self) -> PartialDate {
+        let (year, month, day) = civil_from_days(self.seconds.div_euclid(86_400));
+        PartialDate {
+            year: year as i32,
+            month: Some(month as u8),
+            day: Some(day as u8),
+        }
+    }
+}
+
+impl Default for BuildTime {
+    fn default() -> Self {
+        Self::now()
+    }
 }
 
 impl Project {
@@ -49,6 +113,7 @@ impl Project {
             root,
             draft: false,
             profile: Profile::default(),
+            time: BuildTime::now(),
         };
         project.profile = project.config.profile;
         if let Some(logo) = project.config.logo.clone() {
@@ -97,13 +162,23 @@ impl Project {
         self.profile
     }
 
+    /// The same project, building at `time`.
+    pub fn with_time(mut self, time: BuildTime) -> Self {
+        self.time = time;
+        self
+    }
+
+    pub fn time(&self) -> BuildTime {
+        self.time
+    }
+
     /// The PDF standards of the run: the configured ones on screen and in
     /// print; PDF/A-3b (which allows attachments) and PDF/UA-1 for the
     /// archive.
-    pub fn standards(&self) -> Vec<String> {
+    pub fn standards(&self) -> Vec<Standard> {
         match self.profile {
             Profile::Screen | Profile::Print => self.config.standards.clone(),
-            Profile::Archive => vec!["a-3b".into(), "ua-1".into()],
+            Profile::Archive => vec![Standard::A3b, Standard::Ua1],
         }
     }
 

@@ -114,25 +114,6 @@ pub fn malformed_url(url: &str) -> Option<String> {
     None
 }
 
-/// Today, from `SOURCE_DATE_EPOCH` when set (reproducible builds and
-/// tests), else the system clock.
-pub fn today() -> PartialDate {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|epoch| epoch.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |elapsed| elapsed.as_secs() as i64)
-        });
-    let (year, month, day) = crate::model::common::civil_from_days(seconds.div_euclid(86_400));
-    PartialDate {
-        year: year as i32,
-        month: Some(month as u8),
-        day: Some(day as u8),
-    }
-}
-
 /// Whether every day `date` can mean is after `today`.
 pub fn is_future(date: &PartialDate, today: &PartialDate) -> bool {
     let key = |d: &PartialDate| (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1));

@@ -505,7 +505,7 @@ impl<'a> Context<'a> {
     fn date(&mut self, date: &Spanned<DateInput>) -> Option<PartialDate> {
         match PartialDate::from_input(date.get_ref()) {
             Ok(parsed) => {
-                let today = lint::today();
+                let today = self.project.time().today();
                 if lint::is_future(&parsed, &today) {
                     self.warn(
                         date.span(),

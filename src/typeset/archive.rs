@@ -4,6 +4,7 @@
 //! and fonts), so that `briefpress extract` can restore a project that
 //! builds the same bytes again.
 
+use super::TYPST_VERSION;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -118,7 +119,7 @@ pub fn note(typesetter: &Typesetter) -> String {
             .collect()
     });
     format!(
-        "briefpress {} (Typst 0.15.1), data contract {CONTRACT_VERSION}\n\
+        "briefpress {} (Typst {TYPST_VERSION}), data contract {CONTRACT_VERSION}\n\
          profile archive: PDF/A-3b + PDF/UA-1\n\
          bundled fonts (hash, file):\n{}\
          configuration: {}\n",

@@ -15,3 +15,30 @@ pub mod world;
 pub use compile::{Typeset, typeset, typeset_own, typeset_part};
 pub use output::Part;
 pub use world::Typesetter;
+
+/// The Typst release briefpress embeds (pinned in `Cargo.toml`): printed in
+/// PDFs and exports, and part of every build key.
+pub const TYPST_VERSION: &str = "0.15.1";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_typst_version_is_the_one_cargo_pins() {
+        let manifest = include_str!("../../Cargo.toml");
+        for krate in [
+            "typst",
+            "typst-pdf",
+            "typst-layout",
+            "typst-kit",
+            "typst-render",
+        ] {
+            let pin = format!("{krate} = \"={}\"", super::TYPST_VERSION);
+            let pinned = format!("{krate} = {{ version = \"={}\"", super::TYPST_VERSION);
+            assert!(
+                manifest.contains(&pin) || manifest.contains(&pinned),
+                "Cargo.toml does not pin {krate} to {}",
+                super::TYPST_VERSION
+            );
+        }
+    }
+}

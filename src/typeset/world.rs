@@ -2,6 +2,7 @@
 //! holds the standard library, the fonts and the file cache, shared by every
 //! document (and thread); a [`DocumentWorld`] adds one document's data.
 
+use super::TYPST_VERSION;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
@@ -73,7 +74,7 @@ impl Typesetter {
     fn compute_fingerprint(&self) -> String {
         hash_bytes(
             format!(
-                "briefpress {} typst 0.15.1 profile {} templates {} fonts {} config {}",
+                "briefpress {} typst {TYPST_VERSION} profile {} templates {} fonts {} config {}",
                 env!("CARGO_PKG_VERSION"),
                 self.project.profile().name(),
                 templates::fingerprint(&self.project),

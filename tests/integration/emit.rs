@@ -70,6 +70,7 @@ fn an_exported_project_compiles_to_the_same_document() {
             &ready.prepared.id,
             ready.prepared.date,
             &standards,
+            typesetter.project().time(),
         )
         .unwrap();
         let exported = temp.path("exported.pdf");
