@@ -400,3 +400,256 @@ mod tests {
         assert_eq!(closest("zzzzzz", keys), None);
     }
 }
+
+/// Every diagnostic code, as `--format json` prints it in `code`, with
+/// what it means. Scripts may rely on these names; a new code is added
+/// here (a test checks that every code the source sets is listed, and that
+/// the README lists them all).
+pub const CODES: &[(&str, &str)] = &[
+    (
+        "bidi-control",
+        "a bidi embedding, override or isolate control in a string that is never closed or closes nothing (it would turn the direction of the text after it)",
+    ),
+    (
+        "catalogue",
+        "the catalogue of a folder build (index.html, catalogue.pdf, thumbnails, SHA256SUMS) could not be written",
+    ),
+    (
+        "config",
+        "a problem in `briefpress.toml`: it cannot be read, a value in it is invalid, its logo cannot be used, or a font family it names is not available",
+    ),
+    (
+        "control-character",
+        "a control character in a string (often pasted with text from another program), which cannot be printed",
+    ),
+    (
+        "country",
+        "a country that is not an ISO 3166-1 alpha-2 code (compendium entries)",
+    ),
+    (
+        "date",
+        "a date that cannot be read (not a valid year, month or day, or one with a time of day)",
+    ),
+    (
+        "duplicate-id",
+        "two documents of a run, or two members of an issue, have the same id",
+    ),
+    (
+        "duplicate-key",
+        "a key written twice in the same TOML table",
+    ),
+    (
+        "duplicate-name",
+        "two compendium entries of the same section (and country) have the same name",
+    ),
+    (
+        "duplicate-source",
+        "warning: a source cited twice in a document (the same URL, or the same title from the same outlet)",
+    ),
+    (
+        "empty",
+        "a field that must say something is blank (headline, title, alt, outlet, takeaways, cover_headline), or an issue has no sections or a section no articles (warnings)",
+    ),
+    (
+        "encoding",
+        "a document that is not UTF-8 (UTF-16, or invalid bytes)",
+    ),
+    (
+        "error",
+        "the default for an error given no specific code (e.g. a project root that is not a folder, an out-of-range date at PDF export, a `briefpress.toml` that is not UTF-8)",
+    ),
+    (
+        "file-name",
+        "a file whose name is not valid UTF-8, found while looking for documents",
+    ),
+    (
+        "font",
+        "a font cannot be read: a bundled one, or one in a `--font-path` folder",
+    ),
+    (
+        "future-date",
+        "warning: a date after today (`SOURCE_DATE_EPOCH` when set)",
+    ),
+    (
+        "id",
+        "a document id or compendium entry id that is empty or has characters other than letters, digits, `-`, `_` and `.`",
+    ),
+    (
+        "image",
+        "an image (or a notice's cover) that cannot be used: not found, outside the project, not a supported format, or over the size or pixel limit for one image",
+    ),
+    ("image-license", "warning: an image without `license`"),
+    ("image-source", "warning: an image without `source`"),
+    (
+        "include",
+        "a file a document names cannot be used: an issue's member, a compendium part (not found, refused, not a part, or included twice), a PDF a notice lists",
+    ),
+    (
+        "internal",
+        "a bug in briefpress or Typst (a panic, contained to its document, or a state that should not happen)",
+    ),
+    (
+        "invalid",
+        "a TOML or schema error that no more specific code covers",
+    ),
+    (
+        "io",
+        "a file cannot be read or written (an operating-system error), including the build manifest (a warning) and `--emit-typst` output",
+    ),
+    (
+        "kind",
+        "a document without `kind`, with a `kind` that is not a string or not known, or of a kind not built on its own (a notice, a compendium part)",
+    ),
+    (
+        "language",
+        "a language that is not a language tag (an ISO 639 code, optionally with a region: `fa-IR`)",
+    ),
+    (
+        "layout",
+        "a template's check on the document failed at layout (e.g. the Key Takeaways box is taller than a page), reported at the document's line",
+    ),
+    (
+        "limit",
+        "a limit of `[limits]` is exceeded: document or field size, nesting depth, combining marks, a PDF string's length, notes, a document's image pixels, compendium entries",
+    ),
+    (
+        "link",
+        "a link that is not an http, https or mailto address",
+    ),
+    (
+        "low-resolution",
+        "warning: an image prints under 300 dpi at its placed size (outside the print profile, where it is `preflight`)",
+    ),
+    (
+        "malformed-url",
+        "warning: a URL with spaces or no valid host name, or a mailto address that is not an e-mail address",
+    ),
+    ("markup", "rich text whose inline markup cannot be read"),
+    (
+        "missing-glyph",
+        "a character no bundled or added font can print (it would print as an empty box)",
+    ),
+    (
+        "missing-key",
+        "a required key is missing or empty (e.g. a brief's takeaways, an exercise's iterations, an incident's country, an issue's publication name)",
+    ),
+    (
+        "not-regular",
+        "a document path that is not a regular file (a folder or a special file)",
+    ),
+    (
+        "note",
+        "a note never referenced, or a note reference that names no note or stands where references are not allowed",
+    ),
+    (
+        "off-page",
+        "text runs past the edge of a page and would be cut (a block taller than a page, or a word wider than the line)",
+    ),
+    (
+        "output-collision",
+        "two documents of a run would write the same output file",
+    ),
+    (
+        "output-over-input",
+        "an output would overwrite a file the run reads; nothing was written",
+    ),
+    (
+        "outside-root",
+        "a path outside the project root, or a symbolic link leading out of it (a warning for a folder not searched)",
+    ),
+    (
+        "pdf-export",
+        "Typst's PDF export refused the document (e.g. a PDF/A or PDF/UA requirement not met)",
+    ),
+    (
+        "placeholder",
+        "warning: a `TODO` placeholder, as `briefpress new` writes them, is left in",
+    ),
+    (
+        "preflight",
+        "print profile: an image prints under 300 dpi at its placed size (`low-resolution`, made an error)",
+    ),
+    (
+        "print-boxes",
+        "print profile: the bleed and trim boxes could not be added to the PDF",
+    ),
+    (
+        "print-pages",
+        "print profile: the printed interior is not a whole number of sheets (a multiple of 4 pages)",
+    ),
+    (
+        "review-comment",
+        "an unresolved reviewer's comment in a final (not `--draft`) build, or a `[[comments]]` entry whose field is not in the document",
+    ),
+    (
+        "syntax",
+        "TOML that does not parse, or a value the schema rejects (`invalid value …, expected …`)",
+    ),
+    (
+        "template",
+        "an error or warning Typst raises in a template, or a project template that cannot be read",
+    ),
+    (
+        "template-contract",
+        "a project template that does not name the data contract this briefpress provides, or names another",
+    ),
+    (
+        "truncated",
+        "more problems in one document than are shown (the first 50); says how many more",
+    ),
+    (
+        "unknown-key",
+        "a key the document's kind (or the configuration) does not have; the nearest valid one is suggested",
+    ),
+    (
+        "unknown-value",
+        "a value that is not one of those the key allows",
+    ),
+    (
+        "usage",
+        "a problem with the command line itself (exit code 2)",
+    ),
+    (
+        "warning",
+        "the default for a warning given no specific code (none at present: every warning has its own)",
+    ),
+    (
+        "wrong-type",
+        "a value of the wrong type (e.g. a number where text is expected)",
+    ),
+];
+
+#[cfg(test)]
+mod code_table_tests {
+    use super::CODES;
+
+    #[test]
+    fn codes_are_sorted_and_unique() {
+        for pair in CODES.windows(2) {
+            assert!(
+                pair[0].0 < pair[1].0,
+                "`{}` must come before `{}`, once",
+                pair[0].0,
+                pair[1].0
+            );
+        }
+    }
+
+    #[test]
+    fn codes_are_lowercase_words_with_meanings() {
+        for (code, meaning) in CODES {
+            let words: Vec<&str> = code.split('-').collect();
+            assert!(
+                words
+                    .iter()
+                    .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())),
+                "`{code}` is not lowercase words joined by `-`"
+            );
+            assert!(!meaning.trim().is_empty(), "`{code}` has no meaning");
+            assert!(
+                !meaning.contains('|'),
+                "`{code}`: a `|` breaks the README's table"
+            );
+        }
+    }
+}

@@ -134,17 +134,41 @@ impl Identity {
 }
 
 /// One file as read, shared by every stage that uses it.
-#[derive(Debug)]
 pub struct FileData {
     pub bytes: Bytes,
     pub identity: Identity,
     hash: OnceLock<String>,
+    /// What a reader made of the bytes (a parsed TOML tree), kept with
+    /// them: made once however many stages (or documents) read the file.
+    derived: OnceLock<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl FileData {
     /// The content hash, computed on first use.
     pub fn hash(&self) -> &str {
         self.hash.get_or_init(|| hash_bytes(&self.bytes))
+    }
+
+    /// What `make` makes of the bytes, made on first use and shared after.
+    /// `None` if something of another type was made of them first.
+    pub fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        make: impl FnOnce(&[u8]) -> T,
+    ) -> Option<Arc<T>> {
+        self.derived
+            .get_or_init(|| Arc::new(make(&self.bytes)))
+            .clone()
+            .downcast::<T>()
+            .ok()
+    }
+}
+
+impl std::fmt::Debug for FileData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileData")
+            .field("bytes", &self.bytes.len())
+            .field("identity", &self.identity)
+            .finish()
     }
 }
 
@@ -185,6 +209,9 @@ struct Cache {
 struct ReadSet {
     identities: HashMap<(u64, u64), PathBuf>,
     paths: HashSet<PathBuf>,
+    /// How often each file was read from disk (for the read-once test).
+    #[cfg(feature = "test-hooks")]
+    times: HashMap<PathBuf, usize>,
 }
 
 impl std::fmt::Debug for Gate {
@@ -284,6 +311,7 @@ impl Gate {
             bytes: Bytes::new(bytes),
             identity,
             hash: OnceLock::new(),
+            derived: OnceLock::new(),
         });
         self.remember(inside, data.clone());
         Ok(data)
@@ -424,8 +452,21 @@ impl Gate {
         if let Ok(mut read) = self.read.lock() {
             read.identities
                 .insert((identity.dev, identity.ino), path.clone());
+            #[cfg(feature = "test-hooks")]
+            {
+                *read.times.entry(path.clone()).or_default() += 1;
+            }
             read.paths.insert(path);
         }
+    }
+
+    /// How often the file at `path` (absolute, beneath the root) was read
+    /// from disk in this run (feature `test-hooks` only).
+    #[cfg(feature = "test-hooks")]
+    pub fn times_read(&self, path: &Path) -> usize {
+        self.read
+            .lock()
+            .map_or(0, |read| read.times.get(path).copied().unwrap_or(0))
     }
 
     fn cached(&self, inside: &Path) -> Option<Arc<FileData>> {

@@ -90,11 +90,9 @@ impl Exceeded {
 }
 
 /// Checks string sizes and contents and nesting depth of a document's
-/// TOML. `None` if the text does not parse (the parser's own error is
-/// reported instead).
-pub fn check_toml(text: &str, limits: &Limits) -> Option<Exceeded> {
-    let document = toml_edit::ImDocument::parse(text).ok()?;
-    walk_table(document.as_table(), 1, limits)
+/// parsed TOML (its top-level table).
+pub fn check_toml(table: &toml_edit::Table, limits: &Limits) -> Option<Exceeded> {
+    walk_table(table, 1, limits)
 }
 
 fn walk_table(table: &toml_edit::Table, depth: usize, limits: &Limits) -> Option<Exceeded> {
@@ -437,7 +435,11 @@ mod tests {
             "body = \"{}\"\n",
             "x".repeat(Limits::DEFAULT.field_bytes + 1)
         );
-        let found = check_toml(&long, &Limits::DEFAULT).unwrap();
+        let found = check_toml(
+            toml_edit::ImDocument::parse(&long).unwrap().as_table(),
+            &Limits::DEFAULT,
+        )
+        .unwrap();
         assert!(
             found.message.contains("over the limit of 256 KB"),
             "{}",
@@ -445,9 +447,20 @@ mod tests {
         );
         assert_eq!(found.span.start, 7);
         let deep = format!("a = {}1{}\n", "[".repeat(40), "]".repeat(40));
-        let found =
-            check_toml(&deep, &Limits::DEFAULT).expect("40 levels are over the limit of 32");
+        let found = check_toml(
+            toml_edit::ImDocument::parse(&deep).unwrap().as_table(),
+            &Limits::DEFAULT,
+        )
+        .expect("40 levels are over the limit of 32");
         assert!(found.message.contains("nested deeper"), "{}", found.message);
-        assert!(check_toml("a = [[1], [2]]\n", &Limits::DEFAULT).is_none());
+        assert!(
+            check_toml(
+                toml_edit::ImDocument::parse("a = [[1], [2]]\n")
+                    .unwrap()
+                    .as_table(),
+                &Limits::DEFAULT
+            )
+            .is_none()
+        );
     }
 }

@@ -95,6 +95,7 @@ impl Job {
         self.prepared.images = Vec::new();
         self.prepared.anchors = Vec::new();
         self.file.text = std::sync::Arc::from("");
+        self.file.toml = None;
         self.light = true;
     }
 }

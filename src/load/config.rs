@@ -281,11 +281,7 @@ pub fn load(gate: &Gate, display: &Path) -> Result<Config, Vec<Diagnostic>> {
     let bytes = &data.bytes;
     let text = load::decode(bytes, "project configuration")
         .map_err(|message| vec![Diagnostic::error(message).in_file(display)])?;
-    let file = SourceFile {
-        path,
-        display: display.to_path_buf(),
-        text,
-    };
+    let file = SourceFile::parse(path, display.to_path_buf(), text).map_err(|diag| vec![diag])?;
     let written: ConfigFile = load::deserialize(&file).map_err(|diag| vec![diag])?;
     resolve(file, written).map_err(|errors| {
         errors
@@ -598,11 +594,12 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let file = SourceFile {
-            path: PathBuf::from("briefpress.toml"),
-            display: PathBuf::from("briefpress.toml"),
-            text: text.into(),
-        };
+        let file = SourceFile::parse(
+            PathBuf::from("briefpress.toml"),
+            PathBuf::from("briefpress.toml"),
+            text.into(),
+        )
+        .map_err(|diag| vec![diag])?;
         let written = load::deserialize(&file).map_err(|diag| vec![diag])?;
         resolve(file, written)
     }

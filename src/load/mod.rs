@@ -10,9 +10,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use toml::Spanned;
 
 use crate::diag::{Diagnostic, closest};
 use crate::fsgate::{Gate, GateError, human_size};
@@ -28,9 +26,73 @@ pub struct SourceFile {
     /// where possible).
     pub display: PathBuf,
     pub text: Arc<str>,
+    /// The text parsed, once (see [`SourceFile::parse`]): the model, the
+    /// limit checks, placeholders, glyph coverage and review comments all
+    /// walk this one tree. `None` for a file not parsed (or emptied).
+    pub toml: Option<Arc<Toml>>,
 }
 
+/// How often each file was parsed, for the test that each is parsed once
+/// (feature `test-hooks` only; otherwise counting is nothing).
+pub mod parses {
+    use std::path::Path;
+
+    #[cfg(feature = "test-hooks")]
+    static COUNTS: std::sync::Mutex<Vec<(std::path::PathBuf, usize)>> =
+        std::sync::Mutex::new(Vec::new());
+
+    /// Notes a parse of `path`.
+    pub fn count(path: &Path) {
+        #[cfg(feature = "test-hooks")]
+        if let Ok(mut counts) = COUNTS.lock() {
+            match counts.iter_mut().find(|(counted, _)| counted == path) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((path.to_path_buf(), 1)),
+            }
+        }
+        #[cfg(not(feature = "test-hooks"))]
+        let _ = path;
+    }
+
+    /// How often `path` was parsed in this process.
+    #[cfg(feature = "test-hooks")]
+    pub fn of(path: &Path) -> usize {
+        COUNTS.lock().map_or(0, |counts| {
+            counts
+                .iter()
+                .find(|(counted, _)| counted == path)
+                .map_or(0, |(_, n)| *n)
+        })
+    }
+}
+
+/// A parsed TOML file, with the span of every key and value.
+pub type Toml = toml_edit::ImDocument<String>;
+
 impl SourceFile {
+    /// `text` read from `path`, parsed as TOML (the only parse the file
+    /// gets). A syntax error is a diagnostic at its place.
+    pub fn parse(path: PathBuf, display: PathBuf, text: Arc<str>) -> Result<Self, Diagnostic> {
+        let mut file = Self {
+            path,
+            display,
+            text,
+            toml: None,
+        };
+        match parse_toml(&file.path, &file.text) {
+            Ok(document) => {
+                file.toml = Some(Arc::new(document));
+                Ok(file)
+            }
+            Err(err) => Err(toml_error(&file, &err.into())),
+        }
+    }
+
+    /// The file's top-level table, if it was parsed.
+    pub fn table(&self) -> Option<&toml_edit::Table> {
+        self.toml.as_deref().map(|document| document.as_table())
+    }
+
     /// A diagnostic pointing at `span` in this file.
     pub fn error_at(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(message).at(&self.display, &self.text, span)
@@ -99,7 +161,63 @@ pub fn load(
             GateError::NotRegular(_) => refuse(format!("the document is refused: {why}"), "not-regular"),
             other => refuse(format!("cannot read the document: {other}"), "io"),
         })?;
-    load_bytes(&gate.absolute(&inside), display, &data.bytes, limits)
+    let path = gate.absolute(&inside);
+    // Parsed once per read: an issue's members and a compendium's parts,
+    // also found as documents of their own, are not parsed again.
+    let parsed = data
+        .derived(|bytes| Parsed::of(&path, bytes))
+        .unwrap_or_else(|| Arc::new(Parsed::of(&path, &data.bytes)));
+    from_parsed(&path, display, &parsed, limits)
+}
+
+/// A file's text and its TOML tree, or why there is none.
+struct Parsed {
+    text: Result<Arc<str>, String>,
+    toml: Option<Result<Arc<Toml>, toml_edit::TomlError>>,
+}
+
+impl Parsed {
+    fn of(path: &Path, bytes: &[u8]) -> Self {
+        let text = decode(bytes, "document");
+        let toml = text
+            .as_ref()
+            .ok()
+            .map(|text| parse_toml(path, text).map(Arc::new));
+        Self { text, toml }
+    }
+}
+
+/// The one place a file's text is parsed.
+fn parse_toml(path: &Path, text: &str) -> Result<Toml, toml_edit::TomlError> {
+    parses::count(path);
+    toml_edit::ImDocument::parse(text.to_string())
+}
+
+/// The document of a parsed file, within `limits`.
+fn from_parsed(
+    path: &Path,
+    display: &Path,
+    parsed: &Parsed,
+    limits: &Limits,
+) -> Result<LoadedDocument, Diagnostic> {
+    let text = parsed.text.clone().map_err(|message| {
+        Diagnostic::error(message)
+            .with_code("encoding")
+            .in_file(display)
+    })?;
+    let mut file = SourceFile {
+        path: path.to_path_buf(),
+        display: display.to_path_buf(),
+        text,
+        toml: None,
+    };
+    match &parsed.toml {
+        Some(Ok(toml)) => file.toml = Some(toml.clone()),
+        Some(Err(err)) => return Err(toml_error(&file, &err.clone().into())),
+        None => {}
+    }
+    let document = parse(&file, limits)?;
+    Ok(LoadedDocument { file, document })
 }
 
 /// Parses a document's bytes as if read from `path` (for editors' buffers
@@ -119,18 +237,7 @@ pub fn load_bytes(
         .with_code("limit")
         .in_file(display));
     }
-    let text = decode(bytes, "document").map_err(|message| {
-        Diagnostic::error(message)
-            .with_code("encoding")
-            .in_file(display)
-    })?;
-    let file = SourceFile {
-        path: path.to_path_buf(),
-        display: display.to_path_buf(),
-        text,
-    };
-    let document = parse(&file, limits)?;
-    Ok(LoadedDocument { file, document })
+    from_parsed(path, display, &Parsed::of(path, bytes), limits)
 }
 
 /// Files are UTF-8; a byte-order mark is accepted and dropped. `what` names
@@ -149,22 +256,22 @@ pub fn decode(bytes: &[u8], what: &str) -> Result<Arc<str>, String> {
     }
 }
 
-/// Just the `kind` key, read before the full schema is chosen.
-#[derive(Deserialize)]
-struct KindProbe {
-    kind: Option<Spanned<toml::Value>>,
-}
-
+/// The model of a parsed file, within `limits`.
 fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
-    if let Some(exceeded) = limits::check_toml(&file.text, limits) {
+    let Some(table) = file.table() else {
+        return Err(file
+            .error_at(0..0, "the document was not parsed")
+            .with_code("internal"));
+    };
+    if let Some(exceeded) = limits::check_toml(table, limits) {
         let diag = match exceeded.inner {
             Some(inner) => file.error_in_string(exceeded.span, inner, exceeded.message),
             None => file.error_at(exceeded.span, exceeded.message),
         };
         return Err(diag.with_code(exceeded.code));
     }
-    let probe: KindProbe = toml::from_str(&file.text).map_err(|err| toml_error(file, &err))?;
-    let Some(kind) = probe.kind else {
+    // The kind picks the schema the rest is read with.
+    let Some(kind) = table.get("kind") else {
         return Err(file
             .error_at(0..0, "the document has no `kind`")
             .with_code("kind")
@@ -173,14 +280,14 @@ fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
                 Kind::Article.name()
             )));
     };
-    let span = kind.span();
-    let name = match kind.into_inner() {
-        toml::Value::String(name) => name,
-        other => {
+    let span = kind.span().unwrap_or(0..0);
+    let name = match kind.as_str() {
+        Some(name) => name.to_string(),
+        None => {
             return Err(file
                 .error_at(
                     span,
-                    format!("`kind` must be a string, found {}", other.type_str()),
+                    format!("`kind` must be a string, found {}", type_name(kind)),
                 )
                 .with_code("kind"));
         }
@@ -205,13 +312,31 @@ fn parse(file: &SourceFile, limits: &Limits) -> Result<Document, Diagnostic> {
     })
 }
 
-/// Deserializes a whole file into `T`, with errors in the user's terms.
+/// What a TOML item is, as messages name it.
+fn type_name(item: &toml_edit::Item) -> &'static str {
+    match item {
+        toml_edit::Item::Value(toml_edit::Value::InlineTable(_)) | toml_edit::Item::Table(_) => {
+            "table"
+        }
+        toml_edit::Item::Value(value) => value.type_name(),
+        toml_edit::Item::ArrayOfTables(_) => "array",
+        toml_edit::Item::None => "nothing",
+    }
+}
+
+/// Deserializes a parsed file into `T` (from its tree, not its text), with
+/// errors in the user's terms.
 pub fn deserialize<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
-    toml::from_str(&file.text).map_err(|err| toml_error(file, &err))
+    let Some(document) = &file.toml else {
+        return Err(file
+            .error_at(0..0, "the file was not parsed")
+            .with_code("internal"));
+    };
+    toml_edit::de::from_document(Toml::clone(document)).map_err(|err| toml_error(file, &err))
 }
 
 /// Rewrites a TOML or serde error in the publication's terms.
-fn toml_error(file: &SourceFile, err: &toml::de::Error) -> Diagnostic {
+fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
     let span = err.span().unwrap_or(0..0);
     let message = err.message().trim();
     if let Some(rest) = message.strip_prefix("unknown field ") {
@@ -330,11 +455,8 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            path: "t.toml".into(),
-            display: "t.toml".into(),
-            text: Arc::from(text),
-        }
+        SourceFile::parse("t.toml".into(), "t.toml".into(), Arc::from(text))
+            .expect("the test text is TOML")
     }
 
     #[test]

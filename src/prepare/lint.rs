@@ -15,11 +15,11 @@ pub const PLACEHOLDER: &str = "TODO";
 
 /// Every string value of `file` that still holds the word [`PLACEHOLDER`].
 pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
-    let Ok(document) = toml_edit::ImDocument::parse(file.text.as_ref()) else {
+    let Some(table) = file.table() else {
         return Vec::new();
     };
     let mut found = Vec::new();
-    strings_in_table(document.as_table(), &mut |_, text, span| {
+    strings_in_table(table, &mut |_, text, span| {
         if has_placeholder(text) {
             found.push(
                 file.warning_at(span, "a placeholder is left in")

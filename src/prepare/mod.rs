@@ -533,10 +533,10 @@ impl<'a> Context<'a> {
     /// Reviewers' `[[comments]]`: in a draft numbered for printing, in a
     /// final build errors at their text. Their field must exist.
     fn field_comments(&mut self, comments: &[Comment]) {
-        let table: Option<toml::Table> = toml::from_str(&self.file.text).ok();
+        let table = self.file.table();
         for comment in comments {
             let field = comment.field.get_ref();
-            if let Some(table) = &table
+            if let Some(table) = table
                 && let Err(message) = review::find_field(table, field)
             {
                 self.errors.push(

@@ -30,14 +30,14 @@ pub fn unresolved(diag: Diagnostic) -> Diagnostic {
 }
 
 /// Finds `path` (`headline`, `sources.2.title`: keys, and positions from 1
-/// in arrays) in a document's table.
-pub fn find_field(table: &toml::Table, path: &str) -> Result<(), String> {
-    let mut here = toml::Value::Table(table.clone());
+/// in arrays) in a document's parsed table.
+pub fn find_field(table: &toml_edit::Table, path: &str) -> Result<(), String> {
+    let mut here = Node::Table(table);
     let mut walked = Vec::new();
     for part in path.split('.') {
-        let next = match &here {
-            toml::Value::Table(table) => table.get(part).cloned().ok_or_else(|| {
-                let keys: Vec<&str> = table.keys().map(String::as_str).collect();
+        let next = match here {
+            Node::Table(table) => table.get(part).map(Node::of_item).ok_or_else(|| {
+                let keys: Vec<&str> = table.iter().map(|(key, _)| key).collect();
                 let mut message = format!("the comment's field `{path}` is not in this document");
                 if let Some(near) = crate::diag::closest(part, keys.iter().copied()) {
                     let mut fixed = walked.clone();
@@ -46,19 +46,19 @@ pub fn find_field(table: &toml::Table, path: &str) -> Result<(), String> {
                 }
                 message
             })?,
-            toml::Value::Array(items) => {
+            Node::Tables(_) | Node::Values(_) => {
                 let index: usize = part.parse().map_err(|_| {
                     format!("in `{path}`, `{part}` must be a position (from 1) in the list")
                 })?;
-                items.get(index.wrapping_sub(1)).cloned().ok_or_else(|| {
+                here.element(index.wrapping_sub(1)).ok_or_else(|| {
+                    let count = here.len();
                     format!(
-                        "the comment's field `{path}` is not in this document: the list has {} item{}",
-                        items.len(),
-                        if items.len() == 1 { "" } else { "s" }
+                        "the comment's field `{path}` is not in this document: the list has {count} item{}",
+                        if count == 1 { "" } else { "s" }
                     )
                 })?
             }
-            _ => {
+            Node::Leaf => {
                 return Err(format!(
                     "the comment's field `{path}` goes inside a value that has no fields"
                 ));
@@ -68,6 +68,52 @@ pub fn find_field(table: &toml::Table, path: &str) -> Result<(), String> {
         here = next;
     }
     Ok(())
+}
+
+/// A place in a parsed document, as a field path walks it.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Table(&'a dyn toml_edit::TableLike),
+    Tables(&'a toml_edit::ArrayOfTables),
+    Values(&'a toml_edit::Array),
+    Leaf,
+}
+
+impl<'a> Node<'a> {
+    fn of_item(item: &'a toml_edit::Item) -> Self {
+        match item {
+            toml_edit::Item::Table(table) => Node::Table(table),
+            toml_edit::Item::ArrayOfTables(tables) => Node::Tables(tables),
+            toml_edit::Item::Value(value) => Node::of_value(value),
+            toml_edit::Item::None => Node::Leaf,
+        }
+    }
+
+    fn of_value(value: &'a toml_edit::Value) -> Self {
+        match value {
+            toml_edit::Value::InlineTable(table) => Node::Table(table),
+            toml_edit::Value::Array(values) => Node::Values(values),
+            _ => Node::Leaf,
+        }
+    }
+
+    /// The element at `index` (from 0) of a list.
+    fn element(self, index: usize) -> Option<Self> {
+        match self {
+            Node::Tables(tables) => tables.get(index).map(|table| Node::Table(table)),
+            Node::Values(values) => values.get(index).map(Node::of_value),
+            _ => None,
+        }
+    }
+
+    /// How many elements a list has.
+    fn len(self) -> usize {
+        match self {
+            Node::Tables(tables) => tables.len(),
+            Node::Values(values) => values.len(),
+            _ => 0,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -90,19 +136,20 @@ mod tests {
 
     #[test]
     fn fields_are_found_by_path() {
-        let table: toml::Table = toml::from_str(
+        let document = toml_edit::ImDocument::parse(
             "headline = \"h\"\n[[sources]]\ntitle = \"a\"\n[[sources]]\ntitle = \"b\"\n",
         )
         .unwrap();
-        assert!(find_field(&table, "headline").is_ok());
-        assert!(find_field(&table, "sources.2.title").is_ok());
+        let table = document.as_table();
+        assert!(find_field(table, "headline").is_ok());
+        assert!(find_field(table, "sources.2.title").is_ok());
         assert!(
-            find_field(&table, "sources.3.title")
+            find_field(table, "sources.3.title")
                 .unwrap_err()
                 .contains("the list has 2 items")
         );
         assert!(
-            find_field(&table, "headlin")
+            find_field(table, "headlin")
                 .unwrap_err()
                 .contains("did you mean `headline`?")
         );

@@ -37,7 +37,7 @@ const NOT_PRINTED: &[&str] = &[
 
 /// Errors for the characters of `file` that no loaded font has.
 pub fn missing_glyphs(file: &SourceFile, book: &FontBook) -> Vec<Diagnostic> {
-    let Ok(document) = toml_edit::ImDocument::parse(file.text.as_ref()) else {
+    let Some(table) = file.table() else {
         return Vec::new();
     };
     let faces: Vec<_> = book
@@ -50,7 +50,7 @@ pub fn missing_glyphs(file: &SourceFile, book: &FontBook) -> Vec<Diagnostic> {
     // Past the first diagnostics only a count: each one points into its
     // line, and a pasted block of thousands would take minutes to place.
     let mut more = 0usize;
-    strings_in_table(document.as_table(), &mut |key, text, span: Range<usize>| {
+    strings_in_table(table, &mut |key, text, span: Range<usize>| {
         if NOT_PRINTED.contains(&key) {
             return;
         }

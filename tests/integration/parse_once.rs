@@ -1,0 +1,94 @@
+//! One read and one parse per file: every stage of a build (limits, the
+//! model, review comments, placeholders, glyph coverage, the build key)
+//! works from the bytes the gate read once and the tree parsed once. The
+//! counts come from the library built with the `test-hooks` feature.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use briefpress::build::{Action, Engine, Observer, Options};
+use briefpress::diag::Diagnostic;
+use briefpress::load::parses;
+
+use crate::support::{TempProject, repo};
+
+/// Remembers failures; says nothing.
+#[derive(Default)]
+struct Quiet {
+    failures: Vec<String>,
+}
+
+impl Observer for Quiet {
+    fn diagnostic(&mut self, _diagnostic: &Diagnostic) {}
+
+    fn failed(&mut self, display: &Path, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            self.failures
+                .push(format!("{}: {diagnostic}", display.display()));
+        }
+    }
+
+    fn timed_out(&mut self, _after: Duration, _building: &[PathBuf]) {}
+}
+
+/// Copies the folder `from` into `to`, recursively; returns the `*.toml`
+/// files copied.
+fn copy_tree(from: &Path, to: &Path) -> Vec<PathBuf> {
+    let mut tomls = Vec::new();
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            tomls.extend(copy_tree(&entry.path(), &target));
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+            if target.extension().is_some_and(|e| e == "toml") {
+                tomls.push(target);
+            }
+        }
+    }
+    tomls
+}
+
+#[test]
+fn each_file_is_read_once_and_parsed_once_in_a_build() {
+    let project = TempProject::new("parse-once");
+    let root = project.root.canonicalize().unwrap();
+    let mut tomls = copy_tree(&repo().join("briefs"), &root.join("briefs"));
+    copy_tree(&repo().join("assets"), &root.join("assets"));
+    std::fs::copy(repo().join("briefpress.toml"), root.join("briefpress.toml")).unwrap();
+    tomls.push(root.join("briefpress.toml"));
+    // The notice and the compendium's parts are read too (the catalogue
+    // lists the notice; the compendium includes its parts).
+    assert!(tomls.len() >= 10, "{tomls:?}");
+
+    let options = Options {
+        paths: vec![root.join("briefs")],
+        root: Some(root.clone()),
+        out_dir: Some(root.join("out")),
+        force: true,
+        ..Default::default()
+    };
+    let mut quiet = Quiet::default();
+    let engine = Engine::new(options, &mut quiet).expect("the project opens");
+    let summary = engine
+        .run(Action::Build, &mut quiet)
+        .expect("the build runs");
+    assert!(quiet.failures.is_empty(), "{:?}", quiet.failures);
+    assert!(summary.built >= 12, "{summary:?}");
+    assert!(root.join("out/index.html").is_file());
+
+    let gate = engine.projects().next().unwrap().gate();
+    let mut wrong = Vec::new();
+    for toml in &tomls {
+        let (reads, parses) = (gate.times_read(toml), parses::of(toml));
+        if (reads, parses) != (1, 1) {
+            wrong.push(format!(
+                "{}: read {reads} times, parsed {parses} times",
+                toml.display()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
