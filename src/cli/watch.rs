@@ -4,16 +4,16 @@
 //! network drives where events do not arrive). Errors are shown and
 //! watching goes on.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use briefpress::build::{Action, Engine, Stop};
 use briefpress::load::config;
 use clap::Args;
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::BuildArgs;
 use super::build::summary_line;
@@ -24,7 +24,7 @@ pub struct WatchArgs {
     #[command(flatten)]
     pub build: BuildArgs,
 
-    /// Look for changes every 200 ms instead of waiting for file-system
+    /// Look at the files every 200 ms instead of waiting for file-system
     /// events (for network drives, where events do not arrive).
     #[arg(long)]
     pub poll: bool,
@@ -34,7 +34,8 @@ pub struct WatchArgs {
 /// several events (write, rename, attributes) within a few milliseconds.
 const SETTLE: Duration = Duration::from_millis(10);
 
-/// How often `--poll` looks.
+/// How often `--poll` looks (and how long changes must stop: one look may
+/// catch the first step of a save, the next its rename over the document).
 const POLL: Duration = Duration::from_millis(200);
 
 pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
@@ -81,26 +82,29 @@ pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
             .collect(),
         out_dir,
     };
-    let (sender, events) = channel();
-    let handler = move |event| {
-        let _ = sender.send(event);
-    };
-    let watcher: notify::Result<Box<dyn Watcher>> = if args.poll {
-        PollWatcher::new(handler, notify::Config::default().with_poll_interval(POLL))
-            .map(|w| Box::new(w) as Box<dyn Watcher>)
+    let mut changes = if args.poll {
+        Changes::Polling { before: None }
     } else {
-        RecommendedWatcher::new(handler, notify::Config::default())
-            .map(|w| Box::new(w) as Box<dyn Watcher>)
-    };
-    let mut watcher = match watcher {
-        Ok(watcher) => watcher,
-        Err(err) => {
-            return reporter.usage_error(&format!("cannot watch for changes: {err} (try --poll)"));
+        let (sender, events) = channel();
+        let handler = move |event| {
+            let _ = sender.send(event);
+        };
+        match RecommendedWatcher::new(handler, notify::Config::default()) {
+            Ok(watcher) => Changes::Events {
+                watcher,
+                events,
+                watching: BTreeSet::new(),
+            },
+            Err(err) => {
+                return reporter
+                    .usage_error(&format!("cannot watch for changes: {err} (try --poll)"));
+            }
         }
     };
-    let mut watching = BTreeSet::new();
     let mut first = true;
     loop {
+        // Taken before building, so that a save during the build is seen.
+        changes.before_build(&scope);
         // The first build forces if asked; later ones build what changed.
         let outcome = if first {
             engine.run(Action::Build, &mut console)
@@ -109,6 +113,7 @@ pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
         };
         first = false;
         console.finish();
+        let known = scope.files.clone();
         match outcome {
             Ok(summary) => {
                 reporter.summary(&summary_line(&summary));
@@ -124,21 +129,127 @@ pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
                 }
             }
         }
-        for (folder, mode) in scope.folders() {
-            if !watching.contains(&folder) && watcher.watch(&folder, mode).is_ok() {
-                watching.insert(folder);
-            }
-        }
+        changes.after_build(&scope, &known);
         reporter.line(&format!(
             "watching {} files and {} folders for changes (Ctrl-C stops)",
             scope.files.len(),
             scope.trees.len()
         ));
-        if !wait_for_change(&events, &scope) {
+        if !changes.wait(&scope) {
             return reporter.usage_error("the file watcher stopped");
         }
         engine.refresh(&mut console);
     }
+}
+
+/// How changes are noticed.
+enum Changes {
+    /// File-system events (inotify here).
+    Events {
+        watcher: RecommendedWatcher,
+        events: Receiver<notify::Result<notify::Event>>,
+        /// Folders already watched.
+        watching: BTreeSet<PathBuf>,
+    },
+    /// `--poll`: the files in scope looked at every [`POLL`], compared to
+    /// how they were before the last build.
+    Polling { before: Option<Snapshot> },
+}
+
+impl Changes {
+    fn before_build(&mut self, scope: &Scope) {
+        if let Changes::Polling { before } = self {
+            *before = Some(snapshot(scope));
+        }
+    }
+
+    /// Watches what the build added to the scope (files it read).
+    fn after_build(&mut self, scope: &Scope, known: &BTreeSet<PathBuf>) {
+        match self {
+            Changes::Events {
+                watcher, watching, ..
+            } => {
+                for (folder, mode) in scope.folders() {
+                    if !watching.contains(&folder) && watcher.watch(&folder, mode).is_ok() {
+                        watching.insert(folder);
+                    }
+                }
+            }
+            Changes::Polling {
+                before: Some(before),
+            } => {
+                // Files that came into scope with this build are as they
+                // are now; a document added meanwhile is still a change.
+                for file in scope.files.difference(known) {
+                    before.insert(file.clone(), stamp(file));
+                }
+            }
+            Changes::Polling { before: None } => {}
+        }
+    }
+
+    /// Returns once something in scope changed and changes have stopped
+    /// for a moment (a save is several steps); `false` if the watcher is
+    /// gone.
+    fn wait(&mut self, scope: &Scope) -> bool {
+        match self {
+            Changes::Events { events, .. } => wait_for_events(events, scope),
+            Changes::Polling { before } => {
+                let before = before.take().unwrap_or_else(|| snapshot(scope));
+                let mut now = loop {
+                    std::thread::sleep(POLL);
+                    let now = snapshot(scope);
+                    if now != before {
+                        break now;
+                    }
+                };
+                loop {
+                    std::thread::sleep(POLL);
+                    let later = snapshot(scope);
+                    if later == now {
+                        return true;
+                    }
+                    now = later;
+                }
+            }
+        }
+    }
+}
+
+/// What a file looks like to `--poll`: modification time (to the
+/// nanosecond), size and inode; `None` if it is not there.
+type Stamp = Option<(SystemTime, u64, u64)>;
+
+/// Every file in scope (the folders' walked), with its stamp.
+type Snapshot = BTreeMap<PathBuf, Stamp>;
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((meta.modified().ok()?, meta.len(), inode))
+}
+
+fn snapshot(scope: &Scope) -> Snapshot {
+    let mut seen = Snapshot::new();
+    // Each real folder once: links that loop back are not walked again.
+    let mut folders = HashSet::new();
+    let mut stack: Vec<PathBuf> = scope.trees.iter().chain(&scope.files).cloned().collect();
+    while let Some(path) = stack.pop() {
+        if scope.out_dir == path || !scope.counts(&path) {
+            continue;
+        }
+        if path.is_dir() {
+            if path.canonicalize().is_ok_and(|real| folders.insert(real)) {
+                stack.extend(briefpress::fsgate::names_in(&path));
+            }
+            continue;
+        }
+        seen.insert(path.clone(), stamp(&path));
+    }
+    seen
 }
 
 /// What a change must touch to start a rebuild.
@@ -179,9 +290,9 @@ impl Scope {
     }
 }
 
-/// Waits for a change in scope, then until events stop for [`SETTLE`].
+/// Waits for an event in scope, then until events stop for [`SETTLE`].
 /// `false` if the watcher is gone.
-fn wait_for_change(events: &Receiver<notify::Result<notify::Event>>, scope: &Scope) -> bool {
+fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Scope) -> bool {
     let relevant = |event: &notify::Result<notify::Event>| match event {
         // Reading a file (the build does) is no change.
         Ok(event) => {

@@ -253,39 +253,46 @@ fn shards_partition_the_documents_and_their_manifests_merge() {
     );
 }
 
-#[test]
-fn watch_rebuilds_what_changed_and_keeps_watching_after_errors() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    use std::sync::mpsc;
-    use std::time::Duration;
+/// A `briefpress watch` running in a project, its output read line by line.
+struct Watching {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
 
-    let project = project_with_articles("watch", 2);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
-        .args(["watch"])
-        .current_dir(&project.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (send, lines) = mpsc::channel::<String>();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    for stream in [
-        Box::new(stdout) as Box<dyn std::io::Read + Send>,
-        Box::new(stderr),
-    ] {
-        let send = send.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                let _ = send.send(line);
-            }
-        });
+impl Watching {
+    fn start(project: &TempProject, args: &[&str]) -> Self {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+            .arg("watch")
+            .args(args)
+            .current_dir(&project.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (send, lines) = std::sync::mpsc::channel::<String>();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        for stream in [
+            Box::new(stdout) as Box<dyn std::io::Read + Send>,
+            Box::new(stderr),
+        ] {
+            let send = send.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = send.send(line);
+                }
+            });
+        }
+        Self { child, lines }
     }
-    // Reads lines until one contains `needle` (10 s at most).
-    let wait_for = |needle: &str, step: &str| -> Vec<String> {
+
+    /// Reads lines until one contains `needle` (10 s at most).
+    fn wait_for(&self, needle: &str, step: &str) -> Vec<String> {
         let mut seen = Vec::new();
-        while let Ok(line) = lines.recv_timeout(Duration::from_secs(10)) {
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(10)) {
             let found = line.contains(needle);
             seen.push(line);
             if found {
@@ -293,13 +300,25 @@ fn watch_rebuilds_what_changed_and_keeps_watching_after_errors() {
             }
         }
         panic!("{step}: `{needle}` never came; saw {seen:?}");
-    };
+    }
+}
 
-    wait_for("watching", "first build");
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_rebuilds_what_changed_and_keeps_watching_after_errors() {
+    let project = project_with_articles("watch", 2);
+    let watching = Watching::start(&project, &[]);
+    watching.wait_for("watching", "first build");
     let a1 = project.path("briefs/a1.toml");
     let good = std::fs::read_to_string(&a1).unwrap();
     std::fs::write(&a1, good.replace("Text of", "Edited text of")).unwrap();
-    let rebuild = wait_for("watching", "after an edit");
+    let rebuild = watching.wait_for("watching", "after an edit");
     assert!(
         rebuild.iter().any(|l| l.contains("-> out/a1.pdf")),
         "{rebuild:?}"
@@ -315,20 +334,49 @@ fn watch_rebuilds_what_changed_and_keeps_watching_after_errors() {
 
     // A broken save is reported; the next good one builds again.
     std::fs::write(&a1, good.replace("headline", "headlin")).unwrap();
-    let broken = wait_for("watching", "after a broken save");
+    let broken = watching.wait_for("watching", "after a broken save");
     assert!(
         broken.iter().any(|l| l.contains("unknown key `headlin`")),
         "{broken:?}"
     );
     std::fs::write(&a1, &good).unwrap();
-    let fixed = wait_for("watching", "after the fix");
+    let fixed = watching.wait_for("watching", "after the fix");
     assert!(
         fixed.iter().any(|l| l.contains("-> out/a1.pdf")),
         "{fixed:?}"
     );
+}
 
-    child.kill().unwrap();
-    child.wait().unwrap();
+#[test]
+fn watch_sees_saves_by_rename_new_documents_and_polls_on_request() {
+    // Editors save by writing a new file and renaming it over the old one;
+    // the watched folder sees that, and a document added to it. With
+    // --poll the same happens without file-system events.
+    for args in [&[][..], &["--poll"][..]] {
+        let project = project_with_articles("watch-rename", 1);
+        let watching = Watching::start(&project, args);
+        watching.wait_for("watching", "first build");
+        let a0 = project.path("briefs/a0.toml");
+        let edited = std::fs::read_to_string(&a0)
+            .unwrap()
+            .replace("Text of", "Renamed text of");
+        let swap = project.write("briefs/.a0.toml.swp", edited);
+        std::fs::rename(&swap, &a0).unwrap();
+        let rebuild = watching.wait_for("watching", &format!("{args:?} after a save by rename"));
+        assert!(
+            rebuild.iter().any(|l| l.contains("-> out/a0.pdf")),
+            "{args:?}: {rebuild:?}"
+        );
+        project.write(
+            "briefs/added.toml",
+            "kind = \"article\"\nheadline = \"Added\"\ndate = 2024-02-01\nbody = \"x\"\n",
+        );
+        let added = watching.wait_for("watching", &format!("{args:?} after a new document"));
+        assert!(
+            added.iter().any(|l| l.contains("-> out/added.pdf")),
+            "{args:?}: {added:?}"
+        );
+    }
 }
 
 #[test]
