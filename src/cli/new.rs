@@ -12,7 +12,7 @@ use clap::{Args, ValueEnum};
 
 use super::report::Reporter;
 
-/// The kinds `new` writes.
+/// The kinds `new` writes (a notice has no skeleton: it is a few lines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
     Article,
@@ -23,14 +23,21 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn name(self) -> &'static str {
+    /// The document kind it writes.
+    fn kind(self) -> briefpress::model::Kind {
+        use briefpress::model::Kind as Document;
         match self {
-            Kind::Article => "article",
-            Kind::Brief => "brief",
-            Kind::Issue => "issue",
-            Kind::Compendium => "compendium",
-            Kind::CompendiumPart => "compendium-part",
+            Kind::Article => Document::Article,
+            Kind::Brief => Document::Brief,
+            Kind::Issue => Document::Issue,
+            Kind::Compendium => Document::Compendium,
+            Kind::CompendiumPart => Document::CompendiumPart,
         }
+    }
+
+    /// The name `kind = "..."` gives it.
+    pub fn name(self) -> &'static str {
+        self.kind().name()
     }
 
     fn skeleton(self) -> &'static str {
