@@ -578,6 +578,10 @@ pub const CODES: &[(&str, &str)] = &[
         "print profile: the printed interior is not a whole number of sheets (a multiple of 4 pages)",
     ),
     (
+        "reserved-folder",
+        "a document's PDFs would go into a folder briefpress writes itself (print/, archive/, preview/, thumbnails/ of the output folder)",
+    ),
+    (
         "review-comment",
         "an unresolved reviewer's comment in a final (not `--draft`) build, or a `[[comments]]` entry whose field is not in the document",
     ),

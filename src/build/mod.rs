@@ -328,6 +328,20 @@ impl Run<'_, '_> {
         }
     }
 
+    /// Where the run's outputs go: the output folder (`--out-dir`, else the
+    /// project's), in the profile's own folder there.
+    fn out_dir(&self) -> PathBuf {
+        let project = self.typesetter.project();
+        let base = match &self.options.out_dir {
+            Some(dir) => dir.clone(),
+            None => project.out_dir(),
+        };
+        match project.profile().folder() {
+            Some(folder) => base.join(folder),
+            None => base,
+        }
+    }
+
     /// The documents of the paths, their problems told. `Err` when there
     /// are none at all.
     fn discover(&mut self) -> Result<Vec<discover::Input>, Stop> {
@@ -354,8 +368,8 @@ impl Run<'_, '_> {
         let options = self.options;
         let typesetter = self.typesetter;
         let project = typesetter.project();
-        let configured_out = project.out_dir();
-        let out_dir = options.out_dir.as_deref().unwrap_or(&configured_out);
+        let out_dir_buf = self.out_dir();
+        let out_dir = out_dir_buf.as_path();
         let mut inputs = self.discover()?;
         let destination = match &options.output {
             Some(_) if inputs.len() != 1 => {
@@ -604,11 +618,7 @@ impl Run<'_, '_> {
 
     fn catalogue(mut self) -> Result<(), Stop> {
         let project = self.typesetter.project();
-        let out_dir = self
-            .options
-            .out_dir
-            .clone()
-            .unwrap_or_else(|| project.out_dir());
+        let out_dir = self.out_dir();
         if !out_dir.is_dir() {
             return Err(Stop::Usage(format!(
                 "{} does not exist: build first (`briefpress build`)",

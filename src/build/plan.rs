@@ -10,7 +10,7 @@ use crate::build::document::{self, Ready};
 use crate::diag::Diagnostic;
 use crate::fsgate::{self, hash_bytes};
 use crate::load::SourceFile;
-use crate::load::config::Profile;
+use crate::load::config::{Profile, RESERVED_FOLDERS};
 use crate::load::project::Project;
 use crate::model::{Document, Kind};
 use crate::prepare;
@@ -188,10 +188,13 @@ pub fn plan(
                 .chain(&prepared.included)
                 .flat_map(|file| coverage::missing_glyphs(file, typesetter.font_book()))
                 .collect();
-            if missing.is_empty() {
-                Ok(Ready { loaded, prepared })
-            } else {
-                Err(missing)
+            if !missing.is_empty() {
+                return Err(missing);
+            }
+            let doc = Ready { loaded, prepared };
+            match (destination, reserved_output(typesetter.project(), &doc)) {
+                (Destination::Folder(_), Some(reserved)) => Err(vec![reserved]),
+                _ => Ok(doc),
             }
         });
         match doc {
@@ -373,12 +376,48 @@ fn same_output(output: &Path, display: &Path, docs: &[(PathBuf, usize)]) -> Fail
 
 /// `<out-dir>/<folder under briefs/ (or the root)>/<id>.pdf`.
 fn output_path(project: &Project, out_dir: &Path, doc: &Ready) -> PathBuf {
+    out_dir
+        .join(output_folder(project, doc))
+        .join(format!("{}.pdf", doc.prepared.id))
+}
+
+/// The folder under `briefs/` (or the root) a document is in, which its
+/// PDF keeps in the output folder.
+fn output_folder(project: &Project, doc: &Ready) -> PathBuf {
     let inside = project
         .inside(&doc.loaded.file.path)
         .unwrap_or_else(|_| doc.loaded.file.path.clone());
     let inside = inside.strip_prefix("briefs").unwrap_or(&inside);
-    let folder = inside.parent().unwrap_or(Path::new(""));
-    out_dir
-        .join(folder)
-        .join(format!("{}.pdf", doc.prepared.id))
+    inside.parent().unwrap_or(Path::new("")).to_path_buf()
+}
+
+/// An error if a document's PDFs would go into a folder briefpress writes
+/// itself (`print/`, `archive/`, `preview/`, `thumbnails/` at the top of
+/// the output folder): its folder, or an issue's id (its members' folder).
+fn reserved_output(project: &Project, doc: &Ready) -> Option<Diagnostic> {
+    let folder = output_folder(project, doc);
+    let top = folder
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let (name, what) = match top {
+        Some(top) if RESERVED_FOLDERS.contains(&top.as_str()) => (top, "is in a folder named"),
+        _ if doc.prepared.kind == Kind::Issue
+            && RESERVED_FOLDERS.contains(&doc.prepared.id.as_str()) =>
+        {
+            (doc.prepared.id.clone(), "is an issue whose members would go to a folder named")
+        }
+        _ => return None,
+    };
+    Some(
+        Diagnostic::error(format!(
+            "the document {what} `{name}`, which briefpress uses for its own outputs"
+        ))
+        .with_code("reserved-folder")
+        .in_file(&doc.loaded.file.display)
+        .with_hint(format!(
+            "the output folder's {} are briefpress's; rename the folder or give the issue another `id`",
+            RESERVED_FOLDERS.map(|f| format!("{f}/")).join(", ")
+        )),
+    )
 }

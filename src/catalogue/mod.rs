@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use typst::foundations::{Bytes, Datetime};
 
-use crate::fsgate::{Gate, WriteError, files_outside, hash_bytes, read_regular};
+use crate::fsgate::{Gate, WriteError, files_outside, hash_bytes, names_in, read_regular};
+use crate::load::config::RESERVED_FOLDERS;
 use crate::load::project::Project;
 use crate::model::common::PartialDate;
 use crate::prepare::data::LangData;
@@ -197,6 +198,7 @@ pub fn write(
     for notice in notices {
         listed.push(list_notice(project, out_dir, notice)?);
     }
+    prune_thumbnails(out_dir, &listed);
     let html = page(&listed, publication);
     project
         .gate()
@@ -326,6 +328,30 @@ fn size(bytes: u64) -> String {
         format!("{:.1} MB", bytes as f64 / 1_048_576.0)
     } else {
         format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// Removes the thumbnails no listed document shows (of documents deleted
+/// or changed since), so that they neither pile up nor enter the sums.
+fn prune_thumbnails(out_dir: &Path, listed: &[Listed]) {
+    let shown: std::collections::HashSet<&str> = listed
+        .iter()
+        .filter_map(|item| item.thumbnail.as_deref())
+        .filter_map(|relative| relative.strip_prefix(&format!("{THUMBNAILS}/")))
+        .filter_map(|name| name.strip_suffix(".png"))
+        .collect();
+    for path in names_in(&out_dir.join(THUMBNAILS)) {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        // Only what the catalogue itself writes: `<key>.png`, `<key>.print.png`.
+        let key = name
+            .strip_suffix(".print.png")
+            .or_else(|| name.strip_suffix(".png"));
+        let ours = key.is_some_and(|key| !key.is_empty() && key.chars().all(|c| c.is_ascii_hexdigit()));
+        if ours && key.is_some_and(|key| !shown.contains(key)) {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 
@@ -667,6 +693,11 @@ fn write_sums(gate: &Gate, out_dir: &Path) -> Result<(), String> {
             continue;
         };
         if name == SUMS || name.starts_with(".briefpress-manifest") {
+            continue;
+        }
+        // Other profiles' outputs and previews have their own catalogue.
+        let top = name.split('/').next().unwrap_or_default();
+        if top != THUMBNAILS && RESERVED_FOLDERS.contains(&top) {
             continue;
         }
         let bytes = read_regular(&path, SUMMED_CAP)

@@ -134,7 +134,23 @@ impl Profile {
             Profile::Archive => "archive",
         }
     }
+
+    /// The folder of the output folder its PDFs go to, so that profiles
+    /// never overwrite each other: screen PDFs at the top, print and
+    /// archive PDFs in `print/` and `archive/`.
+    pub fn folder(self) -> Option<&'static str> {
+        match self {
+            Profile::Screen => None,
+            Profile::Print => Some("print"),
+            Profile::Archive => Some("archive"),
+        }
+    }
 }
+
+/// Names of the folders briefpress itself writes at the top of an output
+/// folder: a document folder or an issue id of the same name would mix its
+/// PDFs into them.
+pub const RESERVED_FOLDERS: [&str; 4] = ["print", "archive", "preview", "thumbnails"];
 
 /// `[limits]`: what a document may not exceed (checked before compiling).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -408,7 +408,7 @@ fn images_an_svg_links_are_checked_counted_and_archived() {
     let run = project.run(&["build", "briefs/two.toml", "--profile", "archive"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let restored = project.path("restored");
-    let run = project.run(&["extract", "out/two.pdf", restored.to_str().unwrap()]);
+    let run = project.run(&["extract", "out/archive/two.pdf", restored.to_str().unwrap()]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     for file in [
         "briefs/images/a.png",

@@ -124,7 +124,6 @@ fn widest_image(pdf: &Path) -> i64 {
 #[test]
 fn a_printed_issue_has_its_boxes_marks_inks_whole_sheets_and_own_cover() {
     let temp = TempProject::new("print-issue");
-    let out = temp.path("out");
     let run = run_in(
         &repo(),
         &[
@@ -133,10 +132,12 @@ fn a_printed_issue_has_its_boxes_marks_inks_whole_sheets_and_own_cover() {
             "--profile",
             "print",
             "--out-dir",
-            out.to_str().unwrap(),
+            temp.path("out").to_str().unwrap(),
         ],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Print PDFs (and their catalogue) go to the output folder's print/.
+    let out = temp.path("out/print");
     let interior = out.join("issues/oe-watch-2024-02.pdf");
     let cover = out.join("issues/oe-watch-2024-02-cover.pdf");
 
@@ -228,11 +229,12 @@ fn print_refuses_images_under_300_dpi_where_screen_builds() {
     let run = project.run(&["build", "--profile", "print"]);
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert_low_resolution(&run.stderr, "error");
-    assert!(
-        !project
-            .path("out/central-asia/china-bri-security.pdf")
-            .exists()
-    );
+    for pdf in [
+        "out/print/central-asia/china-bri-security.pdf",
+        "out/central-asia/china-bri-security.pdf",
+    ] {
+        assert!(!project.path(pdf).exists(), "{pdf}");
+    }
 
     // `check --deep --profile print` finds the same errors (without a
     // profile it warns: tests/integration/check.rs).

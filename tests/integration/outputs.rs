@@ -1,0 +1,156 @@
+//! Outputs that stay put: each profile in its own folder, nothing that
+//! depends on where the project sits, no thumbnails of documents gone.
+
+use std::path::Path;
+
+use crate::support::{TempProject, pdf_text, run_in};
+
+/// A small project: two articles in a region folder.
+fn project(name: &str) -> TempProject {
+    let project = TempProject::new(name);
+    for (id, headline) in [("first", "First Article"), ("second", "Second Article")] {
+        project.write(
+            &format!("briefs/region/{id}.toml"),
+            format!(
+                "kind = \"article\"\nheadline = \"{headline}\"\nsection = \"Region\"\ndate = 2024-02-01\nbody = \"Text of the {id} article.\"\n"
+            ),
+        );
+    }
+    project
+}
+
+#[test]
+fn each_profile_writes_to_its_own_folder() {
+    let project = project("profiles");
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let screen = project.path("out/region/first.pdf");
+    let before = std::fs::read(&screen).unwrap();
+    for profile in ["print", "archive"] {
+        let run = project.run(&["build", "--profile", profile]);
+        assert_eq!(run.code, Some(0), "{profile}: {}", run.stderr);
+        let pdf = project.path(&format!("out/{profile}/region/first.pdf"));
+        assert!(
+            pdf_text(&pdf).contains("First Article"),
+            "{profile}: no PDF at {}",
+            pdf.display()
+        );
+        // Each profile's folder has its own catalogue of its own PDFs.
+        let index =
+            std::fs::read_to_string(project.path(&format!("out/{profile}/index.html"))).unwrap();
+        assert!(index.contains("href=\"region/first.pdf\""), "{index}");
+    }
+    // The screen PDF was not overwritten by the other profiles.
+    assert!(std::fs::read(&screen).unwrap() == before);
+    // The screen folder's sums leave the other profiles' folders to them.
+    let sums = std::fs::read_to_string(project.path("out/SHA256SUMS")).unwrap();
+    assert!(sums.contains("  region/first.pdf"), "{sums}");
+    assert!(
+        !sums.contains("print/") && !sums.contains("archive/"),
+        "{sums}"
+    );
+    // Built again, each profile is unchanged (its own manifest).
+    let run = project.run(&["build", "--profile", "print"]);
+    assert!(run.stdout.contains("0 built, 2 unchanged"), "{}", run.stdout);
+}
+
+#[test]
+fn a_document_folder_named_like_an_output_folder_is_an_error() {
+    let project = project("reserved");
+    project.write(
+        "briefs/print/third.toml",
+        "kind = \"article\"\nheadline = \"Third\"\ndate = 2024-02-01\nbody = \"x\"\n",
+    );
+    for args in [&["build"][..], &["check"]] {
+        let run = project.run(args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("briefs/print/third.toml")
+                && run.stderr.contains("in a folder named `print`"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // The others still build.
+    assert!(project.path("out/region/first.pdf").is_file());
+    assert!(!project.path("out/print/third.pdf").exists());
+}
+
+/// Every file below `dir` with its bytes, but the build manifests.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !name.contains(".briefpress-manifest") {
+                files.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn the_output_does_not_depend_on_where_the_project_sits() {
+    let near = project("where-a");
+    let far = project("where-b");
+    // The same project, one level deeper in another folder.
+    let deeper = far.path("deeper/down");
+    std::fs::create_dir_all(&deeper).unwrap();
+    std::fs::rename(far.path("briefs"), deeper.join("briefs")).unwrap();
+    std::fs::rename(far.path("briefpress.toml"), deeper.join("briefpress.toml")).unwrap();
+    for (root, profile) in [
+        (&near.root, "screen"),
+        (&deeper, "screen"),
+        (&near.root, "print"),
+        (&deeper, "print"),
+    ] {
+        let run = run_in(root, &["build", "--profile", profile]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    let (a, b) = (tree(&near.path("out")), tree(&deeper.join("out")));
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    assert!(a.len() >= 12, "{:?}", names(&a));
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs between the two places");
+    }
+}
+
+#[test]
+fn thumbnails_of_documents_gone_are_removed() {
+    let project = project("stale-thumbnails");
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let thumbnails = |project: &TempProject| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(project.path("out/thumbnails"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    // A screen and a print-size thumbnail for each of the two.
+    assert_eq!(thumbnails(&project).len(), 4, "{:?}", thumbnails(&project));
+    std::fs::remove_file(project.path("briefs/region/second.toml")).unwrap();
+    // Edited: its thumbnail (named by its key) is drawn again.
+    let first = project.path("briefs/region/first.toml");
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, text.replace("Text of", "New text of")).unwrap();
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let left = thumbnails(&project);
+    assert_eq!(left.len(), 2, "{left:?}");
+    let index = std::fs::read_to_string(project.path("out/index.html")).unwrap();
+    let sums = std::fs::read_to_string(project.path("out/SHA256SUMS")).unwrap();
+    for name in &left {
+        assert!(sums.contains(&format!("thumbnails/{name}")), "{sums}");
+    }
+    assert_eq!(sums.matches("thumbnails/").count(), 2, "{sums}");
+    assert!(index.contains(&format!("thumbnails/{}", left[0])) || index.contains(&format!("thumbnails/{}", left[1])));
+}
