@@ -27,6 +27,16 @@ pub struct Diagnostic {
     pub location: Option<Box<Location>>,
     /// Extra advice, printed as `= help: ...`.
     pub hints: Vec<String>,
+    /// A correction a tool may apply without asking (`--format json`
+    /// carries it), in the file of [`Diagnostic::location`].
+    pub fix: Option<Fix>,
+}
+
+/// A machine-applicable correction: each edit replaces a byte range of the
+/// file with new text (ranges do not overlap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub edits: Vec<(Range<usize>, String)>,
 }
 
 /// A byte range in a file whose text we hold.
@@ -57,6 +67,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             hints: vec![],
+            fix: None,
         }
     }
 
@@ -94,6 +105,21 @@ impl Diagnostic {
         self
     }
 
+    /// Attaches a correction: replace `span` of the file with `replacement`
+    /// (more edits with [`Diagnostic::with_edit`]).
+    pub fn with_fix(self, span: Range<usize>, replacement: impl Into<String>) -> Self {
+        self.with_edit(span, replacement)
+    }
+
+    /// Adds one edit to the diagnostic's correction.
+    pub fn with_edit(mut self, span: Range<usize>, replacement: impl Into<String>) -> Self {
+        self.fix
+            .get_or_insert_with(|| Fix { edits: Vec::new() })
+            .edits
+            .push((span, replacement.into()));
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
@@ -115,6 +141,21 @@ pub struct JsonDiagnostic<'a> {
     pub message: &'a str,
     /// The hints, one per line; `null` without any.
     pub hint: Option<String>,
+    /// The correction's edits, each a range of the file (byte offsets and
+    /// one-based line and column) and its replacement; `null` without one.
+    pub fix: Option<Vec<JsonEdit<'a>>>,
+}
+
+/// One edit of a [`Fix`], as `--format json` prints it.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonEdit<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub replacement: &'a str,
 }
 
 impl Diagnostic {
@@ -147,7 +188,38 @@ impl Diagnostic {
             code: self.code,
             message: self.message(),
             hint: (!self.hints.is_empty()).then(|| self.hints.join("\n")),
+            fix: self.json_fix(),
         }
+    }
+
+    /// The correction's edits with their places in the file.
+    fn json_fix(&self) -> Option<Vec<JsonEdit<'_>>> {
+        let (fix, location) = (self.fix.as_ref()?, self.location.as_ref()?);
+        let place = |offset: usize| {
+            Location {
+                span: offset..offset,
+                ..(**location).clone()
+            }
+            .line_col()
+        };
+        Some(
+            fix.edits
+                .iter()
+                .map(|(span, replacement)| {
+                    let (line, column) = place(span.start);
+                    let (end_line, end_column) = place(span.end);
+                    JsonEdit {
+                        start: span.start,
+                        end: span.end,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        replacement,
+                    }
+                })
+                .collect(),
+        )
     }
 
     /// The human form with ANSI colours (what `Display` gives, coloured).
@@ -501,6 +573,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a document without `kind`, with a `kind` that is not a string or not known, or of a kind not built on its own (a notice, a compendium part)",
     ),
     (
+        "lang-script",
+        "a source's `lang` contradicts the script its title is written in (an Arabic-letter title at `lang = \"ru\"`)",
+    ),
+    (
         "language",
         "a language that is not a language tag (an ISO 639 code, optionally with a region: `fa-IR`)",
     ),
@@ -542,6 +618,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a note never referenced, or a note reference that names no note or stands where references are not allowed",
     ),
     (
+        "odd-space",
+        "whitespace that is not a plain space in a text (a tab, an em space, a zero-width space, several no-break spaces in a row)",
+    ),
+    (
         "off-page",
         "text runs past the edge of a page and would be cut (a block taller than a page, or a word wider than the line)",
     ),
@@ -576,6 +656,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "print-pages",
         "print profile: the printed interior is not a whole number of sheets (a multiple of 4 pages)",
+    ),
+    (
+        "quoted-title",
+        "a source title in quotation marks, which the source list adds itself",
     ),
     (
         "reserved-folder",
@@ -616,6 +700,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "warning",
         "the default for a warning given no specific code (none at present: every warning has its own)",
+    ),
+    (
+        "web-marker",
+        "an endnote marker written as the web page writes it (`[i]`, `[12]`), which prints as written; a note never referenced whose marker is written so is a `note` error at the marker",
     ),
     (
         "wrong-type",

@@ -405,7 +405,10 @@ fn reserved_output(project: &Project, doc: &Ready) -> Option<Diagnostic> {
         _ if doc.prepared.kind == Kind::Issue
             && RESERVED_FOLDERS.contains(&doc.prepared.id.as_str()) =>
         {
-            (doc.prepared.id.clone(), "is an issue whose members would go to a folder named")
+            (
+                doc.prepared.id.clone(),
+                "is an issue whose members would go to a folder named",
+            )
         }
         _ => return None,
     };

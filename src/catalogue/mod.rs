@@ -348,7 +348,8 @@ fn prune_thumbnails(out_dir: &Path, listed: &[Listed]) {
         let key = name
             .strip_suffix(".print.png")
             .or_else(|| name.strip_suffix(".png"));
-        let ours = key.is_some_and(|key| !key.is_empty() && key.chars().all(|c| c.is_ascii_hexdigit()));
+        let ours =
+            key.is_some_and(|key| !key.is_empty() && key.chars().all(|c| c.is_ascii_hexdigit()));
         if ours && key.is_some_and(|key| !shown.contains(key)) {
             let _ = std::fs::remove_file(&path);
         }

@@ -111,10 +111,29 @@ impl SourceFile {
         inner: Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let raw = &self.text[literal.clone()];
+        self.error_at(self.span_in_string(literal, inner), message)
+    }
+
+    /// [`SourceFile::error_in_string`] for a warning.
+    pub fn warning_in_string(
+        &self,
+        literal: Range<usize>,
+        inner: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.warning_at(self.span_in_string(literal, inner), message)
+    }
+
+    /// Where in the file the bytes `inner` of a decoded string value are,
+    /// the value's literal (quotes included) spanning `literal`: escapes
+    /// and line-ending backslashes are accounted for.
+    pub fn span_in_string(&self, literal: Range<usize>, inner: Range<usize>) -> Range<usize> {
+        let Some(raw) = self.text.get(literal.clone()) else {
+            return literal;
+        };
         let start = literal.start + raw_offset(raw, inner.start);
         let end = literal.start + raw_offset(raw, inner.end);
-        self.error_at(start..end.max(start), message)
+        start..end.max(start)
     }
 }
 

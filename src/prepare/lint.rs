@@ -31,6 +31,35 @@ pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
     found
 }
 
+/// Whitespace in any string of `file` that is not a plain space (a tab, an
+/// em space, a zero-width space, several no-break spaces in a row), at its
+/// column and named: pasted from a web page or a word processor, it prints
+/// as odd gaps or breaks words where nothing shows. Zero-width joiners and
+/// non-joiners (Persian needs them) and a single no-break space pass.
+pub fn odd_spaces(file: &SourceFile) -> Vec<Diagnostic> {
+    let Some(table) = file.table() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    strings_in_table(table, &mut |_, text, literal| {
+        for (inner, name, instead) in super::mistakes::odd_spaces(text) {
+            let span = file.span_in_string(literal.clone(), inner);
+            let what = if instead.is_empty() {
+                "remove it".to_string()
+            } else {
+                "write a plain space".to_string()
+            };
+            found.push(
+                file.warning_at(span.clone(), format!("{name} in the text"))
+                    .with_code("odd-space")
+                    .with_hint(what)
+                    .with_fix(span, instead),
+            );
+        }
+    });
+    found
+}
+
 /// Whether `text` has [`PLACEHOLDER`] as a word of its own (not inside
 /// a longer word).
 fn has_placeholder(text: &str) -> bool {

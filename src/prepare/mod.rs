@@ -9,6 +9,7 @@ pub mod inline;
 mod issue;
 pub mod lint;
 pub mod listing;
+pub mod mistakes;
 pub mod notes;
 pub mod notice;
 mod review;
@@ -115,16 +116,22 @@ pub fn prepare(loaded: &LoadedDocument, project: &Project) -> Result<Prepared, V
         cx.errors
             .extend(over_pixel_budget(&prepared.images, project.limits()));
     }
+    for file in std::iter::once(&loaded.file).chain(&cx.included) {
+        let (placeholders, spaces) = (lint::placeholders(file), lint::odd_spaces(file));
+        cx.warnings.extend(placeholders);
+        cx.warnings.extend(spaces);
+    }
     match prepared {
         Some(mut prepared) if cx.errors.is_empty() => {
             prepared.warnings = cx.warnings;
-            prepared.warnings.extend(lint::placeholders(&loaded.file));
-            for file in &prepared.included {
-                prepared.warnings.extend(lint::placeholders(file));
-            }
             Ok(prepared)
         }
-        _ => Err(cx.errors),
+        // The warnings too: an editor fixing the errors sees them at once.
+        _ => {
+            let mut found = cx.errors;
+            found.extend(cx.warnings);
+            Err(found)
+        }
     }
 }
 
@@ -203,6 +210,9 @@ struct Context<'a> {
     warnings: Vec<Diagnostic>,
     /// Reviewers' comments met so far (drafts only).
     comments: Vec<CommentData>,
+    /// Endnote markers written as the web page writes them (`[i]`), with
+    /// their place in the file, until the notes are checked.
+    markers: Vec<(String, Range<usize>)>,
 }
 
 /// The metadata fields every kind has, borrowed from its model.
@@ -234,6 +244,7 @@ impl<'a> Context<'a> {
             errors: vec![],
             warnings: vec![],
             comments: vec![],
+            markers: vec![],
         }
     }
 
@@ -571,6 +582,76 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Warns about each endnote marker of `field` written as the web page
+    /// writes it (`[i]`), which would print as written.
+    fn web_markers(&mut self, field: &Spanned<String>) {
+        for marker in mistakes::web_markers(field.get_ref()) {
+            let span = self.file.span_in_string(field.span(), marker.span);
+            let key = marker.key.to_ascii_lowercase();
+            self.warnings.push(
+                self.file
+                    .warning_at(
+                        span.clone(),
+                        format!(
+                            "`[{}]` looks like an endnote marker from the web page; it prints as written",
+                            marker.key
+                        ),
+                    )
+                    .with_code("web-marker")
+                    .with_hint(format!(
+                        "write [^{key}] and add the note under [notes]: {key} = \"...\""
+                    ))
+                    .with_fix(span.clone(), format!("[^{key}]")),
+            );
+            self.markers.push((marker.key, span));
+        }
+    }
+
+    /// A source title with pasted quotation marks (the templates add their
+    /// own), or in a script its `lang` contradicts (screen readers would
+    /// read it in the wrong language).
+    fn title_mistakes(&mut self, source: &Source) {
+        let title = &source.title;
+        if let Some((open, close)) = mistakes::pasted_quotes(title.get_ref()) {
+            let (open, close) = (
+                self.file.span_in_string(title.span(), open),
+                self.file.span_in_string(title.span(), close),
+            );
+            self.warnings.push(
+                self.file
+                    .warning_at(
+                        open.start..close.end,
+                        "the title is in quotation marks, and the source list adds its own: it would print with two pairs",
+                    )
+                    .with_code("quoted-title")
+                    .with_hint("remove the quotation marks around the title")
+                    .with_edit(open, "")
+                    .with_edit(close, ""),
+            );
+        }
+        let lang = &source.lang;
+        if let Some((script, suggestion)) =
+            mistakes::contradicting_lang(lang.get_ref(), title.get_ref())
+        {
+            self.warnings.push(
+                self.file
+                    .warning_at(
+                        lang.span(),
+                        format!(
+                            "`lang = \"{}\"` does not match the title, which is written in {} script: screen readers would read it as the wrong language",
+                            lang.get_ref(),
+                            mistakes::script_name(script)
+                        ),
+                    )
+                    .with_code("lang-script")
+                    .with_hint(format!(
+                        "write the title's language, e.g. `lang = \"{suggestion}\"`"
+                    ))
+                    .with_fix(lang.span(), format!("\"{suggestion}\"")),
+            );
+        }
+    }
+
     /// A warning at `span` of the document.
     fn warn(&mut self, span: Range<usize>, code: &'static str, message: impl Into<String>) {
         self.warnings
@@ -703,6 +784,7 @@ impl<'a> Context<'a> {
             url.get_ref().clone()
         });
         self.cite(source);
+        self.title_mistakes(source);
         SourceData {
             author: source.author.clone(),
             title: source.title.get_ref().clone(),
@@ -745,8 +827,33 @@ impl<'a> Context<'a> {
             );
             return Vec::new();
         }
+        let markers = std::mem::take(&mut self.markers);
         for (key, text) in notes {
-            if !numbering.contains(key) {
+            let marker = markers
+                .iter()
+                .find(|(written, _)| written.eq_ignore_ascii_case(key));
+            if !numbering.contains(key)
+                && let Some((written, span)) = marker
+            {
+                // The note's marker is there, written as the web page
+                // writes it: the error is at the marker, not at the note.
+                self.warnings.retain(|w| {
+                    !(w.code == "web-marker"
+                        && w.location.as_ref().is_some_and(|l| l.span == *span))
+                });
+                self.errors.push(
+                    self.file
+                        .error_at(
+                            span.clone(),
+                            format!(
+                                "note `{key}` is never referenced: `[{written}]` here is its marker as the web page writes it, which prints as written"
+                            ),
+                        )
+                        .with_code("note")
+                        .with_hint(format!("write [^{key}]"))
+                        .with_fix(span.clone(), format!("[^{key}]")),
+                );
+            } else if !numbering.contains(key) {
                 self.errors.push(
                     self.file
                         .error_at(text.span(), format!("note `{key}` is never referenced"))
@@ -758,7 +865,7 @@ impl<'a> Context<'a> {
             }
         }
         let mut unused = NoteNumbering::default();
-        numbering
+        let data = numbering
             .keys()
             .iter()
             .enumerate()
@@ -772,7 +879,11 @@ impl<'a> Context<'a> {
                     content: self.rich(text, &mut unused, false),
                 })
             })
-            .collect()
+            .collect();
+        // Markers in the notes' own text were warned about; they name no
+        // note of the next entry.
+        self.markers.clear();
+        data
     }
 
     /// Parses a rich-text field; note references are numbered, and must name
@@ -784,6 +895,7 @@ impl<'a> Context<'a> {
         refs_allowed: bool,
     ) -> Rich {
         let literal = field.span();
+        self.web_markers(field);
         let paragraphs = match inline::parse(field.get_ref()) {
             Ok(paragraphs) => paragraphs,
             Err(err) => {

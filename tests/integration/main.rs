@@ -20,6 +20,7 @@ mod issue;
 mod layers;
 mod layout;
 mod literal;
+mod mistakes;
 mod outputs;
 mod parse_once;
 mod print;

@@ -51,7 +51,11 @@ fn each_profile_writes_to_its_own_folder() {
     );
     // Built again, each profile is unchanged (its own manifest).
     let run = project.run(&["build", "--profile", "print"]);
-    assert!(run.stdout.contains("0 built, 2 unchanged"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("0 built, 2 unchanged"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -83,7 +87,11 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     while let Some(folder) = stack.pop() {
         for entry in std::fs::read_dir(&folder).unwrap() {
             let path = entry.unwrap().path();
-            let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let name = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             if path.is_dir() {
                 stack.push(path);
             } else if !name.contains(".briefpress-manifest") {
@@ -152,5 +160,8 @@ fn thumbnails_of_documents_gone_are_removed() {
         assert!(sums.contains(&format!("thumbnails/{name}")), "{sums}");
     }
     assert_eq!(sums.matches("thumbnails/").count(), 2, "{sums}");
-    assert!(index.contains(&format!("thumbnails/{}", left[0])) || index.contains(&format!("thumbnails/{}", left[1])));
+    assert!(
+        index.contains(&format!("thumbnails/{}", left[0]))
+            || index.contains(&format!("thumbnails/{}", left[1]))
+    );
 }
