@@ -28,3 +28,4 @@ mod property;
 mod review;
 mod samples;
 mod support;
+mod typography;
