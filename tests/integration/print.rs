@@ -150,7 +150,12 @@ fn a_printed_issue_has_its_boxes_marks_inks_whole_sheets_and_own_cover() {
         "{} interior pages",
         interior_pages.len()
     );
-    assert!(pdf_page_text(&cover, 1).contains("Central Asia between Moscow and"));
+    // The cover headline balanced: no word alone on its last line.
+    let cover_text = pdf_page_text(&cover, 1);
+    assert!(
+        cover_text.contains("Central Asia between\nMoscow and Beijing"),
+        "{cover_text}"
+    );
     assert!(pdf_page_text(&interior, 1).contains("Contents"));
 
     // US Letter trim; 3 mm bleed; 13 mm of bleed and slug to the sheet's edge.
