@@ -358,6 +358,9 @@ pub fn deserialize<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnost
 fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
     let span = err.span().unwrap_or(0..0);
     let message = err.message().trim();
+    if let Some(explained) = explain_syntax(file, &span) {
+        return explained;
+    }
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = backticked(rest);
         if let Some((unknown, valid)) = names.split_first() {
@@ -401,6 +404,106 @@ fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
     };
     let message = message.replace("invalid type: ", "wrong type: ");
     file.error_at(span, message).with_code(code)
+}
+
+/// A syntax error in the analyst's words, for the mistakes text pasted from
+/// a word processor brings: curly quotes, a quote inside a string, a date
+/// with slashes, an invisible space before `=`. `None` for any other.
+fn explain_syntax(file: &SourceFile, span: &Range<usize>) -> Option<Diagnostic> {
+    let text: &str = &file.text;
+    let at = span.start.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let here = text[at..].chars().next()?;
+    let (key, value) = line.split_once('=')?;
+    let value_start = line_start + key.len() + 1 + (value.len() - value.trim_start().len());
+    let value = value.trim();
+    // `headline = “Title”`: word processors curl quotes.
+    if matches!(here, '“' | '”' | '„' | '‘' | '’' | '«' | '»') && at == value_start {
+        let straight = value
+            .replace(['“', '”', '„', '«', '»'], "\"")
+            .replace(['‘', '’'], "'");
+        return Some(
+            file.error_at(
+                at..at + here.len_utf8(),
+                format!("`{here}` is a curly quotation mark, which TOML does not take for a quote"),
+            )
+            .with_code("syntax")
+            .with_hint(format!(
+                "write the value between straight quotes: {}= {straight}",
+                key
+            ))
+            .with_fix(value_start..value_start + value.len(), straight),
+        );
+    }
+    // `title = "He said "no" today"`: the string ended at the second quote.
+    if value.starts_with('"') && !value.starts_with("\"\"\"") && at > value_start {
+        // The error is right after the quote that closed the string, and
+        // the line goes on to another quote: a quote meant inside.
+        let closed = text[value_start + 1..at]
+            .rfind('"')
+            .map(|i| value_start + 1 + i);
+        let inside = closed.filter(|&quote| at == quote + 1 && text[at..line_end].contains('"'));
+        if let Some(quote) = inside {
+            let inner = &value[1..value.len().saturating_sub(1)];
+            return Some(
+                file.error_at(quote..quote + 1, "the string ended early at this quote mark, and the rest of the line is not TOML")
+                    .with_code("syntax")
+                    .with_hint(format!(
+                        "write a quote inside a string as \\\" ({key}= \"{}\"), or put the text between triple single quotes: {key}= \'\'\'{inner}\'\'\'",
+                        inner.replace('"', "\\\"")
+                    )),
+            );
+        }
+    }
+    // `date = 2021/03/03`: dates are written with hyphens.
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = value.split(['/', '.']).collect();
+    if parts.len() >= 2
+        && parts.iter().all(|p| digits(p))
+        && (value.contains('/') || parts.len() == 3)
+    {
+        let (year, rest) = if parts[0].len() == 4 {
+            (parts[0], &parts[1..])
+        } else {
+            (parts[parts.len() - 1], &parts[..parts.len() - 1])
+        };
+        let written = match rest {
+            [month] => format!("\"{year}-{month:0>2}\""),
+            [month, day] if parts[0].len() == 4 => format!("{year}-{month:0>2}-{day:0>2}"),
+            [day, month] => format!("{year}-{month:0>2}-{day:0>2}"),
+            _ => return None,
+        };
+        return Some(
+            file.error_at(value_start..value_start + value.len(), format!("`{value}` is not a date TOML reads"))
+                .with_code("date")
+                .with_hint(format!("write dates as YYYY-MM-DD (`2021-03-03`) or, for a month or a year, in quotes (`\"2021-03\"`, `\"2021\"`): {key}= {written}"))
+                .with_fix(value_start..value_start + value.len(), written),
+        );
+    }
+    // A no-break or other invisible space in a key.
+    if let Some((offset, odd)) = key.char_indices().find(|(_, c)| {
+        matches!(
+            c,
+            '\u{00A0}' | '\u{200B}' | '\u{2007}' | '\u{202F}' | '\u{FEFF}'
+        )
+    }) {
+        let start = line_start + offset;
+        return Some(
+            file.error_at(
+                start..start + odd.len_utf8(),
+                format!(
+                    "an invisible character (U+{:04X}) stands beside the key",
+                    odd as u32
+                ),
+            )
+            .with_code("syntax")
+            .with_hint("delete it and type a plain space")
+            .with_fix(start..start + odd.len_utf8(), " "),
+        );
+    }
+    None
 }
 
 /// The `quoted` names in a serde message, in order.

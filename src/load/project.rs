@@ -235,6 +235,24 @@ impl Project {
 
     /// Checks an image path written in the document at `document` and returns
     /// the absolute path inside the project that templates may read.
+    /// Files beside `inside` with the same name but for the extension or
+    /// its case (`map.jpg` for a `map.png` that does not exist).
+    fn same_stem(&self, inside: &Path) -> Vec<String> {
+        let folder = inside.parent().unwrap_or(Path::new(""));
+        let stem = |path: &Path| path.file_stem().map(|s| s.to_string_lossy().to_lowercase());
+        let wanted = stem(inside);
+        let Ok(listing) = self.gate.list(folder, false) else {
+            return Vec::new();
+        };
+        listing
+            .files
+            .iter()
+            .filter(|file| file.parent() == Some(folder) && stem(file) == wanted)
+            .filter_map(|file| file.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .take(3)
+            .collect()
+    }
+
     pub fn resolve_asset(&self, document: &Path, written: &str) -> Result<Asset, String> {
         let refuse =
             |why: &dyn std::fmt::Display| Err(format!("image `{written}` is refused: {why}"));
@@ -259,10 +277,20 @@ impl Project {
         let checked = match self.read_image(&inside) {
             Ok(checked) => checked,
             Err(ImageError::Gate(GateError::NotFound)) => {
-                return Err(format!(
+                let mut message = format!(
                     "image `{written}` not found (looked for {})",
                     shown(&self.gate.absolute(&inside)).display()
-                ));
+                );
+                let near = self.same_stem(&inside);
+                if !near.is_empty() {
+                    let folder = written.rfind('/').map_or("", |i| &written[..=i]);
+                    let names: Vec<String> = near
+                        .iter()
+                        .map(|name| format!("`{folder}{name}`"))
+                        .collect();
+                    message.push_str(&format!("; the folder has {}", names.join(" and ")));
+                }
+                return Err(message);
             }
             Err(ImageError::Gate(why)) => return refuse(&why),
             Err(ImageError::Unusable(why)) => {

@@ -259,6 +259,55 @@ pub fn contradicting_lang(lang: &str, text: &str) -> Option<(Script, &'static st
     Some((script, suggestion))
 }
 
+/// A date written in words ("March 2021", "3 March 2021", "March 3,
+/// 2021") as briefpress takes it: `"2021-03"` or `2021-03-03`.
+pub fn date_in_words(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .collect();
+    let month = |w: &str| {
+        MONTHS
+            .iter()
+            .position(|m| w.len() >= 3 && m.starts_with(w))
+            .map(|i| i + 1)
+    };
+    let year = |w: &str| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
+    let day = |w: &str| {
+        w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=31).contains(d))
+    };
+    match words.as_slice() {
+        [m, y] if year(y) => month(m).map(|m| format!("\"{y}-{m:02}\"")),
+        // "3 March 2021" or "March 3, 2021".
+        [a, b, y] if year(y) => {
+            let (m, d) = match (month(a), day(b)) {
+                (Some(m), Some(d)) => (m, d),
+                _ => (month(b)?, day(a)?),
+            };
+            Some(format!("{y}-{m:02}-{d:02}"))
+        }
+        _ => None,
+    }
+}
+
 /// The name of a script, for messages.
 pub fn script_name(script: Script) -> &'static str {
     script.name()
@@ -301,6 +350,22 @@ mod tests {
                 "several no-break spaces in a row"
             ]
         );
+    }
+
+    #[test]
+    fn dates_in_words_become_dates() {
+        assert_eq!(date_in_words("March 2021").as_deref(), Some("\"2021-03\""));
+        assert_eq!(date_in_words("3 March 2021").as_deref(), Some("2021-03-03"));
+        assert_eq!(
+            date_in_words("March 3, 2021").as_deref(),
+            Some("2021-03-03")
+        );
+        assert_eq!(
+            date_in_words("Sept. 30th, 2021").as_deref(),
+            Some("2021-09-30")
+        );
+        assert_eq!(date_in_words("Spring 2021"), None);
+        assert_eq!(date_in_words("31 2021"), None);
     }
 
     #[test]

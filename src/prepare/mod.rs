@@ -531,11 +531,19 @@ impl<'a> Context<'a> {
                 Some(parsed)
             }
             Err(message) => {
-                self.errors.push(
-                    self.file
-                        .error_at(date.span(), format!("invalid date: {message}"))
-                        .with_code("date"),
-                );
+                let mut diag = self
+                    .file
+                    .error_at(date.span(), format!("invalid date: {message}"))
+                    .with_code("date");
+                let written = self.file.text.get(date.span()).unwrap_or_default();
+                if let Some(value) = mistakes::date_in_words(written.trim_matches('"')) {
+                    diag = diag
+                        .with_hint(format!("write it `date = {value}`"))
+                        .with_fix(date.span(), value);
+                }
+                self.errors.push(diag.with_hint(
+                    "a date is written 2024-02-01 (a day), \"2024-02\" (a month) or \"2024\" (a year)",
+                ));
                 None
             }
         }

@@ -179,3 +179,103 @@ fn pasted_mistakes_are_warnings_in_a_build() {
         );
     }
 }
+
+/// A syntax case: name, lines, line and column (within the lines), words of
+/// the message or hint, the fix's replacement.
+type Case = (
+    &'static str,
+    &'static str,
+    u64,
+    u64,
+    &'static str,
+    Option<&'static str>,
+);
+
+#[test]
+fn syntax_mistakes_are_explained_in_the_analysts_words() {
+    let project = TempProject::new("mistakes-syntax");
+    project.image("briefs/images/Map.PNG");
+    let cases: [Case; 6] = [
+        (
+            "curly",
+            "headline = “Curly”",
+            1,
+            12,
+            "curly quotation mark",
+            Some("\"Curly\""),
+        ),
+        (
+            "inner",
+            "headline = \"He said \"no\" today\"",
+            1,
+            21,
+            "the string ended early at this quote mark",
+            None,
+        ),
+        (
+            "slashes",
+            "headline = \"h\"\ndate = 2021/03/03",
+            2,
+            8,
+            "is not a date TOML reads",
+            Some("2021-03-03"),
+        ),
+        (
+            "words",
+            "headline = \"h\"\ndate = \"3 March 2021\"",
+            2,
+            8,
+            "invalid date",
+            Some("2021-03-03"),
+        ),
+        (
+            "month",
+            "headline = \"h\"\ndate = \"March 2021\"",
+            2,
+            8,
+            "invalid date",
+            Some("\"2021-03\""),
+        ),
+        (
+            "image",
+            "headline = \"h\"\n[image]\npath = \"images/map.png\"\nalt = \"a\"\ncaption = \"c\"",
+            3,
+            8,
+            "the folder has `images/Map.PNG`",
+            None,
+        ),
+    ];
+    // `line` counts within the case's lines, after the lines every case
+    // starts with.
+    for (name, lines, line, column, words, fix) in cases {
+        let mut text = String::from("kind = \"article\"\nbody = \"b\"\n");
+        if !lines.contains("date =") {
+            text.push_str("date = 2024-02-01\n");
+        }
+        let line = line + text.lines().count() as u64;
+        text.push_str(lines);
+        text.push('\n');
+        let path = project.write(&format!("briefs/{name}.toml"), &text);
+        let run = project.run(&["check", "--format", "json", path.to_str().unwrap()]);
+        assert_eq!(run.code, Some(1), "{name}: {}", run.stdout);
+        let diagnostic: Value = serde_json::from_str(run.stdout.lines().next().unwrap_or("{}"))
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", run.stdout));
+        assert_eq!(
+            (diagnostic["line"].as_u64(), diagnostic["column"].as_u64()),
+            (Some(line), Some(column)),
+            "{name}: {diagnostic}"
+        );
+        let said = format!("{} {}", diagnostic["message"], diagnostic["hint"]);
+        assert!(said.contains(words), "{name}: {said}");
+        if let Some(fix) = fix {
+            assert_eq!(
+                diagnostic["fix"][0]["replacement"], fix,
+                "{name}: {diagnostic}"
+            );
+            // The fix applied, the document checks clean.
+            std::fs::write(&path, apply(&text, &diagnostic)).unwrap();
+            let again = project.run(&["check", path.to_str().unwrap()]);
+            assert_eq!(again.code, Some(0), "{name}: {}", again.stderr);
+        }
+    }
+}
