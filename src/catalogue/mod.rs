@@ -518,6 +518,26 @@ fn kind_label(kind: &str) -> &'static str {
 
 /// The catalogue's groups, in order: each issue (its own PDF first, then
 /// its members') newest first, then each region; documents newest first.
+/// The group of a document without a `section`: the folder it was found
+/// in, as words ("central-asia" -> "Central Asia"); none at the top.
+fn folder_group(item: &Listed) -> Option<String> {
+    if item.kind == "notice" {
+        return None;
+    }
+    let (folder, _) = item.pdf.split_once('/')?;
+    let words: Vec<String> = folder
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 fn groups(listed: &[Listed]) -> Vec<(String, Vec<&Listed>)> {
     let mut issues: BTreeMap<String, Vec<&Listed>> = BTreeMap::new();
     let mut regions: BTreeMap<String, Vec<&Listed>> = BTreeMap::new();
@@ -528,6 +548,7 @@ fn groups(listed: &[Listed]) -> Vec<(String, Vec<&Listed>)> {
                 .entry(
                     item.section
                         .clone()
+                        .or_else(|| folder_group(item))
                         .unwrap_or_else(|| "Other documents".into()),
                 )
                 .or_default()

@@ -165,3 +165,33 @@ fn thumbnails_of_documents_gone_are_removed() {
             || index.contains(&format!("thumbnails/{}", left[1]))
     );
 }
+
+#[test]
+fn documents_without_a_section_are_grouped_by_their_folder() {
+    let project = TempProject::new("folder-groups");
+    project.write(
+        "briefs/central-asia/no-section.toml",
+        "kind = \"article\"\nheadline = \"Without a Section\"\ndate = 2024-02-01\nbody = \"x\"\n",
+    );
+    project.write(
+        "briefs/top.toml",
+        "kind = \"article\"\nheadline = \"At the Top\"\ndate = 2024-02-01\nbody = \"x\"\n",
+    );
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let index = std::fs::read_to_string(project.path("out/index.html")).unwrap();
+    let group = |title: &str| {
+        let at = index
+            .find(title)
+            .unwrap_or_else(|| panic!("{title}: {index}"));
+        let heading = index[..at]
+            .rfind("<h2")
+            .unwrap_or_else(|| panic!("{index}"));
+        index[heading..at].to_string()
+    };
+    assert!(
+        group("Without a Section").contains("Central Asia"),
+        "{index}"
+    );
+    assert!(group("At the Top").contains("Other documents"), "{index}");
+}
