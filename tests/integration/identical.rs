@@ -8,29 +8,20 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::support::{TempProject, repo, run_with_env};
+use crate::support::{TempProject, files_below, repo, run_with_env};
 
 const FIXTURE: &str = "tests/fixtures/sample-outputs.sha256";
 
 /// Every `*.pdf` and `*.png` below `dir`, relative, sorted.
 fn outputs(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .extension()
+    files_below(dir)
+        .into_iter()
+        .filter(|path| {
+            path.extension()
                 .is_some_and(|ext| ext == "pdf" || ext == "png")
-            {
-                found.push(path.strip_prefix(dir).unwrap().to_path_buf());
-            }
-        }
-    }
-    found.sort();
-    found
+        })
+        .map(|path| path.strip_prefix(dir).unwrap().to_path_buf())
+        .collect()
 }
 
 #[test]

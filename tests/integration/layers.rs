@@ -3,9 +3,9 @@
 //! Read from the source, so a new arrow against the order fails here
 //! before it becomes a cycle.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::support::repo;
+use crate::support::{files_named, repo};
 
 /// The top-level modules of `src/`, lowest first: the leaves (diagnostics,
 /// the file gate, limits, image checks), then the pipeline's layers.
@@ -22,24 +22,6 @@ const ORDER: &[&str] = &[
     "catalogue",
     "build",
 ];
-
-/// Every `.rs` file below `dir`.
-fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 /// The top-level module a file of `src/` belongs to (`None` for the
 /// crate roots and the CLI).
@@ -86,7 +68,7 @@ fn uses(text: &str) -> Vec<(usize, String)> {
 fn modules_use_only_the_layers_below_them() {
     let src = repo().join("src");
     let mut against = Vec::new();
-    for file in sources(&src) {
+    for file in files_named(&src, "rs") {
         let Some(module) = module_of(&src, &file) else {
             continue;
         };
@@ -128,7 +110,7 @@ fn the_layer_check_sees_an_arrow_against_the_order() {
 fn nothing_below_the_cli_prints_or_exits() {
     let src = repo().join("src");
     let mut found = Vec::new();
-    for file in sources(&src) {
+    for file in files_named(&src, "rs") {
         if module_of(&src, &file).is_none() {
             continue;
         }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{TempProject, pdf_text, run_in};
+use crate::support::{TempProject, files_below, pdf_text, run_in};
 
 /// A small project: two articles in a region folder.
 fn project(name: &str) -> TempProject {
@@ -82,25 +82,19 @@ fn a_document_folder_named_like_an_output_folder_is_an_error() {
 
 /// Every file below `dir` with its bytes, but the build manifests.
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
+    files_below(dir)
+        .into_iter()
+        .map(|path| {
             let name = path
                 .strip_prefix(dir)
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !name.contains(".briefpress-manifest") {
-                files.push((name, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
+            (name, path)
+        })
+        .filter(|(name, _)| !name.contains(".briefpress-manifest"))
+        .map(|(name, path)| (name, std::fs::read(path).unwrap()))
+        .collect()
 }
 
 #[test]

@@ -323,16 +323,35 @@ pub fn pdf_text_raw(pdf: &Path) -> String {
     )
 }
 
-/// Every `*.toml` file under `dir`, recursively.
-pub fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            toml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
+/// Every file under `dir`, recursively, sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
         }
     }
+    found.sort();
+    found
+}
+
+/// Every file under `dir` named `*.<extension>`, recursively, sorted.
+pub fn files_named(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    files_below(dir)
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .collect()
+}
+
+/// Every `*.toml` file under `dir`, recursively.
+pub fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    out.extend(files_named(dir, "toml"));
 }
 
 /// The pixel width of every raster image a PDF carries.
