@@ -64,7 +64,32 @@ fn is_marker(key: &str) -> bool {
     }
     let lower = key.to_ascii_lowercase();
     let same_case = key == lower || key == key.to_ascii_uppercase();
-    same_case && (1..=MARKERS_UP_TO).any(|n| roman(n) == lower)
+    same_case && roman_value(&lower).is_some_and(|n| n <= MARKERS_UP_TO)
+}
+
+/// The number a lowercase roman numeral stands for, if it is written the
+/// way [`roman`] writes it (so `iiii` and `ic` are not numerals).
+fn roman_value(numeral: &str) -> Option<usize> {
+    let digit = |c: char| match c {
+        'i' => Some(1),
+        'v' => Some(5),
+        'x' => Some(10),
+        'l' => Some(50),
+        'c' => Some(100),
+        'd' => Some(500),
+        'm' => Some(1000),
+        _ => None,
+    };
+    let digits: Vec<usize> = numeral.chars().map(digit).collect::<Option<_>>()?;
+    let total = digits.iter().enumerate().fold(0, |sum, (i, &d)| {
+        if digits.get(i + 1).is_some_and(|&next| next > d) {
+            sum - d as isize
+        } else {
+            sum + d as isize
+        }
+    });
+    let total = usize::try_from(total).ok().filter(|&n| n > 0)?;
+    (roman(total) == numeral).then_some(total)
 }
 
 /// Quotation marks pasted around a whole title: the byte ranges of the

@@ -444,8 +444,9 @@ fn value_literals(region: &str) -> Vec<&str> {
     codes
 }
 
-/// The end of the statement starting at `start`: its `;` outside brackets.
-fn statement_end(text: &str, start: usize) -> Option<usize> {
+/// Walks `text` from `start`, over literals and counting brackets: the
+/// first index whose byte, with the bracket depth after it, meets `stop`.
+fn walk(text: &str, start: usize, stop: impl Fn(u8, usize) -> bool) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = start;
@@ -457,37 +458,26 @@ fn statement_end(text: &str, start: usize) -> Option<usize> {
         match bytes[i] {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth = depth.checked_sub(1)?,
-            b';' if depth == 0 => return Some(i),
             _ => {}
+        }
+        if stop(bytes[i], depth) {
+            return Some(i);
         }
         i += 1;
     }
     None
 }
 
+/// The end of the statement starting at `start`: its `;` outside brackets.
+fn statement_end(text: &str, start: usize) -> Option<usize> {
+    walk(text, start, |byte, depth| byte == b';' && depth == 0)
+}
+
 /// The index of the bracket closing the one at `open`.
 fn matching(text: &str, open: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < bytes.len() {
-        if let Some(end) = literal_end(text, i) {
-            i = end;
-            continue;
-        }
-        match bytes[i] {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    walk(text, open, |byte, depth| {
+        matches!(byte, b')' | b']' | b'}') && depth == 0
+    })
 }
 
 /// `text` split at its commas outside brackets and literals (and outside
