@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use briefpress::build::discover::Input;
-use briefpress::build::plan::{self, Destination, Job, Keep};
+use briefpress::build::plan::{self, Destination, Job, Keep, Placeholders};
 use briefpress::build::run::{self, Pool};
 use briefpress::load::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
@@ -214,8 +214,13 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             inputs.push(input(&issue));
         }
         let out = root.join("out/watch");
-        let plan::Plan { jobs, failures, .. } =
-            plan::plan(typesetter, &inputs, &Destination::Folder(&out), Keep::All);
+        let plan::Plan { jobs, failures, .. } = plan::plan(
+            typesetter,
+            &inputs,
+            &Destination::Folder(&out),
+            Keep::All,
+            Placeholders::Warn,
+        );
         assert!(failures.is_empty());
         let id = article.file_stem().unwrap().to_string_lossy().to_string();
         let changed: Vec<Job> = jobs

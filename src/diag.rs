@@ -643,7 +643,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "placeholder",
-        "warning: a `TODO` placeholder, as `briefpress new` writes them, is left in",
+        "a `TODO` placeholder, as `briefpress new` writes them, is left in: a warning in `check` and `build --draft`, an error that refuses the document in a build without `--draft`",
     ),
     (
         "preflight",

@@ -63,7 +63,7 @@ pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) 
         if let Err(errors) = export::pdf::export(
             &typeset.document,
             &prepared.id,
-            prepared.date,
+            prepared.stamp,
             &standards,
             typesetter.project().time(),
         ) {
@@ -118,7 +118,7 @@ pub fn build_with(
         let mut pdf = export::pdf::export(
             &typeset.document,
             &prepared.id,
-            prepared.date,
+            prepared.stamp,
             &project.standards(),
             project.time(),
         )?;

@@ -25,7 +25,7 @@ use crate::prepare::lint;
 use crate::typeset::{self, Part, Typesetter, coverage, fonts, templates};
 use discover::Failure;
 use manifest::{Entry, Manifest};
-use plan::{Destination, Job, Keep};
+use plan::{Destination, Job, Keep, Placeholders};
 use run::{Finished, Outcome, Pool};
 use typst_layout::PagedDocument;
 
@@ -261,6 +261,10 @@ impl Engine {
     }
 }
 
+/// Why a build found nothing to do.
+const NO_DOCUMENTS: &str =
+    "no documents (*.toml) found; `briefpress new article briefs/NAME.toml` starts one";
+
 /// The projects the paths given belong to, each with its paths: the one
 /// `root` names, or for each path the nearest folder above it with a
 /// `briefpress.toml` (else the working directory).
@@ -342,14 +346,11 @@ impl Run<'_, '_> {
         }
     }
 
-    /// The documents of the paths, their problems told. `Err` when there
-    /// are none at all.
+    /// The documents of the paths, their problems told (none at all is an
+    /// error for a build, not for a check of a new project).
     fn discover(&mut self) -> Result<Vec<discover::Input>, Stop> {
         let found =
             discover::discover(self.typesetter.project(), self.paths).map_err(Stop::Usage)?;
-        if found.inputs.is_empty() && found.refused.is_empty() {
-            return Err(Stop::Usage("no documents (*.toml) found".into()));
-        }
         for warning in &found.warnings {
             self.tell(|o| o.diagnostic(warning));
         }
@@ -370,7 +371,24 @@ impl Run<'_, '_> {
         let project = typesetter.project();
         let out_dir_buf = self.out_dir();
         let out_dir = out_dir_buf.as_path();
+        // Placeholders in briefpress.toml print in every document.
+        if let Some(file) = &project.config().file {
+            let found = lint::placeholders(file);
+            if options.draft {
+                for warning in &found {
+                    self.tell(|o| o.diagnostic(warning));
+                }
+            } else {
+                let (refused, _) = lint::refused_placeholders(found);
+                if !refused.is_empty() {
+                    return Err(Stop::Setup(refused));
+                }
+            }
+        }
         let mut inputs = self.discover()?;
+        if inputs.is_empty() && self.summary.failed == 0 {
+            return Err(Stop::Usage(NO_DOCUMENTS.into()));
+        }
         let destination = match &options.output {
             Some(_) if inputs.len() != 1 => {
                 return Err(Stop::Usage(
@@ -390,11 +408,21 @@ impl Run<'_, '_> {
             Some(_) => Keep::All,
             None => Keep::for_run(inputs.len()),
         };
+        // A final build refuses a document with placeholders left.
+        let placeholders = if options.draft {
+            Placeholders::Warn
+        } else {
+            Placeholders::Refuse
+        };
         let plan::Plan {
             mut jobs,
             failures,
             notices,
-        } = plan::plan(typesetter, &inputs, &destination, keep);
+            warnings,
+        } = plan::plan(typesetter, &inputs, &destination, keep, placeholders);
+        for warning in &warnings {
+            self.tell(|o| o.diagnostic(warning));
+        }
         if options.no_members {
             jobs.retain(|job| !job.member);
         }
@@ -585,7 +613,11 @@ impl Run<'_, '_> {
             &inputs,
             &Destination::Folder(Path::new("out")),
             Keep::All,
+            Placeholders::Warn,
         );
+        for warning in &plan.warnings {
+            self.tell(|o| o.diagnostic(warning));
+        }
         self.summary.checked += plan.jobs.iter().filter(|job| !job.member).count()
             + plan.failures.len()
             + plan.notices.len();
@@ -635,6 +667,7 @@ impl Run<'_, '_> {
             &inputs.inputs,
             &Destination::Folder(&out_dir),
             Keep::for_run(inputs.inputs.len()),
+            Placeholders::Warn,
         );
         self.fail(&plan.failures);
         self.write_catalogue(&out_dir, &plan.jobs, &plan.notices)

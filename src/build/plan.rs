@@ -15,6 +15,7 @@ use crate::load::project::Project;
 use crate::model::{Document, Kind};
 use crate::prepare;
 use crate::prepare::Prepared;
+use crate::prepare::lint;
 use crate::prepare::notice::NoticeData;
 use crate::typeset::output::COVER_SUFFIX;
 use crate::typeset::{Part, Typesetter, coverage};
@@ -133,12 +134,23 @@ impl Keep {
     }
 }
 
+/// What a `TODO` placeholder left in a document means for the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholders {
+    /// A warning (`check`, a `--draft` build, the catalogue of PDFs built).
+    Warn,
+    /// An error that refuses the document (a final build).
+    Refuse,
+}
+
 /// What a run will do.
 pub struct Plan {
     pub jobs: Vec<Job>,
     pub failures: Vec<Failure>,
     /// Announcements for the catalogue (not typeset).
     pub notices: Vec<NoticeData>,
+    /// The notices' warnings (a document's travel with its job).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads and prepares every input (cheap, no layout) and plans its jobs.
@@ -148,9 +160,16 @@ pub fn plan(
     inputs: &[Input],
     destination: &Destination,
     keep: Keep,
+    placeholders: Placeholders,
 ) -> Plan {
     let mut failures = Vec::new();
     let mut notices = Vec::new();
+    let mut warnings = Vec::new();
+    // The placeholders among a document's warnings, as the run takes them.
+    let gate = |found: Vec<Diagnostic>| match placeholders {
+        Placeholders::Warn => (Vec::new(), found),
+        Placeholders::Refuse => lint::refused_placeholders(found),
+    };
     let mut jobs: Vec<Job> = Vec::new();
     // Top-level documents by id: (display, the index of its jobs' origin).
     let mut ids: HashMap<String, Vec<(PathBuf, usize)>> = HashMap::new();
@@ -167,13 +186,18 @@ pub fn plan(
         {
             // The catalogue prints a notice's text: its glyphs are checked
             // here, as a document's are, so check and build agree.
-            let missing = coverage::missing_glyphs(&loaded.file, typesetter.font_book());
+            let mut missing = coverage::missing_glyphs(&loaded.file, typesetter.font_book());
+            let (refused, warned) = gate(lint::placeholders(&loaded.file));
+            missing.extend(refused);
             let prepared = prepare::notice::prepare(loaded, notice, typesetter.project());
             match prepared {
-                Ok(notice) if missing.is_empty() => notices.push(notice),
+                Ok(notice) if missing.is_empty() => {
+                    notices.push(notice);
+                    warnings.extend(warned);
+                }
                 Ok(_) => failures.push(Failure {
                     display: input.display.clone(),
-                    diagnostics: missing,
+                    diagnostics: missing.into_iter().chain(warned).collect(),
                 }),
                 Err(diagnostics) => failures.push(Failure {
                     display: input.display.clone(),
@@ -183,7 +207,12 @@ pub fn plan(
             continue;
         }
         let doc = loaded.and_then(|loaded| {
-            let prepared = prepare::prepare(&loaded, typesetter.project())?;
+            let mut prepared = prepare::prepare(&loaded, typesetter.project())?;
+            let (refused, warned) = gate(std::mem::take(&mut prepared.warnings));
+            if !refused.is_empty() {
+                return Err(refused.into_iter().chain(warned).collect());
+            }
+            prepared.warnings = warned;
             let missing: Vec<Diagnostic> = std::iter::once(&loaded.file)
                 .chain(&prepared.included)
                 .flat_map(|file| coverage::missing_glyphs(file, typesetter.font_book()))
@@ -239,6 +268,7 @@ pub fn plan(
         jobs,
         failures,
         notices,
+        warnings,
     }
 }
 

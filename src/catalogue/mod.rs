@@ -246,8 +246,16 @@ fn list_notice(project: &Project, out_dir: &Path, notice: &NoticeData) -> Result
         title: notice.title.clone(),
         kind: "notice".into(),
         authors: notice.authors.clone(),
-        date_iso: notice.date.iso.clone(),
-        date: notice.date.display.clone(),
+        date_iso: notice
+            .date
+            .as_ref()
+            .map(|d| d.iso.clone())
+            .unwrap_or_default(),
+        date: notice
+            .date
+            .as_ref()
+            .map(|d| d.display.clone())
+            .unwrap_or_default(),
         section: notice.section.clone(),
         issue: None,
         description: notice.description.clone().unwrap_or_default(),
@@ -263,8 +271,16 @@ fn listing(listing: &Listing, pdf: String, bytes: u64, thumbnail: Option<String>
         title: listing.title.clone(),
         kind: listing.kind.name().to_string(),
         authors: listing.authors.clone(),
-        date_iso: listing.date.iso.clone(),
-        date: listing.date.display.clone(),
+        date_iso: listing
+            .date
+            .as_ref()
+            .map(|d| d.iso.clone())
+            .unwrap_or_default(),
+        date: listing
+            .date
+            .as_ref()
+            .map(|d| d.display.clone())
+            .unwrap_or_default(),
         section: listing.section.clone(),
         issue: listing.issue.clone(),
         description: listing.description.clone(),

@@ -103,6 +103,9 @@ pub fn run(args: &CheckArgs, reporter: &Reporter) -> ExitCode {
         Err(stop) => return reporter.stopped(&stop),
     };
     let documents = summary.checked;
+    if documents == 0 {
+        reporter.line("no documents yet: `briefpress new article briefs/NAME.toml` starts one");
+    }
     reporter.summary(&format!(
         "checked {} document{}{}: {} error{}, {} warning{} in {:.2} s",
         documents,

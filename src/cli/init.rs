@@ -1,6 +1,9 @@
-//! `briefpress init [DIR]`: a new project, ready to build: a commented
-//! `briefpress.toml`, `briefs/` with one example of each kind, the JSON
-//! Schemas for editors and a `.gitignore` for `out/`. It never overwrites.
+//! `briefpress init [DIR]`: a new project, ready for its first document: a
+//! commented `briefpress.toml`, an empty `briefs/`, the JSON Schemas for
+//! editors and a `.gitignore` for `out/`; it checks clean. `--examples` adds
+//! the sample documents (real articles, a brief, an issue, a compendium and
+//! a notice, with their images), which build as they are. It never
+//! overwrites.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,7 +12,6 @@ use briefpress::fsgate::write_atomic;
 use briefpress::load::config;
 use clap::Args;
 
-use super::new::{Fill, Kind, skeleton};
 use super::report::Reporter;
 
 #[derive(Debug, Args)]
@@ -17,28 +19,80 @@ pub struct InitArgs {
     /// The folder of the new project (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+
+    /// Add the sample documents (articles, a brief, an issue, a compendium
+    /// and a notice with real text and images), ready to build.
+    #[arg(long)]
+    pub examples: bool,
 }
 
 /// The commented configuration a new project starts from.
 const CONFIG: &str = include_str!("skeletons/briefpress.toml");
 
+/// The `[publication]` keys of a new project, commented out: nothing to
+/// replace before the first check.
+const PUBLICATION: &str = "\
+# name = \"OE Watch\"                    # printed on covers and running heads; an issue needs it
+# masthead = \"Editors, address: printed on an issue's contents page\"
+# issn = \"2049-3630\"
+# distribution = \"Approved for public release; distribution unlimited.\"
+# disclaimer = \"The views expressed are those of the authors.\"
+# logo = \"assets/logo.svg\"             # relative to this file
+# language = \"en\"
+";
+
+/// The samples' own configuration, which the examples need (publication,
+/// logo, style).
+const EXAMPLES_CONFIG: &str = include_str!("../../briefpress.toml");
+
+/// The line of [`EXAMPLES_CONFIG`] that points the repository at its own
+/// templates folder, which an examples project does not have.
+const OWN_TEMPLATES: &str = "templates = \"templates\"\n";
+
+/// The sample documents and what they need, by path in the project.
+macro_rules! samples {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../../", $path)).as_slice())),*]
+    };
+}
+
+pub const EXAMPLES: &[(&str, &[u8])] = samples![
+    "assets/logo.svg",
+    "briefs/README.md",
+    "briefs/central-asia/china-bri-security.toml",
+    "briefs/central-asia/china-tajikistan-security.toml",
+    "briefs/central-asia/migrant-workers-trenches.toml",
+    "briefs/central-asia/russia-bases-readiness.toml",
+    "briefs/central-asia/russia-security-commitments.toml",
+    "briefs/central-asia/images/201st-military-base.png",
+    "briefs/central-asia/images/kyrgyz-highway.png",
+    "briefs/central-asia/images/migrant-workers-moscow.png",
+    "briefs/central-asia/images/rahmon-putin.png",
+    "briefs/compendium/central-asia-compendium.toml",
+    "briefs/compendium/parts/exercises.toml",
+    "briefs/compendium/parts/facilities.toml",
+    "briefs/compendium/parts/incidents.toml",
+    "briefs/compendium/parts/structures.toml",
+    "briefs/issues/oe-watch-2024-02.toml",
+    "briefs/issues/images/cover-tian-shan.png",
+    "briefs/notices/new-great-game.toml",
+];
+
+/// The configuration a new project gets.
+fn config_text(examples: bool) -> String {
+    if examples {
+        EXAMPLES_CONFIG.replace(OWN_TEMPLATES, "")
+    } else {
+        CONFIG.replace("{publication}", PUBLICATION)
+    }
+}
+
 pub fn run(args: &InitArgs, reporter: &Reporter) -> ExitCode {
     let dir = &args.dir;
-    let briefs = dir.join("briefs");
-    let files: Vec<(PathBuf, Kind)> = [
-        ("example-article.toml", Kind::Article),
-        ("example-brief.toml", Kind::Brief),
-        ("example-issue.toml", Kind::Issue),
-        ("example-compendium.toml", Kind::Compendium),
-        ("parts/example-entries.toml", Kind::CompendiumPart),
-    ]
-    .into_iter()
-    .map(|(name, kind)| (briefs.join(name), kind))
-    .collect();
     let config_file = dir.join(config::FILE_NAME);
-    let gitignore = dir.join(".gitignore");
-    let taken: Vec<&Path> = std::iter::once(config_file.as_path())
-        .chain(files.iter().map(|(path, _)| path.as_path()))
+    let samples: &[(&str, &[u8])] = if args.examples { EXAMPLES } else { &[] };
+    let taken: Vec<PathBuf> = std::iter::once(config_file.clone())
+        .chain(samples.iter().map(|(path, _)| dir.join(path)))
         .filter(|path| path.exists())
         .collect();
     if !taken.is_empty() {
@@ -49,15 +103,19 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> ExitCode {
             if names.len() == 1 { "s" } else { "" }
         ));
     }
-    match write_project(dir, &config_file, &gitignore, &files) {
+    match write_project(dir, &config_text(args.examples), samples) {
         Ok(written) => {
             for path in written {
                 reporter.line(&format!("wrote   {}", path.display()));
             }
-            reporter.line(&format!(
-                "next: cd {} && briefpress check && briefpress build",
-                dir.display()
-            ));
+            reporter.line(&if args.examples {
+                format!("next: cd {} && briefpress build", dir.display())
+            } else {
+                format!(
+                    "next: cd {} && briefpress new article briefs/first-article.toml",
+                    dir.display()
+                )
+            });
             ExitCode::SUCCESS
         }
         Err(message) => reporter.usage_error(&message),
@@ -66,52 +124,48 @@ pub fn run(args: &InitArgs, reporter: &Reporter) -> ExitCode {
 
 fn write_project(
     dir: &Path,
-    config_file: &Path,
-    gitignore: &Path,
-    files: &[(PathBuf, Kind)],
+    config_text: &str,
+    samples: &[(&str, &[u8])],
 ) -> Result<Vec<PathBuf>, String> {
     let create = |path: &Path| {
         std::fs::create_dir_all(path)
             .map_err(|err| format!("cannot create {}: {err}", path.display()))
     };
-    let write = |path: &Path, text: &str| {
+    let write = |path: &Path, bytes: &[u8]| {
         if let Some(parent) = path.parent() {
             create(parent)?;
         }
-        write_atomic(path, text.as_bytes())
-            .map_err(|err| format!("cannot write {}: {err}", path.display()))
+        write_atomic(path, bytes).map_err(|err| format!("cannot write {}: {err}", path.display()))
     };
-    create(dir)?;
-    let root = dir
-        .canonicalize()
-        .map_err(|err| format!("cannot open {}: {err}", dir.display()))?;
+    create(&dir.join("briefs"))?;
     let mut written = Vec::new();
-    write(config_file, CONFIG)?;
-    written.push(config_file.to_path_buf());
+    let config_file = dir.join(config::FILE_NAME);
+    write(&config_file, config_text.as_bytes())?;
+    written.push(config_file);
+    let gitignore = dir.join(".gitignore");
     if !gitignore.exists() {
-        write(gitignore, "/out\n")?;
-        written.push(gitignore.to_path_buf());
+        write(&gitignore, b"/out\n")?;
+        written.push(gitignore);
     }
     written.extend(super::schema::write_all(
         &dir.join(briefpress::load::schema::DIR),
     )?);
-    for (path, kind) in files {
-        let fill = Fill {
-            articles: match kind {
-                Kind::Issue => vec!["example-article.toml".into(), "example-brief.toml".into()],
-                _ => vec![],
-            },
-            include: match kind {
-                Kind::Compendium => vec!["parts/example-entries.toml".into()],
-                _ => vec![],
-            },
-            has_publication: true,
-        };
-        if let Some(parent) = path.parent() {
-            create(parent)?;
-        }
-        write(path, &skeleton(*kind, path, &root, &fill))?;
-        written.push(path.clone());
+    for (path, bytes) in samples {
+        let path = dir.join(path);
+        write(&path, bytes)?;
+        written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_examples_do_not_point_at_the_repository_templates() {
+        assert!(EXAMPLES_CONFIG.contains(OWN_TEMPLATES));
+        assert!(!config_text(true).contains("templates = "));
+        assert!(!config_text(false).contains("{publication}"));
+    }
 }

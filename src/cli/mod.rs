@@ -79,14 +79,14 @@ pub enum Command {
         after_help = "Examples:\n  briefpress check                      every document under briefs/, no layout\n  briefpress check briefs/central-asia/china-bri-security.toml --deep\n  briefpress check --format json        diagnostics for an editor, one JSON object per line"
     )]
     Check(check::CheckArgs),
-    /// Start a project: briefpress.toml, an example of each kind, schemas.
+    /// Start a project: briefpress.toml, briefs/, schemas (--examples: the samples).
     #[command(
-        after_help = "Example:\n  briefpress init office-briefs && cd office-briefs && briefpress build"
+        after_help = "Examples:\n  briefpress init office-briefs                 an empty project that checks clean\n  briefpress init samples --examples && cd samples && briefpress build"
     )]
     Init(init::InitArgs),
     /// Write a commented skeleton of a document, every field shown.
     #[command(
-        after_help = "Examples:\n  briefpress new article briefs/central-asia/new-article.toml\n  briefpress new brief briefs/briefs/water-security"
+        after_help = "Examples:\n  briefpress new article briefs/central-asia/new-article.toml\n  briefpress new brief briefs/briefs/water-security\n  briefpress new notice briefs/notices/new-book   then `build --draft` until the TODOs are replaced"
     )]
     New(new::NewArgs),
     /// Pages of a document as PNG images.

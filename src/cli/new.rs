@@ -1,6 +1,7 @@
 //! `briefpress new <kind> PATH`: a commented skeleton of a document with
-//! every field, the required ones marked. It builds as written (its
-//! placeholders are valid text) and `check` warns on the placeholders left.
+//! every field, the required ones marked, `TODO` wherever the analyst must
+//! write (the date too). `check` lists the placeholders left; a build takes
+//! them only with `--draft`.
 
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use clap::{Args, ValueEnum};
 
 use super::report::Reporter;
 
-/// The kinds `new` writes (a notice has no skeleton: it is a few lines).
+/// The kinds `new` writes: every kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
     Article,
@@ -20,6 +21,7 @@ pub enum Kind {
     Issue,
     Compendium,
     CompendiumPart,
+    Notice,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::Issue => Document::Issue,
             Kind::Compendium => Document::Compendium,
             Kind::CompendiumPart => Document::CompendiumPart,
+            Kind::Notice => Document::Notice,
         }
     }
 
@@ -47,6 +50,7 @@ impl Kind {
             Kind::Issue => include_str!("skeletons/issue.toml"),
             Kind::Compendium => include_str!("skeletons/compendium.toml"),
             Kind::CompendiumPart => include_str!("skeletons/compendium-part.toml"),
+            Kind::Notice => include_str!("skeletons/notice.toml"),
         }
     }
 }
@@ -59,17 +63,6 @@ pub struct NewArgs {
 
     /// The file to create (`.toml` is added when missing); it must not exist.
     pub path: PathBuf,
-}
-
-/// What a skeleton is filled in with.
-#[derive(Debug, Default)]
-pub struct Fill {
-    /// Files an issue gathers, relative to it.
-    pub articles: Vec<String>,
-    /// Part files a compendium includes, relative to it.
-    pub include: Vec<String>,
-    /// Whether the project names its publication (else an issue must).
-    pub has_publication: bool,
 }
 
 pub fn run(args: &NewArgs, reporter: &Reporter) -> ExitCode {
@@ -94,10 +87,7 @@ pub fn run(args: &NewArgs, reporter: &Reporter) -> ExitCode {
         Ok(project) => project,
         Err(problems) => return reporter.setup_failed(&problems),
     };
-    let fill = Fill {
-        has_publication: project.config().publication.name.is_some(),
-        ..Fill::default()
-    };
+    let has_publication = project.config().publication.name.is_some();
     let schemas = project.root().join(schema::DIR);
     if !schemas.join(schema::file_name(args.kind.name())).exists() {
         match super::schema::write_all(&schemas) {
@@ -108,7 +98,7 @@ pub fn run(args: &NewArgs, reporter: &Reporter) -> ExitCode {
             Err(message) => return reporter.usage_error(&message),
         }
     }
-    let text = skeleton(args.kind, &path, project.root(), &fill);
+    let text = skeleton(args.kind, &path, project.root(), has_publication);
     if let Err(err) = briefpress::fsgate::write_atomic(&path, text.as_bytes()) {
         return reporter.usage_error(&format!("cannot write {}: {err}", path.display()));
     }
@@ -120,18 +110,16 @@ pub fn run(args: &NewArgs, reporter: &Reporter) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The skeleton of `kind` for a file at `path` in the project at `root`.
-pub fn skeleton(kind: Kind, path: &Path, root: &Path, fill: &Fill) -> String {
-    // An invalid SOURCE_DATE_EPOCH only means the clock, for a skeleton.
-    let today = super::build_time().unwrap_or_default().today();
-    let month = format!("{:04}-{:02}", today.year, today.month.unwrap_or(1));
+/// The skeleton of `kind` for a file at `path` in the project at `root`
+/// (an issue names its publication when the project does not).
+fn skeleton(kind: Kind, path: &Path, root: &Path, has_publication: bool) -> String {
     let id = path.file_stem().map_or_else(
         || kind.name().to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
     let schema_file = root.join(schema::DIR).join(schema::file_name(kind.name()));
     let folder = absolute(path.parent().unwrap_or(Path::new(".")));
-    let publication = if fill.has_publication {
+    let publication = if has_publication {
         "# publication = \"...\"                # the project's [publication] name by default\n"
             .to_string()
     } else {
@@ -140,21 +128,10 @@ pub fn skeleton(kind: Kind, path: &Path, root: &Path, fill: &Fill) -> String {
             config::FILE_NAME
         )
     };
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|item| format!("\"{item}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     kind.skeleton()
         .replace("{schema}", &relative(&folder, &schema_file))
         .replace("{id}", &id)
-        .replace("{today}", &today.iso())
-        .replace("{month}", &month)
         .replace("{publication}", &publication)
-        .replace("{articles}", &list(&fill.articles))
-        .replace("{include}", &list(&fill.include))
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -70,7 +70,7 @@ pub fn emit(typesetter: &Typesetter, prepared: &Prepared, dir: &Path) -> Result<
         .iter()
         .map(|s| format!(" --pdf-standard {}", s.name()))
         .collect();
-    let date = prepared.date;
+    let date = prepared.stamp;
     write(
         "compile.sh",
         format!(

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod project;
+mod required;
 pub mod schema;
 
 use std::ops::Range;
@@ -379,9 +380,27 @@ fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("missing field ")
         && let Some(field) = backticked(rest).first()
     {
-        return file
+        let table = table_at(&file.text, span.start);
+        // Missing from the document itself: shown at its `kind` line, not
+        // at the comment the file may start with.
+        let span = match (table.is_empty(), kind_line(file)) {
+            (true, Some(line)) if span.start == 0 => line,
+            _ => span,
+        };
+        let mut diag = file
             .error_at(span, format!("missing required key `{field}`"))
             .with_code("missing-key");
+        if let Some((purpose, line)) = required::explain(&table, field) {
+            let place = if table.is_empty() {
+                "the document"
+            } else {
+                "this table"
+            };
+            diag = diag
+                .with_hint(format!("`{field}`: {purpose}"))
+                .with_hint(format!("add a line such as `{line}` to {place}"));
+        }
+        return diag;
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let names = backticked(rest);
@@ -404,6 +423,45 @@ fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
     };
     let message = message.replace("invalid type: ", "wrong type: ");
     file.error_at(span, message).with_code(code)
+}
+
+/// The `kind = "..."` line of a document.
+fn kind_line(file: &SourceFile) -> Option<Range<usize>> {
+    let (key, value) = file.table()?.get_key_value("kind")?;
+    Some(key.span()?.start..value.span()?.end)
+}
+
+/// The last name of the table whose header (`[image]`, `[[sources]]`) or
+/// inline table (`image = { ... }`) starts at byte `at`: `""` for the
+/// document itself.
+fn table_at(text: &str, at: usize) -> String {
+    let Some(rest) = text.get(at..) else {
+        return String::new();
+    };
+    let line = rest.lines().next().unwrap_or_default();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let name = if line.starts_with('[') {
+        line.trim_start_matches('[')
+            .split(']')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    } else if line.starts_with('{') {
+        // `key = { ... }`: the key before the brace.
+        text[line_start..at]
+            .split('=')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        String::new()
+    };
+    name.rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches('"')
+        .to_string()
 }
 
 /// A syntax error in the analyst's words, for the mistakes text pasted from

@@ -120,11 +120,11 @@ impl Project {
             let file = project.root.join(config::FILE_NAME);
             match project.resolve_asset(&file, logo.get_ref()) {
                 Ok(asset) => Arc::make_mut(&mut project.config).publication.logo = Some(asset.path),
-                Err(message) => {
+                Err(refused) => {
                     return Err(vec![
                         project
                             .config
-                            .error_at(logo.span(), message)
+                            .error_at(logo.span(), refused.message)
                             .with_code("config"),
                     ]);
                 }
@@ -233,8 +233,6 @@ impl Project {
         self.gate.relative(path)
     }
 
-    /// Checks an image path written in the document at `document` and returns
-    /// the absolute path inside the project that templates may read.
     /// Files beside `inside` with the same name but for the extension or
     /// its case (`map.jpg` for a `map.png` that does not exist).
     fn same_stem(&self, inside: &Path) -> Vec<String> {
@@ -253,9 +251,14 @@ impl Project {
             .collect()
     }
 
-    pub fn resolve_asset(&self, document: &Path, written: &str) -> Result<Asset, String> {
-        let refuse =
-            |why: &dyn std::fmt::Display| Err(format!("image `{written}` is refused: {why}"));
+    /// Checks an image path written in the document at `document` and returns
+    /// the absolute path inside the project that templates may read.
+    pub fn resolve_asset(&self, document: &Path, written: &str) -> Result<Asset, AssetError> {
+        let refuse = |why: &dyn std::fmt::Display| {
+            Err(AssetError::from(format!(
+                "image `{written}` is refused: {why}"
+            )))
+        };
         if written.trim().is_empty() {
             return refuse(&"the path is empty");
         }
@@ -268,7 +271,7 @@ impl Project {
         }
         let document = self
             .inside(document)
-            .map_err(|why| format!("image `{written}` is refused: {why}"))?;
+            .map_err(|why| AssetError::from(format!("image `{written}` is refused: {why}")))?;
         let base = document.parent().unwrap_or(Path::new(""));
         let inside = match fsgate::join(base, relative) {
             Ok(inside) => inside,
@@ -281,20 +284,27 @@ impl Project {
                     "image `{written}` not found (looked for {})",
                     shown(&self.gate.absolute(&inside)).display()
                 );
-                let near = self.same_stem(&inside);
+                let folder = written.rfind('/').map_or("", |i| &written[..=i]);
+                let near: Vec<String> = self
+                    .same_stem(&inside)
+                    .iter()
+                    .map(|name| format!("{folder}{name}"))
+                    .collect();
                 if !near.is_empty() {
-                    let folder = written.rfind('/').map_or("", |i| &written[..=i]);
-                    let names: Vec<String> = near
-                        .iter()
-                        .map(|name| format!("`{folder}{name}`"))
-                        .collect();
+                    let names: Vec<String> = near.iter().map(|path| format!("`{path}`")).collect();
                     message.push_str(&format!("; the folder has {}", names.join(" and ")));
                 }
-                return Err(message);
+                return Err(AssetError {
+                    message,
+                    instead: match near.as_slice() {
+                        [only] => Some(only.clone()),
+                        _ => None,
+                    },
+                });
             }
             Err(ImageError::Gate(why)) => return refuse(&why),
             Err(ImageError::Unusable(why)) => {
-                return Err(format!("image `{written}` cannot be used: {why}"));
+                return Err(format!("image `{written}` cannot be used: {why}").into());
             }
         };
         Ok(Asset {
@@ -389,6 +399,24 @@ impl std::fmt::Display for ImageError {
         match self {
             ImageError::Gate(why) => why.fmt(f),
             ImageError::Unusable(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Why an image path cannot be used.
+#[derive(Debug)]
+pub struct AssetError {
+    pub message: String,
+    /// The path to write instead, when the folder has exactly one file of
+    /// that name with another extension or case.
+    pub instead: Option<String>,
+}
+
+impl From<String> for AssetError {
+    fn from(message: String) -> Self {
+        Self {
+            message,
+            instead: None,
         }
     }
 }

@@ -22,8 +22,10 @@ pub struct Article {
     /// Printed as a byline at the end of the body.
     #[serde(default)]
     pub authors: Vec<String>,
-    #[schemars(with = "DateInput")]
-    pub date: Spanned<DateInput>,
+    /// Optional: the magazine's web articles often carry none. An undated
+    /// article prints no date; its PDF is dated by its latest source.
+    #[schemars(with = "Option<DateInput>")]
+    pub date: Option<Spanned<DateInput>>,
     /// Main language of the document (BCP 47), `en` by default.
     #[schemars(with = "Option<String>")]
     pub language: Option<Spanned<String>>,

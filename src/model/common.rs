@@ -19,6 +19,18 @@ pub enum DateInput {
     Year(i64),
 }
 
+/// The word `briefpress new` leaves where the analyst has to write
+/// something; only a `--draft` build accepts a document that still has one.
+pub const PLACEHOLDER: &str = "TODO";
+
+impl DateInput {
+    /// `date = "TODO"`: not a date yet, a placeholder (the document is
+    /// undated until it is replaced).
+    pub fn is_placeholder(&self) -> bool {
+        matches!(self, DateInput::Text(text) if text.trim() == PLACEHOLDER)
+    }
+}
+
 impl<'de> Deserialize<'de> for DateInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct DateVisitor;
@@ -56,8 +68,9 @@ impl JsonSchema for DateInput {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "A date: a TOML date (2024-01-25), a string with day, month or year precision (\"2024-01-25\", \"2024-01\", \"2024\") or a year (2024).",
+            "description": "A date: a TOML date (2024-01-25), a string with day, month or year precision (\"2024-01-25\", \"2024-01\", \"2024\") or a year (2024); \"TODO\" is a placeholder only a --draft build accepts.",
             "anyOf": [
+                { "const": "TODO" },
                 { "type": "string", "format": "date" },
                 { "type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" },
                 { "type": "integer", "minimum": 1, "maximum": 9999 }
@@ -282,9 +295,12 @@ pub struct Image {
     /// Alternative text for screen readers (required by PDF/UA).
     pub alt: String,
     pub caption: String,
-    /// Where the image comes from: a URL or a credit line (`check` warns
-    /// when it is missing).
+    /// Where the image comes from, usually a URL (`check` warns when it is
+    /// missing); printed as a link.
     pub source: Option<String>,
+    /// Who made it: the photographer or agency ("Photo: A. Karimov /
+    /// Reuters"), printed before the source.
+    pub credit: Option<String>,
     /// The licence, e.g. "CC BY 2.0" (`check` warns when it is missing).
     pub license: Option<String>,
 }

@@ -128,7 +128,7 @@ impl Context<'_> {
             title: &compendium.title,
             section: &None,
             authors: &compendium.authors,
-            date: &compendium.date,
+            date: Some(&compendium.date),
             language: compendium.language.as_ref(),
             paper: compendium.paper,
             keywords: &compendium.keywords,
@@ -226,7 +226,7 @@ impl Context<'_> {
             id: common.id.clone(),
             kind: Kind::Compendium,
             title: common.title.clone(),
-            date: common.partial_date(),
+            stamp: common.partial_date().unwrap_or(super::UNDATED),
             data: serde_json::to_vec(&data).ok()?,
             anchors: Vec::new(),
             members: Vec::new(),
@@ -338,8 +338,11 @@ impl Context<'_> {
     }
 
     fn organization(&mut self, entry: &Organization, doc: &mut Labels) -> Option<Item> {
-        let founded = entry.founded.as_ref().and_then(|d| self.date(d));
-        let dissolved = entry.dissolved.as_ref().and_then(|d| self.date(d));
+        let founded = entry.founded.as_ref().and_then(|d| self.date(d).flatten());
+        let dissolved = entry
+            .dissolved
+            .as_ref()
+            .and_then(|d| self.date(d).flatten());
         let members: Vec<&str> = entry
             .members
             .iter()
@@ -386,7 +389,7 @@ impl Context<'_> {
     fn exercise(&mut self, entry: &Exercise, doc: &mut Labels) -> Vec<Item> {
         let mut iterations: Vec<(Option<PartialDate>, IterationData)> = Vec::new();
         for iteration in &entry.iterations {
-            let date = iteration.date.as_ref().and_then(|d| self.date(d));
+            let date = iteration.date.as_ref().and_then(|d| self.date(d).flatten());
             let participants: Vec<&str> = iteration
                 .participants
                 .iter()
@@ -501,7 +504,7 @@ impl Context<'_> {
 
     fn structure(&mut self, entry: &Structure, doc: &mut Labels) -> Option<Item> {
         let (code, _) = self.country(&entry.country)?;
-        let date = entry.date.as_ref().and_then(|d| self.date(d));
+        let date = entry.date.as_ref().and_then(|d| self.date(d).flatten());
         let mut facts = Vec::new();
         fact(&mut facts, "Date", date.map(|d| d.display()));
         let draft = self.draft(
@@ -552,7 +555,7 @@ impl Context<'_> {
         }
         let countries: Vec<(String, &'static str)> =
             codes.iter().filter_map(|code| self.country(code)).collect();
-        let date = entry.date.as_ref().and_then(|d| self.date(d));
+        let date = entry.date.as_ref().and_then(|d| self.date(d).flatten());
         let mut facts = Vec::new();
         fact(&mut facts, "Date", date.map(|d| d.display()));
         fact(&mut facts, "Place", entry.place.clone());

@@ -10,7 +10,7 @@ use crate::model::PartialDate;
 pub use crate::model::publication::{LangData, PublicationData, StyleData};
 
 /// Version of the data contract between Rust and the templates.
-pub const CONTRACT_VERSION: u32 = 3;
+pub const CONTRACT_VERSION: u32 = 4;
 
 /// A run of rich text: styled text (maybe a link) or an endnote reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,6 +55,16 @@ pub struct DateData {
     pub day: Option<u8>,
 }
 
+impl DateData {
+    pub fn partial(&self) -> PartialDate {
+        PartialDate {
+            year: self.year,
+            month: self.month,
+            day: self.day,
+        }
+    }
+}
+
 impl From<PartialDate> for DateData {
     fn from(date: PartialDate) -> Self {
         Self {
@@ -74,6 +84,8 @@ pub struct ImageData {
     pub alt: String,
     pub caption: String,
     pub source: Option<String>,
+    /// The photographer or agency, printed before the source.
+    pub credit: Option<String>,
     pub license: Option<String>,
 }
 
@@ -109,7 +121,8 @@ pub struct CommonData {
     pub title: String,
     pub section: Option<String>,
     pub authors: Vec<String>,
-    pub date: DateData,
+    /// `null` for an undated article (or a placeholder date in a draft).
+    pub date: Option<DateData>,
     pub lang: LangData,
     pub paper: &'static str,
     pub keywords: Vec<String>,
@@ -135,12 +148,8 @@ pub struct CommentData {
 }
 
 impl CommonData {
-    pub fn partial_date(&self) -> PartialDate {
-        PartialDate {
-            year: self.date.year,
-            month: self.date.month,
-            day: self.date.day,
-        }
+    pub fn partial_date(&self) -> Option<PartialDate> {
+        self.date.as_ref().map(DateData::partial)
     }
 }
 

@@ -33,7 +33,7 @@ impl Context<'_> {
             title: &title,
             section: &None,
             authors: &[],
-            date: &issue.date,
+            date: Some(&issue.date),
             language: issue.language.as_ref(),
             paper: issue.paper,
             keywords: &issue.keywords,
@@ -102,7 +102,10 @@ impl Context<'_> {
         let mut common = common?;
         common.publication = publication;
         common.comments = self.comments.clone();
-        let label = format!("{volume_label}, {}", common.date.display);
+        let label = match &common.date {
+            Some(date) => format!("{volume_label}, {}", date.display),
+            None => volume_label.clone(),
+        };
         let issue_ref = IssueRef {
             publication: name,
             label,
@@ -137,17 +140,16 @@ impl Context<'_> {
             None => listing::opening(&data.editor_note),
         };
         let named = format!(
-            "{}, {}, {}",
+            "{}, {}",
             data.common.publication.name.as_deref().unwrap_or_default(),
-            data.volume_label,
-            data.common.date.display
+            issue_ref.label
         );
         let listing = Listing::new(Kind::Issue, &data.common, Some(named), description);
         Some(Prepared {
             id: common.id.clone(),
             kind: Kind::Issue,
             title: common.title.clone(),
-            date: common.partial_date(),
+            stamp: common.partial_date().unwrap_or(super::UNDATED),
             data: serde_json::to_vec(&data).ok()?,
             anchors: Vec::new(),
             members,

@@ -5,15 +5,15 @@
 
 use std::ops::Range;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::load::SourceFile;
 use crate::model::PartialDate;
 
-/// What a skeleton from `briefpress new` puts where the author must write:
-/// text that builds as written, and that `check` flags until replaced.
-pub const PLACEHOLDER: &str = "TODO";
+pub use crate::model::common::PLACEHOLDER;
 
-/// Every string value of `file` that still holds the word [`PLACEHOLDER`].
+/// Every string value of `file` that still holds the word [`PLACEHOLDER`]:
+/// warnings that a build without `--draft` turns into errors
+/// ([`refused_placeholders`]).
 pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
     let Some(table) = file.table() else {
         return Vec::new();
@@ -24,11 +24,25 @@ pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
             found.push(
                 file.warning_at(span, "a placeholder is left in")
                     .with_code("placeholder")
-                    .with_hint("replace the TODO text with the real content"),
+                    .with_hint("replace the TODO text with the real content; only a `--draft` build takes a document that still has one"),
             );
         }
     });
     found
+}
+
+/// A final build's verdict: the placeholder warnings among `warnings` as
+/// errors (the document is refused), and the other warnings.
+pub fn refused_placeholders(warnings: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let (mut refused, others): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .into_iter()
+        .partition(|warning| warning.code == "placeholder");
+    for diagnostic in &mut refused {
+        diagnostic.severity = Severity::Error;
+        diagnostic.message =
+            "a placeholder is left in, and only a `--draft` build takes one".into();
+    }
+    (refused, others)
 }
 
 /// Whitespace in any string of `file` that is not a plain space (a tab, an
@@ -62,7 +76,7 @@ pub fn odd_spaces(file: &SourceFile) -> Vec<Diagnostic> {
 
 /// Whether `text` has [`PLACEHOLDER`] as a word of its own (not inside
 /// a longer word).
-fn has_placeholder(text: &str) -> bool {
+pub fn has_placeholder(text: &str) -> bool {
     text.match_indices(PLACEHOLDER).any(|(at, _)| {
         let before = text[..at].chars().next_back();
         let after = text[at + PLACEHOLDER.len()..].chars().next();

@@ -10,7 +10,8 @@ pub struct Listing {
     pub title: String,
     pub kind: Kind,
     pub authors: Vec<String>,
-    pub date: DateData,
+    /// `None` for an undated document, listed last in its group.
+    pub date: Option<DateData>,
     pub section: Option<String>,
     /// The issue a member belongs to, or an issue's own name:
     /// "OE Watch, Vol. 14, Issue 2, February 2024".

@@ -43,7 +43,10 @@ pub struct Prepared {
     /// (`templates/<kind>.typ`).
     pub kind: Kind,
     pub title: String,
-    pub date: PartialDate,
+    /// The date the PDF is stamped with (and Typst's `today`): the
+    /// document's own, else its latest source's, else 1980-01-01; never
+    /// the clock, so the same input gives the same bytes.
+    pub stamp: PartialDate,
     /// The render data as JSON.
     pub data: Vec<u8>,
     /// Places in the TOML file that template checks may name: a template
@@ -215,6 +218,28 @@ struct Context<'a> {
     markers: Vec<(String, Range<usize>)>,
 }
 
+/// The date a document's PDF is stamped with: its own, else the latest of
+/// its sources', else 1980-01-01 (the earliest a ZIP or PDF tool takes
+/// without complaint).
+fn stamp(common: &CommonData, sources: &[SourceData]) -> PartialDate {
+    common
+        .partial_date()
+        .or_else(|| {
+            sources
+                .iter()
+                .filter_map(|source| source.date.as_ref().map(DateData::partial))
+                .max_by_key(PartialDate::sort_key)
+        })
+        .unwrap_or(UNDATED)
+}
+
+/// The stamp of a document with no date at all.
+const UNDATED: PartialDate = PartialDate {
+    year: 1980,
+    month: Some(1),
+    day: Some(1),
+};
+
 /// The metadata fields every kind has, borrowed from its model.
 struct Meta<'m> {
     kind: &'static str,
@@ -222,7 +247,8 @@ struct Meta<'m> {
     title: &'m str,
     section: &'m Option<String>,
     authors: &'m [String],
-    date: &'m Spanned<DateInput>,
+    /// `None` for an undated article.
+    date: Option<&'m Spanned<DateInput>>,
     language: Option<&'m Spanned<String>>,
     /// The document's own paper size, if it overrides the project's.
     paper: Option<Paper>,
@@ -264,7 +290,7 @@ impl<'a> Context<'a> {
             title: &article.headline,
             section: &article.section,
             authors: &article.authors,
-            date: &article.date,
+            date: article.date.as_ref(),
             language: article.language.as_ref(),
             paper: article.paper,
             keywords: &article.keywords,
@@ -297,7 +323,7 @@ impl<'a> Context<'a> {
             title: &brief.title,
             section: &brief.section,
             authors: &brief.authors,
-            date: &brief.date,
+            date: Some(&brief.date),
             language: brief.language.as_ref(),
             paper: brief.paper,
             keywords: &brief.keywords,
@@ -419,7 +445,7 @@ impl<'a> Context<'a> {
     fn common(&mut self, meta: Meta) -> Option<CommonData> {
         let id = self.id(meta.id);
         self.label_scope = id.clone();
-        let date = self.date(meta.date);
+        let date = meta.date.map_or(Some(None), |date| self.date(date));
         self.field_comments(meta.comments);
         let config = self.project.config();
         let lang = match meta.language {
@@ -433,7 +459,7 @@ impl<'a> Context<'a> {
             title: meta.title.to_string(),
             section: meta.section.clone(),
             authors: meta.authors.to_vec(),
-            date: DateData::from(date?),
+            date: date?.map(DateData::from),
             lang,
             paper: meta.paper.unwrap_or(config.paper).typst_name(),
             keywords: meta.keywords.to_vec(),
@@ -459,11 +485,15 @@ impl<'a> Context<'a> {
         };
         let common = piece.common();
         let listing = Listing::new(kind, common, Listing::issue_of(common), description);
+        let sources = match &piece {
+            Piece::Article(data) => &data.sources,
+            Piece::Brief(data) => &data.sources,
+        };
         Some(Prepared {
             id: common.id.clone(),
             kind,
             title: common.title.clone(),
-            date: common.partial_date(),
+            stamp: stamp(common, sources),
             data: serde_json::to_vec(&piece).ok()?,
             anchors: self.anchors.clone(),
             members: Vec::new(),
@@ -513,7 +543,12 @@ impl<'a> Context<'a> {
         id
     }
 
-    fn date(&mut self, date: &Spanned<DateInput>) -> Option<PartialDate> {
+    /// A checked date: `Some(None)` for the placeholder `"TODO"` (flagged
+    /// with the other placeholders), `None` when it is invalid (reported).
+    fn date(&mut self, date: &Spanned<DateInput>) -> Option<Option<PartialDate>> {
+        if date.get_ref().is_placeholder() {
+            return Some(None);
+        }
         match PartialDate::from_input(date.get_ref()) {
             Ok(parsed) => {
                 let today = self.project.time().today();
@@ -528,7 +563,7 @@ impl<'a> Context<'a> {
                         ),
                     );
                 }
-                Some(parsed)
+                Some(Some(parsed))
             }
             Err(message) => {
                 let mut diag = self
@@ -637,9 +672,11 @@ impl<'a> Context<'a> {
                     .with_edit(close, ""),
             );
         }
+        // A placeholder title has no script to compare (it is flagged).
         let lang = &source.lang;
         if let Some((script, suggestion)) =
             mistakes::contradicting_lang(lang.get_ref(), title.get_ref())
+                .filter(|_| !lint::has_placeholder(title.get_ref()))
         {
             self.warnings.push(
                 self.file
@@ -720,12 +757,17 @@ impl<'a> Context<'a> {
             .resolve_asset(&self.file.path, image.path.get_ref())
         {
             Ok(asset) => asset,
-            Err(message) => {
-                self.errors.push(
-                    self.file
-                        .error_at(image.path.span(), message)
-                        .with_code("image"),
-                );
+            Err(refused) => {
+                let mut diag = self
+                    .file
+                    .error_at(image.path.span(), refused.message)
+                    .with_code("image");
+                if let Some(instead) = refused.instead {
+                    diag = diag
+                        .with_hint(format!("write the name as the file spells it: `{instead}`"))
+                        .with_fix(image.path.span(), toml::Value::String(instead).to_string());
+                }
+                self.errors.push(diag);
                 return None;
             }
         };
@@ -767,6 +809,7 @@ impl<'a> Context<'a> {
             alt: image.alt.clone(),
             caption: image.caption.clone(),
             source: image.source.clone(),
+            credit: image.credit.clone(),
             license: image.license.clone(),
         })
     }
@@ -803,7 +846,7 @@ impl<'a> Context<'a> {
             date: source
                 .date
                 .as_ref()
-                .and_then(|d| self.date(d))
+                .and_then(|d| self.date(d).flatten())
                 .map(DateData::from),
             url,
             excerpt: source

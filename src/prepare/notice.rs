@@ -17,7 +17,8 @@ pub struct NoticeData {
     pub id: String,
     pub title: String,
     pub authors: Vec<String>,
-    pub date: DateData,
+    /// `None` while the date is the placeholder `"TODO"` (a draft).
+    pub date: Option<DateData>,
     pub section: Option<String>,
     pub description: Option<String>,
     /// The cover's file and its description.
@@ -41,11 +42,11 @@ pub fn prepare(
     let cover = notice.cover.as_ref().and_then(|cover| {
         match project.resolve_asset(&loaded.file.path, cover.path.get_ref()) {
             Ok(asset) => Some((real(&asset.path), cover.alt.clone())),
-            Err(message) => {
+            Err(refused) => {
                 cx.errors.push(
                     loaded
                         .file
-                        .error_at(cover.path.span(), message)
+                        .error_at(cover.path.span(), refused.message)
                         .with_code("image"),
                 );
                 None
@@ -94,7 +95,7 @@ pub fn prepare(
             id,
             title: notice.title.clone(),
             authors: notice.authors.clone(),
-            date: DateData::from(date),
+            date: date.map(DateData::from),
             section: notice.section.clone(),
             description: notice.description.clone(),
             cover,

@@ -41,7 +41,7 @@ pub fn typeset_part(
     file: &SourceFile,
     part: Part,
 ) -> Result<Typeset, Vec<Diagnostic>> {
-    let (year, month, day) = prepared.date.first_day();
+    let (year, month, day) = prepared.stamp.first_day();
     let today = Datetime::from_ymd(year, month, day)
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
     let world = match typesetter.project().profile() {

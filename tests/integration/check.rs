@@ -96,11 +96,19 @@ fn warnings_name_their_place_and_do_not_fail() {
         run.stdout
     );
 
-    // build says the same and still builds.
-    let build = run_with_env(&project.root, &["build"], &epoch);
+    // A draft build says the same and still builds; a final build refuses
+    // the placeholder, at the same place, and writes nothing.
+    let build = run_with_env(&project.root, &["build", "--draft"], &epoch);
     assert_eq!(build.code, Some(0), "{}", build.stderr);
-    assert!(build.stderr.contains("a placeholder is left in"));
+    assert!(build.stderr.contains("warning: a placeholder is left in"));
     assert!(project.path("out/doc.pdf").exists());
+    std::fs::remove_dir_all(project.path("out")).unwrap();
+    let build = run_with_env(&project.root, &["build"], &epoch);
+    assert_eq!(build.code, Some(1), "{}", build.stderr);
+    let block = diagnostic(&build.stderr, "a placeholder is left in");
+    assert!(build.stderr.contains("error: a placeholder is left in"));
+    assert!(block.contains("--> briefs/doc.toml:2:12"), "{block}");
+    assert!(!project.path("out/doc.pdf").exists());
 }
 
 #[test]
@@ -177,11 +185,11 @@ fn colour_quiet_and_verbose() {
     let no_color = run_with_env(&project.root, &["check"], &[("NO_COLOR", "1")]);
     assert!(!no_color.stderr.contains('\x1b'));
 
-    let quiet = project.run(&["build", "-q"]);
+    let quiet = project.run(&["build", "--draft", "-q"]);
     assert_eq!(quiet.code, Some(0), "{}", quiet.stderr);
     assert!(!quiet.stdout.contains("built   "), "{}", quiet.stdout);
     assert!(quiet.stdout.contains("1 built, 0 unchanged, 0 failed"));
-    let verbose = project.run(&["build", "-v"]);
+    let verbose = project.run(&["build", "--draft", "-v"]);
     assert!(verbose.stdout.contains("project "), "{}", verbose.stdout);
     assert!(
         verbose

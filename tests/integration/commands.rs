@@ -25,7 +25,7 @@ fn stderr(output: &std::process::Output) -> String {
 }
 
 #[test]
-fn init_then_build_in_an_empty_folder() {
+fn init_writes_a_project_that_checks_clean_and_examples_that_build() {
     let temp = TempProject::new("init");
     let dir = temp.path("fresh");
     briefpress(&temp.root)
@@ -36,51 +36,68 @@ fn init_then_build_in_an_empty_folder() {
         "briefpress.toml",
         ".gitignore",
         "schemas/article.schema.json",
-        "briefs/example-article.toml",
-        "briefs/example-brief.toml",
-        "briefs/example-issue.toml",
-        "briefs/example-compendium.toml",
-        "briefs/parts/example-entries.toml",
+        "schemas/notice.schema.json",
     ] {
         assert!(dir.join(file).is_file(), "{file}");
     }
-    let built = briefpress(&dir).arg("build").assert().success();
-    let out = stdout(&built.get_output().clone());
-    assert!(out.contains("6 built, 0 unchanged, 0 failed"), "{out}");
-    for pdf in [
-        "out/example-article.pdf",
-        "out/example-brief.pdf",
-        "out/example-issue.pdf",
-        "out/example-issue/01-example-article.pdf",
-        "out/example-issue/02-example-brief.pdf",
-        "out/example-compendium.pdf",
-    ] {
-        assert!(dir.join(pdf).is_file(), "{pdf}");
-    }
-    // Placeholders are warnings, never errors.
+    assert!(dir.join("briefs").is_dir());
     let checked = briefpress(&dir).arg("check").assert().success();
-    let summary = stdout(&checked.get_output().clone());
+    let output = checked.get_output().clone();
     assert!(
-        summary.contains("checked 4 documents: 0 errors"),
-        "{summary}"
+        stdout(&output).contains("checked 0 documents: 0 errors, 0 warnings"),
+        "{}",
+        stdout(&output)
     );
-    assert!(stderr(&checked.get_output().clone()).contains("a placeholder is left in"));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    // Nothing to build yet: said, with the command that starts a document.
+    let built = briefpress(&dir).arg("build").assert().code(2);
+    assert!(stderr(&built.get_output().clone()).contains("briefpress new article"));
+
+    // --examples: the samples, byte for byte, which check clean and build.
+    let samples = temp.path("samples");
+    briefpress(&temp.root)
+        .args(["init", "samples", "--examples"])
+        .assert()
+        .success();
+    let repo = repo();
+    for file in crate::support::files_below(&repo.join("briefs")) {
+        let relative = file.strip_prefix(&repo).unwrap();
+        let copy = samples.join(relative);
+        assert!(
+            copy.is_file(),
+            "{} is not among the examples",
+            relative.display()
+        );
+        assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&file).unwrap());
+    }
+    let checked = briefpress(&samples).arg("check").assert().success();
+    let summary = stdout(&checked.get_output().clone());
+    assert!(summary.contains("0 errors, 0 warnings"), "{summary}");
+    let built = briefpress(&samples).arg("build").assert().success();
+    let out = stdout(&built.get_output().clone());
+    assert!(out.contains(" 0 failed"), "{out}");
+    let issue = samples.join("out/issues/oe-watch-2024-02.pdf");
+    assert!(
+        crate::support::flat(&crate::support::pdf_text(&issue))
+            .contains("Central Asia between Moscow and Beijing"),
+        "the sample issue is built"
+    );
 
     // A second init refuses, leaving the files alone.
-    std::fs::write(dir.join("briefs/example-article.toml"), "edited").unwrap();
+    std::fs::write(dir.join("briefpress.toml"), "edited").unwrap();
     let again = briefpress(&temp.root)
         .args(["init", "fresh"])
         .assert()
         .code(2);
     assert!(stderr(&again.get_output().clone()).contains("init never overwrites"));
     assert_eq!(
-        std::fs::read_to_string(dir.join("briefs/example-article.toml")).unwrap(),
+        std::fs::read_to_string(dir.join("briefpress.toml")).unwrap(),
         "edited"
     );
 }
 
 #[test]
-fn every_skeleton_builds_as_written() {
+fn skeletons_build_with_draft_and_a_final_build_refuses_their_placeholders() {
     let project = TempProject::new("new");
     for (kind, path) in [
         ("article", "briefs/a"),
@@ -88,6 +105,7 @@ fn every_skeleton_builds_as_written() {
         ("issue", "briefs/i.toml"),
         ("compendium", "briefs/c.toml"),
         ("compendium-part", "briefs/parts/p.toml"),
+        ("notice", "briefs/n.toml"),
     ] {
         briefpress(&project.root)
             .args(["new", kind, path])
@@ -99,6 +117,11 @@ fn every_skeleton_builds_as_written() {
         text.starts_with("#:schema ../schemas/article.schema.json\n"),
         "{text}"
     );
+    // The date is a placeholder too, never today's date left in by mistake.
+    let date_line = text
+        .lines()
+        .position(|line| line.starts_with("date = \"TODO\""));
+    let date_line = date_line.expect("the date is a placeholder") + 1;
     assert!(project.path("schemas/article.schema.json").is_file());
     // The test project names no publication, so the issue asks for one.
     let issue = std::fs::read_to_string(project.path("briefs/i.toml")).unwrap();
@@ -114,7 +137,31 @@ fn every_skeleton_builds_as_written() {
     )
     .unwrap();
 
-    let built = briefpress(&project.root).arg("build").assert().success();
+    // check lists the placeholders as warnings, the date's at its line.
+    let checked = briefpress(&project.root).arg("check").assert().success();
+    let output = checked.get_output().clone();
+    assert!(stdout(&output).contains(" 0 errors"), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains(&format!("briefs/a.toml:{date_line}:8")),
+        "{}",
+        stderr(&output)
+    );
+
+    // A final build refuses every document with placeholders, writing none.
+    let refused = briefpress(&project.root).arg("build").assert().code(1);
+    let output = refused.get_output().clone();
+    assert!(stdout(&output).contains("0 built"), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("error: a placeholder is left in"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!project.path("out/a.pdf").exists());
+
+    let built = briefpress(&project.root)
+        .args(["build", "--draft"])
+        .assert()
+        .success();
     let out = stdout(&built.get_output().clone());
     assert!(out.contains("4 built, 0 unchanged, 0 failed"), "{out}");
     let compendium_text = crate::support::pdf_text(&project.path("out/c.pdf"));
@@ -122,6 +169,20 @@ fn every_skeleton_builds_as_written() {
         compendium_text.contains("TODO: another facility"),
         "the part's entries are in"
     );
+
+    // Every placeholder replaced, the article builds without --draft.
+    let article = project.path("briefs/a.toml");
+    let filled = std::fs::read_to_string(&article)
+        .unwrap()
+        .replace("date = \"TODO\"", "date = 2024-01-25")
+        .replace("TODO: the headline", "Water Talks")
+        .replace("TODO", "Written");
+    std::fs::write(&article, filled).unwrap();
+    briefpress(&project.root)
+        .args(["build", "briefs/a.toml"])
+        .assert()
+        .success();
+    assert!(crate::support::pdf_text(&project.path("out/a.pdf")).contains("Water Talks"));
 
     // new never overwrites.
     let again = briefpress(&project.root)
@@ -341,7 +402,7 @@ fn ejected_templates_build_and_a_wrong_contract_is_named() {
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(
         &article,
-        text.replacen("briefpress-contract: 3", "briefpress-contract: 1", 1),
+        text.replacen("briefpress-contract: 4", "briefpress-contract: 1", 1),
     )
     .unwrap();
     std::fs::remove_file(project.path("out/doc.pdf")).unwrap();
@@ -349,7 +410,7 @@ fn ejected_templates_build_and_a_wrong_contract_is_named() {
     let err = stderr(&failed.get_output().clone());
     assert!(
         err.contains(
-            "the template was written for data contract 1, this briefpress provides contract 3"
+            "the template was written for data contract 1, this briefpress provides contract 4"
         ),
         "{err}"
     );

@@ -54,7 +54,7 @@ fn an_exported_project_compiles_to_the_same_document() {
             "{script}"
         );
 
-        let date = ready.prepared.date;
+        let date = ready.prepared.stamp;
         let today =
             Datetime::from_ymd(date.year, date.month.unwrap_or(1), date.day.unwrap_or(1)).unwrap();
         let document = folder::compile_folder(
@@ -68,7 +68,7 @@ fn an_exported_project_compiles_to_the_same_document() {
         let pdf = export::pdf::export(
             &document,
             &ready.prepared.id,
-            ready.prepared.date,
+            ready.prepared.stamp,
             &standards,
             typesetter.project().time(),
         )

@@ -189,3 +189,105 @@ fn documents_without_a_section_are_grouped_by_their_folder() {
     );
     assert!(group("At the Top").contains("Other documents"), "{index}");
 }
+
+/// An undated article with sources dated `dates` (TOML values).
+fn undated(headline: &str, dates: &[&str]) -> String {
+    let mut text = format!(
+        "kind = \"article\"\nheadline = \"{headline}\"\nsection = \"Region\"\nbody = \"The text.\"\n"
+    );
+    for (n, date) in dates.iter().enumerate() {
+        text.push_str(&format!(
+            "\n[[sources]]\ntitle = \"Source {n}\"\nlang = \"en\"\noutlet = \"Outlet\"\ndate = {date}\n"
+        ));
+    }
+    text
+}
+
+/// The PDF's creation date as `pdfinfo -isodates` gives it.
+fn created(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdfinfo")
+        .args(["-isodates", pdf.to_str().unwrap()])
+        .output()
+        .expect("pdfinfo (Debian poppler-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("CreationDate:")
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_undated_article_prints_no_date_and_its_pdf_is_dated_by_its_sources() {
+    let project = project("undated");
+    project.write(
+        "briefs/region/sourced.toml",
+        undated("An Undated Article", &["2023-05-04", "\"2024-03\"", "2022"]),
+    );
+    project.write("briefs/region/bare.toml", undated("A Bare Article", &[]));
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let sourced = project.path("out/region/sourced.pdf");
+    // The latest source (March 2024, at its first day), never the clock.
+    assert_eq!(created(&sourced), "2024-03-01T00:00:00Z");
+    assert_eq!(
+        created(&project.path("out/region/bare.pdf")),
+        "1980-01-01T00:00:00Z"
+    );
+    // Nothing where the date would stand: the header holds no year.
+    let text = pdf_text(&sourced);
+    let header = &text[..text.find("An Undated Article").expect("the headline")];
+    assert!(!header.chars().any(|c| c.is_ascii_digit()), "{header}");
+    let before = std::fs::read(&sourced).unwrap();
+    // SOURCE_DATE_EPOCH wins; without it, the same bytes again.
+    let run = crate::support::run_with_env(
+        &project.root,
+        &["build", "--force", "briefs/region/sourced.toml"],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(created(&sourced), "2023-11-14T22:13:20Z");
+    let run = project.run(&["build", "--force", "briefs/region/sourced.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(std::fs::read(&sourced).unwrap(), before);
+
+    // Undated documents come last in their catalogue group, though their
+    // titles sort first.
+    let index = std::fs::read_to_string(project.path("out/index.html")).unwrap();
+    let at = |title: &str| index.find(title).unwrap_or_else(|| panic!("{title}"));
+    assert!(at("First Article") < at("A Bare Article"), "{index}");
+    assert!(at("Second Article") < at("An Undated Article"), "{index}");
+}
+
+#[test]
+fn an_image_credit_prints_before_its_source_link() {
+    let project = TempProject::new("credit");
+    let article = project.sample_article(1600, 1000);
+    let text = std::fs::read_to_string(project.path(article)).unwrap();
+    let credited = text.replacen(
+        "\nsource = \"https://commons",
+        "\ncredit = \"Photo: A. Karimov / Agency\"\nsource = \"https://commons",
+        1,
+    );
+    assert_ne!(credited, text, "the sample's image has a source line");
+    project.write(article, credited);
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let pdf = project.path("out/central-asia/china-bri-security.pdf");
+    let printed = crate::support::flat(&pdf_text(&pdf));
+    let credit = printed
+        .find("Credit: Photo: A. Karimov / Agency")
+        .unwrap_or_else(|| panic!("{printed}"));
+    let source = printed
+        .rfind("Source: https://commons")
+        .expect("the source");
+    assert!(credit < source, "{printed}");
+    // The source is still a link.
+    assert!(
+        crate::support::pdf_xml(&pdf).contains(
+            "href=\"https://commons.wikimedia.org/wiki/File:Kyrgyzstan_(6052094329).jpg\""
+        ),
+        "the source URL is a link"
+    );
+}
