@@ -14,6 +14,7 @@ mod corpus;
 mod emit;
 mod errors;
 mod extract;
+mod fixtures_mistakes;
 mod gate;
 mod identical;
 mod issue;
