@@ -10,6 +10,7 @@ mod codes;
 mod commands;
 mod compendium;
 mod config;
+mod contract;
 mod corpus;
 mod emit;
 mod errors;
