@@ -199,7 +199,7 @@ pub fn write(
         listed.push(list_notice(project, out_dir, notice)?);
     }
     prune_thumbnails(out_dir, &listed);
-    let html = page(&listed, publication);
+    let html = page(project, &listed, publication)?;
     project
         .gate()
         .write(&out_dir.join(INDEX), html.as_bytes())
@@ -303,22 +303,6 @@ fn relative(dir: &Path, path: &Path) -> Option<String> {
             .collect::<Vec<_>>()
             .join("/"),
     )
-}
-
-/// Text as HTML text or attribute value: everything printed as written.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A path as a link target: each segment percent-encoded where needed.
@@ -600,118 +584,118 @@ fn groups(listed: &[Listed]) -> Vec<(String, Vec<&Listed>)> {
     issue_groups
 }
 
-fn page(listed: &[Listed], publication: Option<&str>) -> String {
-    let title = publication.unwrap_or("Documents");
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} — catalogue</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
-         <header><h1>{}</h1><p>{} document{}, to read offline. Every link opens a PDF in this folder.</p></header>\n<main>\n",
-        escape(title),
-        escape(title),
-        listed.len(),
-        if listed.len() == 1 { "" } else { "s" },
-    );
-    for (name, items) in groups(listed) {
-        let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(&name));
-        for item in items {
-            card(&mut html, item);
-        }
-        html.push_str("</section>\n");
-    }
-    html.push_str("</main>\n<footer><p>Made by briefpress. The same list to print: <a href=\"catalogue.pdf\">catalogue.pdf</a>. Checksums of every file: <a href=\"SHA256SUMS\">SHA256SUMS</a>.</p></footer>\n</body>\n</html>\n");
-    html
+/// The catalogue page, from `templates/catalogue.html` (the project's own,
+/// else the built-in one): a minijinja template that escapes every value.
+fn page(project: &Project, listed: &[Listed], publication: Option<&str>) -> Result<String, String> {
+    let name = "catalogue.html";
+    let source = html_template(project, name)?;
+    let mut engine = minijinja::Environment::new();
+    engine.set_formatter(html_formatter);
+    engine
+        .add_template(name, &source)
+        .map_err(|err| template_error(project, name, &err))?;
+    let config = project.config();
+    let lang = config.language.clone().unwrap_or_else(LangData::english);
+    let groups: Vec<Value> = groups(listed)
+        .into_iter()
+        .map(|(name, items)| json!({"name": name, "items": items.into_iter().map(card).collect::<Vec<_>>()}))
+        .collect();
+    let context = json!({
+        "title": publication.unwrap_or("Documents"),
+        "count": listed.len(),
+        "lang": match &lang.region {
+            Some(region) => format!("{}-{region}", lang.lang),
+            None => lang.lang.clone(),
+        },
+        "style": config.style,
+        "groups": groups,
+    });
+    engine
+        .get_template(name)
+        .and_then(|template| template.render(context))
+        .map_err(|err| template_error(project, name, &err))
 }
 
-fn card(html: &mut String, item: &Listed) {
-    let link = href(&item.pdf);
+/// What the template shows of one document: text as written (the engine
+/// escapes it), links already percent-encoded.
+fn card(item: &Listed) -> Value {
     let offline = !item.pdf.is_empty();
-    html.push_str("<article class=\"doc\">\n");
-    if offline {
-        let _ = write!(html, "<a class=\"thumb\" href=\"{link}\">");
-    }
     let what = if item.kind == "notice" {
         "Cover of"
     } else {
         "First page of"
     };
-    match &item.thumbnail {
-        Some(src) => {
-            let _ = write!(
-                html,
-                "<img src=\"{}\" alt=\"{what} {}\" width=\"160\">",
-                href(src),
-                escape(&item.title)
-            );
-        }
-        None if item.kind == "notice" => html.push_str("<span class=\"nothumb\">No cover</span>"),
-        None => html.push_str("<span class=\"nothumb\">PDF</span>"),
-    }
-    if offline {
-        html.push_str("</a>");
-    }
-    let kind = kind_label(&item.kind);
-    let meta: Vec<String> = [
-        Some(kind.to_string()),
-        Some(item.date.clone()),
-        item.section.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .map(|s| escape(&s))
-    .collect();
-    let title = if offline {
-        format!("<a href=\"{link}\">{}</a>", escape(&item.title))
-    } else {
-        escape(&item.title)
-    };
-    let _ = write!(
-        html,
-        "\n<div>\n<h3>{title}</h3>\n<p class=\"meta\">{}</p>\n",
-        meta.join(" · ")
-    );
-    if !item.authors.is_empty() {
-        let _ = writeln!(
-            html,
-            "<p class=\"authors\">{}</p>",
-            escape(&item.authors.join(", "))
-        );
-    }
-    if !item.description.is_empty() {
-        let _ = writeln!(html, "<p>{}</p>", escape(&item.description));
-    }
-    if offline {
-        let _ = writeln!(
-            html,
-            "<p class=\"file\"><a href=\"{link}\">{}</a> · PDF, {}</p>",
-            escape(&item.pdf),
-            size(item.bytes)
-        );
-        if let Some((cover, bytes)) = &item.cover {
-            let _ = writeln!(
-                html,
-                "<p class=\"file\">Cover: <a href=\"{}\">{}</a> · PDF, {}</p>",
-                href(cover),
-                escape(cover),
-                size(*bytes)
-            );
-        }
-    } else {
-        html.push_str("<p class=\"file\">Not available offline.</p>\n");
-    }
-    html.push_str("</div>\n</article>\n");
+    let meta: Vec<&str> = [kind_label(&item.kind), item.date.as_str()]
+        .into_iter()
+        .chain(item.section.as_deref())
+        .filter(|s| !s.is_empty())
+        .collect();
+    json!({
+        "title": item.title,
+        "href": offline.then(|| href(&item.pdf)),
+        "thumbnail": item.thumbnail.as_deref().map(href),
+        "thumbnail_alt": format!("{what} {}", item.title),
+        "no_thumbnail": if item.kind == "notice" { "No cover" } else { "PDF" },
+        "meta": meta,
+        "authors": item.authors,
+        "description": item.description,
+        "pdf": item.pdf,
+        "size": size(item.bytes),
+        "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"href": href(pdf), "pdf": pdf, "size": size(*bytes)})),
+    })
 }
 
-const STYLE: &str = "body{font-family:Georgia,serif;margin:0;color:#222;background:#fafafa}\n\
-header{background:#1d3557;color:#fff;padding:1.2em 2em}header h1{margin:0}\n\
-main{max-width:60em;margin:auto;padding:1em 2em}h2{color:#1d3557;border-bottom:2px solid #1d3557}\n\
-.doc{display:flex;gap:1.2em;margin:1.2em 0;padding:1em;background:#fff;border:1px solid #ddd}\n\
-.doc img{border:1px solid #ccc}.doc h3{margin:0 0 .3em}.meta,.file,.authors{color:#555;font-size:.9em;margin:.2em 0}\n\
-.nothumb{display:inline-block;width:160px;height:200px;background:#eee;text-align:center;line-height:200px}\n\
-footer{color:#777;font-size:.85em;text-align:center;padding:2em}\n";
+/// minijinja's HTML escaping but for `/`, which needs none: links stay as
+/// written (`issues/x.pdf`, not `issues&#x2f;x.pdf`).
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let plain = state.auto_escape() == minijinja::AutoEscape::Html
+        && !value.is_safe()
+        && !value.is_none()
+        && !value.is_undefined();
+    if !plain {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    for c in value.to_string().chars() {
+        match c {
+            '&' => out.write_str("&amp;")?,
+            '<' => out.write_str("&lt;")?,
+            '>' => out.write_str("&gt;")?,
+            '"' => out.write_str("&quot;")?,
+            '\'' => out.write_str("&#39;")?,
+            c => out.write_char(c)?,
+        }
+    }
+    Ok(())
+}
+
+/// An HTML template: the project's `templates/<name>`, else the built-in.
+fn html_template(project: &Project, name: &str) -> Result<String, String> {
+    let inside = project.templates_inside().join(name);
+    match project
+        .gate()
+        .read(&inside, project.limits().template_bytes)
+    {
+        Ok(data) => String::from_utf8(data.bytes.to_vec())
+            .map_err(|_| format!("templates/{name} is not UTF-8 text")),
+        Err(crate::fsgate::GateError::NotFound) => typeset::templates::builtin(name)
+            .map(str::to_string)
+            .ok_or_else(|| format!("no template {name}")),
+        Err(why) => Err(format!("templates/{name} is refused: {why}")),
+    }
+}
+
+/// A template error, at its line in the template.
+fn template_error(project: &Project, name: &str, err: &minijinja::Error) -> String {
+    let file = crate::load::project::shown(&project.templates_dir().join(name));
+    match err.line() {
+        Some(line) => format!("{}:{line}: {err}", file.display()),
+        None => format!("{}: {err}", file.display()),
+    }
+}
 
 /// `SHA256SUMS` over every file of the folder (but itself and build
 /// manifests), as `sha256sum -c` reads it.

@@ -1,6 +1,7 @@
-//! `briefpress templates eject [DIR]`: copies the built-in templates (and
-//! the data contract they expect) into the project, where they override the
-//! built-in ones file by file and a designer can change them.
+//! `briefpress templates eject [DIR] [--only FILE]`: copies the built-in
+//! templates (and the data contract they expect) into the project, where
+//! they override the built-in ones file by file and a designer can change
+//! them; `--only` copies one component or the theme overrides alone.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +18,7 @@ use super::report::Reporter;
 pub enum TemplatesCommand {
     /// Copy the built-in templates into the project to customise them.
     #[command(
-        after_help = "Example:\n  briefpress templates eject            into the project's templates/ folder"
+        after_help = "Examples:\n  briefpress templates eject            into the project's templates/ folder\n  briefpress templates eject --only theme-overrides.typ --only components/pull-quote.typ"
     )]
     Eject(EjectArgs),
 }
@@ -31,6 +32,10 @@ pub struct EjectArgs {
     /// Overwrite templates already there.
     #[arg(long)]
     pub force: bool,
+
+    /// Copy only this file (e.g. `components/pull-quote.typ`); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub only: Vec<String>,
 }
 
 pub fn run(command: &TemplatesCommand, reporter: &Reporter) -> ExitCode {
@@ -42,7 +47,22 @@ pub fn run(command: &TemplatesCommand, reporter: &Reporter) -> ExitCode {
             Err(problems) => return reporter.setup_failed(&problems),
         },
     };
+    let names: Vec<&str> = templates::builtin_files().map(|(name, _)| name).collect();
+    if let Some(unknown) = args
+        .only
+        .iter()
+        .find(|only| !names.contains(&only.as_str()))
+    {
+        let near = briefpress::diag::closest(unknown, names.iter().copied())
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
+        return reporter.usage_error(&format!(
+            "there is no built-in template `{unknown}`{near} (they are: {})",
+            names.join(", ")
+        ));
+    }
     let files: Vec<(PathBuf, &str)> = templates::builtin_files()
+        .filter(|(name, _)| args.only.is_empty() || args.only.iter().any(|only| only == name))
         .map(|(name, text)| (dir.join(name), text))
         .collect();
     let taken: Vec<String> = files
@@ -57,10 +77,11 @@ pub fn run(command: &TemplatesCommand, reporter: &Reporter) -> ExitCode {
             if taken.len() == 1 { "s" } else { "" }
         ));
     }
-    if let Err(err) = std::fs::create_dir_all(&dir) {
-        return reporter.usage_error(&format!("cannot create {}: {err}", dir.display()));
-    }
     for (path, text) in &files {
+        let folder = path.parent().unwrap_or(&dir);
+        if let Err(err) = std::fs::create_dir_all(folder) {
+            return reporter.usage_error(&format!("cannot create {}: {err}", folder.display()));
+        }
         if let Err(err) = write_atomic(path, text.as_bytes()) {
             return reporter.usage_error(&format!("cannot write {}: {err}", path.display()));
         }

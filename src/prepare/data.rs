@@ -10,7 +10,7 @@ use crate::model::PartialDate;
 pub use crate::model::publication::{LangData, PublicationData, StyleData};
 
 /// Version of the data contract between Rust and the templates.
-pub const CONTRACT_VERSION: u32 = 4;
+pub const CONTRACT_VERSION: u32 = 5;
 
 /// A run of rich text: styled text (maybe a link) or an endnote reference.
 #[derive(Debug, Clone, PartialEq, Serialize)]

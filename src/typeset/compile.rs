@@ -76,7 +76,7 @@ pub fn typeset_part(
             .with_code("print-pages")
             .in_file(Path::new(&format!("templates/{}.typ", prepared.kind.name())))
             .with_hint(
-                "the template pads the interior with blank pages (`pad-to-sheets` in lib.typ); an override template must do the same",
+                "the template pads the interior with blank pages (`pad-to-sheets` in print.typ); an override template must do the same",
             ),
         ]);
     }

@@ -9,21 +9,50 @@ use crate::fsgate::hash_bytes;
 use crate::load::project::Project;
 use crate::prepare::data::CONTRACT_VERSION;
 
-/// `templates/<name>` as shipped with briefpress.
-const BUILTIN: &[(&str, &str)] = &[
-    ("lib.typ", include_str!("../../templates/lib.typ")),
-    ("article.typ", include_str!("../../templates/article.typ")),
-    ("brief.typ", include_str!("../../templates/brief.typ")),
-    ("issue.typ", include_str!("../../templates/issue.typ")),
-    (
-        "compendium.typ",
-        include_str!("../../templates/compendium.typ"),
-    ),
-    (
-        "catalogue.typ",
-        include_str!("../../templates/catalogue.typ"),
-    ),
+/// `templates/<name>` as shipped with briefpress (every file of the
+/// repository's `templates/` but `CONTRACT.md`, which a unit test checks).
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+const BUILTIN: &[(&str, &str)] = builtin![
+    "theme.typ",
+    "theme-overrides.typ",
+    "base.typ",
+    "layout.typ",
+    "print.typ",
+    "components/headline.typ",
+    "components/lead-image.typ",
+    "components/pull-quote.typ",
+    "components/takeaways.typ",
+    "components/sources.typ",
+    "components/notes.typ",
+    "components/image-information.typ",
+    "components/running-heads.typ",
+    "components/cover.typ",
+    "components/contents.typ",
+    "components/review.typ",
+    "article.typ",
+    "brief.typ",
+    "issue.typ",
+    "compendium.typ",
+    "catalogue.typ",
+    "catalogue.html",
 ];
+
+/// Template files of an older layout: `(file, its last contract, where its
+/// parts went)`.
+const MOVED: &[(&str, u32, &str)] = &[(
+    "lib.typ",
+    4,
+    "lib.typ was split: design values (fonts, colours, sizes, spacing, margins, script scales) -> theme.typ, overridden in part by theme-overrides.typ; \
+     rich text, URLs, balanced headlines, rules, logo -> base.typ; page setup (type-style, page-style) -> layout.typ; \
+     crop marks, bleed, spot inks, sheet padding -> print.typ; the kicker -> components/headline.typ; \
+     lead-image, sources-section, notes-section, image-information -> components/<name>.typ; \
+     running heads -> components/running-heads.typ; comments and the DRAFT stamp -> components/review.typ",
+)];
 
 /// The built-in `templates/<name>`.
 pub fn builtin(name: &str) -> Option<&'static str> {
@@ -67,10 +96,35 @@ pub fn check_overrides(project: &Project) -> Vec<Diagnostic> {
         .iter()
         .map(|(inside, why)| refused(inside, why))
         .collect();
+    // A file an older layout had, which nothing imports any more: its
+    // changes would silently not apply.
+    let moved = |inside: &Path| {
+        let name = inside
+            .strip_prefix(project.templates_inside())
+            .unwrap_or(inside)
+            .to_string_lossy()
+            .replace('\\', "/");
+        MOVED.iter().find(|(old, _, _)| *old == name)
+    };
+    for inside in &listing.files {
+        if let Some((_, contract, moved)) = moved(inside) {
+            let shown = crate::load::project::shown(&gate.absolute(inside));
+            problems.push(
+                Diagnostic::error(format!(
+                    "{} belongs to the templates of data contract {contract}; contract {expected} moved what it held",
+                    shown.display()
+                ))
+                .with_code("template-contract")
+                .in_file(&shown)
+                .with_hint(*moved)
+                .with_hint("carry your changes over to those files (`briefpress templates eject --only FILE` copies one), then delete this file"),
+            );
+        }
+    }
     problems.extend(listing
         .files
         .iter()
-        .filter(|path| path.extension().is_some_and(|e| e == "typ"))
+        .filter(|path| path.extension().is_some_and(|e| e == "typ") && moved(path).is_none())
         .filter_map(|inside| {
             let text: Arc<str> = match gate.read(inside, cap) {
                 Ok(data) => match std::str::from_utf8(&data.bytes) {
@@ -169,10 +223,14 @@ mod tests {
     #[test]
     fn builtin_templates_name_the_current_contract() {
         for (name, text) in BUILTIN {
-            assert!(
-                text.starts_with(&format!("{CONTRACT_MARK} {CONTRACT_VERSION} ")),
-                "{name} does not start with the contract mark"
-            );
+            let first = text.lines().next().unwrap_or_default();
+            let mark = format!("briefpress-contract: {CONTRACT_VERSION} ");
+            let starts = if name.ends_with(".typ") {
+                first.starts_with(&format!("{CONTRACT_MARK} {CONTRACT_VERSION} "))
+            } else {
+                first.starts_with("{#") && first.contains(&mark)
+            };
+            assert!(starts, "{name} does not start with the contract mark");
         }
     }
 }

@@ -47,7 +47,7 @@ fn build_extract_build_gives_the_same_bytes() {
     );
     let note = std::fs::read_to_string(restored.join("briefpress-archive.txt")).unwrap();
     assert!(
-        note.contains("NotoSerif-Regular.ttf") && note.contains("data contract 4"),
+        note.contains("NotoSerif-Regular.ttf") && note.contains("data contract 5"),
         "{note}"
     );
 

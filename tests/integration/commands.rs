@@ -382,7 +382,11 @@ fn ejected_templates_build_and_a_wrong_contract_is_named() {
         .assert()
         .success();
     for file in [
-        "lib.typ",
+        "theme.typ",
+        "theme-overrides.typ",
+        "components/pull-quote.typ",
+        "print.typ",
+        "catalogue.html",
         "article.typ",
         "brief.typ",
         "issue.typ",
@@ -402,7 +406,7 @@ fn ejected_templates_build_and_a_wrong_contract_is_named() {
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(
         &article,
-        text.replacen("briefpress-contract: 4", "briefpress-contract: 1", 1),
+        text.replacen("briefpress-contract: 5", "briefpress-contract: 1", 1),
     )
     .unwrap();
     std::fs::remove_file(project.path("out/doc.pdf")).unwrap();
@@ -410,7 +414,7 @@ fn ejected_templates_build_and_a_wrong_contract_is_named() {
     let err = stderr(&failed.get_output().clone());
     assert!(
         err.contains(
-            "the template was written for data contract 1, this briefpress provides contract 4"
+            "the template was written for data contract 1, this briefpress provides contract 5"
         ),
         "{err}"
     );

@@ -112,3 +112,24 @@ fn every_key_of_the_render_data_is_in_the_contract() {
     );
     assert_eq!(article["contract"], CONTRACT_VERSION);
 }
+
+#[test]
+fn every_file_of_the_templates_folder_is_built_in() {
+    let root = repo().join("templates");
+    let files: BTreeSet<String> = crate::support::files_below(&root)
+        .iter()
+        .map(|path| {
+            path.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let built_in: BTreeSet<String> = briefpress::typeset::templates::builtin_files()
+        .map(|(name, _)| name.to_string())
+        .collect();
+    assert_eq!(
+        files, built_in,
+        "templates/ and the built-in templates (typeset/templates.rs) differ"
+    );
+}

@@ -213,7 +213,7 @@ fn preview_package_import_in_override_template() {
     let project = project();
     project.write(
         "templates/article.typ",
-        "#import \"@preview/cetz:0.3.0\": canvas\n#let article(data) = [#data.title]\n// briefpress-contract: 4\n",
+        "#import \"@preview/cetz:0.3.0\": canvas\n#let article(data) = [#data.title]\n// briefpress-contract: 5\n",
     );
     let text = article("", "img.png", "x", "");
     fails(
@@ -229,7 +229,7 @@ fn error_in_override_template_points_into_it() {
     let project = project();
     project.write(
         "templates/article.typ",
-        "#let article(data) = {\n  data.no-such-field\n}\n// briefpress-contract: 4\n",
+        "#let article(data) = {\n  data.no-such-field\n}\n// briefpress-contract: 5\n",
     );
     let text = article("", "img.png", "x", "");
     fails(&project, &text, "templates/article.typ:2:", "no-such-field");
@@ -297,7 +297,7 @@ fn override_templates_cannot_read_outside_the_root() {
     for attempt in &attempts {
         project.write(
             "templates/article.typ",
-            format!("#let article(data) = [{attempt}]\n// briefpress-contract: 4\n"),
+            format!("#let article(data) = [{attempt}]\n// briefpress-contract: 5\n"),
         );
         project.write("briefs/doc.toml", article("", "img.png", "x", ""));
         let run = project.run(&["build"]);

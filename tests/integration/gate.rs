@@ -292,13 +292,13 @@ fn spin(how_long: Duration) {
 fn emit_typst_refuses_a_template_linked_outside_the_root() {
     let project = TempProject::new("gate-emit");
     project.write("briefs/doc.toml", article("Emitted", None, ""));
-    // A working lib.typ, so that a reader outside the gate would use it.
-    let secret = outside(&project, "lib.typ");
+    // A working base.typ, so that a reader outside the gate would use it.
+    let secret = outside(&project, "base.typ");
     let _cleanup = Cleanup(vec![secret.clone()]);
-    let lib = std::fs::read_to_string(repo().join("templates/lib.typ")).unwrap();
-    std::fs::write(&secret, format!("{lib}\n// OUTSIDE-SECRET\n")).unwrap();
+    let base = std::fs::read_to_string(repo().join("templates/base.typ")).unwrap();
+    std::fs::write(&secret, format!("{base}\n// OUTSIDE-SECRET\n")).unwrap();
     std::fs::create_dir_all(project.path("templates")).unwrap();
-    std::os::unix::fs::symlink(&secret, project.path("templates/lib.typ")).unwrap();
+    std::os::unix::fs::symlink(&secret, project.path("templates/base.typ")).unwrap();
 
     let run = project.run(&["build", "briefs/doc.toml", "--emit-typst", "emitted"]);
     assert!(
@@ -764,15 +764,16 @@ fn a_folder_name_that_is_not_utf8_fails_alone() {
 fn the_configured_templates_folder_overrides_the_built_in_templates() {
     let project = TempProject::new("gate-templates-folder");
     project.write("briefpress.toml", "[build]\ntemplates = \"tpl\"\n");
-    let lib = std::fs::read_to_string(repo().join("templates/lib.typ")).unwrap();
+    let sources = std::fs::read_to_string(repo().join("templates/components/sources.typ")).unwrap();
     let heading = "if sources.len() == 1 [Source] else [Sources]";
     assert!(
-        lib.contains(heading),
-        "templates/lib.typ no longer has `{heading}`: update this test"
+        sources.contains(heading),
+        "templates/components/sources.typ no longer has `{heading}`: update this test"
     );
+    // One component overridden alone, in a subfolder of the configured folder.
     project.write(
-        "tpl/lib.typ",
-        lib.replace(heading, "if sources.len() == 1 [Quellen] else [Quellen]"),
+        "tpl/components/sources.typ",
+        sources.replace(heading, "if sources.len() == 1 [Quellen] else [Quellen]"),
     );
     project.write(
         "briefs/doc.toml",
@@ -787,7 +788,7 @@ fn the_configured_templates_folder_overrides_the_built_in_templates() {
     let text = pdf_text(&project.path("out/doc.pdf"));
     assert!(
         text.contains("Quellen"),
-        "tpl/lib.typ was not used:\n{text}"
+        "tpl/components/sources.typ was not used:\n{text}"
     );
 }
 

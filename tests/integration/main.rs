@@ -24,6 +24,7 @@ mod layout;
 mod literal;
 mod mistakes;
 mod outputs;
+mod overrides;
 mod parse_once;
 mod print;
 mod property;

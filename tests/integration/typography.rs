@@ -506,15 +506,14 @@ fn excerpt_lines_have_no_gap_over_twice_a_space() {
     }
 }
 
-/// The factor `templates/lib.typ` sets Arabic script at (`script-scale`).
+/// The factor `templates/theme.typ` sets Arabic script at (`script-scale`).
 fn arabic_scale() -> f64 {
-    let lib = std::fs::read_to_string(repo().join("templates/lib.typ")).unwrap();
-    let at = lib
-        .find("#let script-scale = (arabic: ")
-        .expect("lib.typ defines script-scale");
-    lib[at..]
-        .split_once(": ")
-        .and_then(|(_, rest)| rest.split([',', ')']).next())
+    let theme = std::fs::read_to_string(repo().join("templates/theme.typ")).unwrap();
+    let mark = "script-scale: (arabic: ";
+    let at = theme.find(mark).expect("theme.typ defines script-scale") + mark.len();
+    theme[at..]
+        .split([',', ')'])
+        .next()
         .and_then(|n| n.trim().parse().ok())
         .expect("script-scale.arabic is a number")
 }
