@@ -145,3 +145,40 @@ fn the_readme_component_override_centres_a_larger_pull_quote() {
     assert_eq!(starts(&before), 1, "the shipped pull quote is left-aligned");
     assert!(starts(&after) > 2, "the replaced pull quote is centred");
 }
+
+#[test]
+fn a_lib_typ_from_the_old_layout_is_refused_with_where_its_parts_went() {
+    let project = TempProject::new("moved-lib");
+    let article = project.sample_article(1600, 1000);
+    project.write(
+        "templates/lib.typ",
+        "// briefpress-contract: 4 (the data contract this template expects; see CONTRACT.md)\n#let accent = rgb(\"#8c1c13\")\n",
+    );
+    let run = project.run(&["build", article]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("templates/lib.typ belongs to the templates of data contract 4"),
+        "{}",
+        run.stderr
+    );
+    for moved in [
+        "theme.typ",
+        "theme-overrides.typ",
+        "components/headline.typ",
+        "print.typ",
+    ] {
+        assert!(run.stderr.contains(moved), "{moved}: {}", run.stderr);
+    }
+    // Said once, not again as a template for another contract.
+    assert!(
+        !run.stderr.contains("was written for data contract"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !project
+            .path("out/central-asia/china-bri-security.pdf")
+            .exists()
+    );
+}
