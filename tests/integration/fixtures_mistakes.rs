@@ -151,29 +151,6 @@ fn said(diagnostic: &Value) -> String {
     text
 }
 
-/// Applies every edit of a diagnostic's fix to `text`, from the last start
-/// to the first, so that offsets stay right.
-fn apply(text: &str, diagnostic: &Value) -> String {
-    let mut edits: Vec<(usize, usize, String)> = diagnostic["fix"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no fix: {diagnostic}"))
-        .iter()
-        .map(|edit| {
-            (
-                edit["start"].as_u64().unwrap() as usize,
-                edit["end"].as_u64().unwrap() as usize,
-                edit["replacement"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    edits.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
-    let mut fixed = text.to_string();
-    for (start, end, replacement) in edits {
-        fixed.replace_range(start..end, &replacement);
-    }
-    fixed
-}
-
 /// One fixture through `check --format json`, `check`, `build` and
 /// `build --draft`, then its fix; the failures, if any.
 fn run_fixture(project: &TempProject, expect: &Expect) -> Vec<String> {
@@ -285,7 +262,7 @@ fn run_fixture(project: &TempProject, expect: &Expect) -> Vec<String> {
             }
             let path = project.path(&document);
             let text = std::fs::read_to_string(&path).unwrap();
-            let fixed = apply(&text, diagnostic);
+            let fixed = crate::mistakes::apply(&text, diagnostic);
             std::fs::write(path, &fixed).unwrap();
             let (exit, after) = check_json(project, &document);
             if after

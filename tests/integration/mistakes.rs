@@ -26,8 +26,9 @@ fn find<'a>(diagnostics: &'a [Value], code: &str, line: u64) -> &'a Value {
         .unwrap_or_else(|| panic!("no `{code}` at line {line}: {diagnostics:#?}"))
 }
 
-/// Applies a diagnostic's fix to `text` (edits from the last to the first).
-fn apply(text: &str, diagnostic: &Value) -> String {
+/// Applies a diagnostic's fix to `text` (edits from the last to the first,
+/// so that offsets stay right).
+pub fn apply(text: &str, diagnostic: &Value) -> String {
     let mut edits: Vec<(usize, usize, String)> = diagnostic["fix"]
         .as_array()
         .unwrap_or_else(|| panic!("no fix: {diagnostic}"))
