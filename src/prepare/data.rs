@@ -168,6 +168,10 @@ pub struct ArticleData {
     pub common: CommonData,
     pub image: Option<ImageData>,
     pub pull_quote: Option<String>,
+    /// Whether the pull quote's words occur in the body or an excerpt: then
+    /// it repeats them and is an artifact screen readers skip; otherwise it
+    /// is the only place they are, and is read.
+    pub pull_quote_repeated: bool,
     pub body: Rich,
     pub sources: Vec<SourceData>,
     pub notes: Vec<NoteData>,

@@ -306,10 +306,15 @@ impl<'a> Context<'a> {
 
         let mut common = common?;
         common.comments = self.comments.clone();
+        let pull_quote_repeated = article.pull_quote.as_deref().is_some_and(|quote| {
+            let texts = std::iter::once(&body).chain(sources.iter().map(|source| &source.excerpt));
+            listing::repeats(quote, texts)
+        });
         Some(ArticleData {
             common,
             image,
             pull_quote: article.pull_quote.clone(),
+            pull_quote_repeated,
             body,
             sources,
             notes,

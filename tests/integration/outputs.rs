@@ -291,3 +291,65 @@ fn an_image_credit_prints_before_its_source_link() {
         "the source URL is a link"
     );
 }
+
+/// The text of a PDF's structure tree (`pdfinfo -struct-text`): what a
+/// screen reader reads, artifacts left out.
+fn read_aloud(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdfinfo")
+        .args(["-struct-text", pdf.to_str().unwrap()])
+        .output()
+        .expect("pdfinfo (Debian poppler-utils)");
+    crate::support::flat(&String::from_utf8_lossy(&out.stdout).replace('"', " "))
+}
+
+#[test]
+fn a_pull_quote_is_read_aloud_only_when_its_words_are_nowhere_else() {
+    let project = TempProject::new("pull-quote");
+    let article = |quote: &str| {
+        format!(
+            "kind = \"article\"\nheadline = \"Pull quotes\"\ndate = 2024-02-01\npull_quote = \"{quote}\"\nbody = \"\"\"\nThe minister said the talks would resume in spring and that the border stays open.\n\"\"\"\n"
+        )
+    };
+    project.write(
+        "briefs/repeated.toml",
+        article("“The talks would resume in spring…the border stays open.”"),
+    );
+    project.write(
+        "briefs/alone.toml",
+        article("Water is the region’s quiet priority."),
+    );
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Both print; only the one found nowhere else is in the structure.
+    let repeated = project.path("out/repeated.pdf");
+    let alone = project.path("out/alone.pdf");
+    assert!(
+        crate::support::flat(&pdf_text(&repeated)).contains("The talks would resume in spring")
+    );
+    assert!(
+        !read_aloud(&repeated).contains("The talks would resume"),
+        "{}",
+        read_aloud(&repeated)
+    );
+    assert!(
+        read_aloud(&alone).contains("Water is the region’s quiet priority."),
+        "{}",
+        read_aloud(&alone)
+    );
+    // A sample's pull quote quotes an excerpt: printed twice, read once.
+    let sample = project.sample_article(1600, 1000);
+    let run = project.run(&["build", sample]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let pdf = project.path("out/central-asia/china-bri-security.pdf");
+    let words = "China firmly supports Uzbekistan in safeguarding its national";
+    assert_eq!(
+        crate::support::flat(&pdf_text(&pdf)).matches(words).count(),
+        2
+    );
+    assert_eq!(
+        read_aloud(&pdf).matches(words).count(),
+        1,
+        "{}",
+        read_aloud(&pdf)
+    );
+}
