@@ -479,6 +479,10 @@ mod tests {
 /// the README lists them all).
 pub const CODES: &[(&str, &str)] = &[
     (
+        "alt-text",
+        "warning: an image's alt text is empty or a file name, which screen readers would give instead of a description",
+    ),
+    (
         "bidi-control",
         "a bidi embedding, override or isolate control in a string that is never closed or closes nothing (it would turn the direction of the text after it)",
     ),

@@ -293,7 +293,8 @@ pub struct Image {
     #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Alternative text for screen readers (required by PDF/UA).
-    pub alt: String,
+    #[schemars(with = "String")]
+    pub alt: Spanned<String>,
     pub caption: String,
     /// Where the image comes from, usually a URL (`check` warns when it is
     /// missing); printed as a link.

@@ -31,6 +31,31 @@ pub fn placeholders(file: &SourceFile) -> Vec<Diagnostic> {
     found
 }
 
+/// What is wrong with an image's alternative text, if anything: empty, or
+/// a file name (a reader would hear "IMG underscore 2041 dot jpeg").
+pub fn poor_alt(alt: &str, path: &str) -> Option<&'static str> {
+    let alt = alt.trim();
+    if alt.is_empty() {
+        return Some("the image's alt text is empty: screen readers give nothing for it");
+    }
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let extension = alt
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| {
+            matches!(
+                ext.as_str(),
+                "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "tif" | "tiff"
+            )
+        });
+    let one_word = !alt.contains(char::is_whitespace);
+    (extension.is_some() && one_word
+        || alt.eq_ignore_ascii_case(file)
+        || alt.eq_ignore_ascii_case(stem))
+    .then_some("the image's alt text is a file name, which screen readers would spell out")
+}
+
 /// A final build's verdict: the placeholder warnings among `warnings` as
 /// errors (the document is refused), and the other warnings.
 pub fn refused_placeholders(warnings: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
@@ -178,6 +203,21 @@ mod tests {
         assert!(malformed_url("https://-bad-.org").is_some());
         assert!(malformed_url("mailto:nobody").is_none(), "no @: not judged");
         assert!(malformed_url("mailto:a@b").is_some());
+    }
+
+    #[test]
+    fn alt_text_that_is_empty_or_a_file_name_is_poor() {
+        let path = "images/IMG_2041.jpeg";
+        for alt in ["", "  ", "IMG_2041.jpeg", "img_2041", "photo.PNG"] {
+            assert!(poor_alt(alt, path).is_some(), "{alt:?}");
+        }
+        for alt in [
+            "A highway running across a plain towards mountains.",
+            "Map of the region (map.png in the original report).",
+            "Kremlin",
+        ] {
+            assert!(poor_alt(alt, path).is_none(), "{alt:?}");
+        }
     }
 
     #[test]

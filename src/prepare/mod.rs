@@ -777,6 +777,14 @@ impl<'a> Context<'a> {
             }
         };
         let path = asset.path;
+        if let Some(why) = lint::poor_alt(image.alt.get_ref(), image.path.get_ref()) {
+            self.warnings.push(
+                self.file
+                    .warning_at(image.alt.span(), why)
+                    .with_code("alt-text")
+                    .with_hint("describe what the image shows, as you would to someone on the phone: screen readers say this instead of the image"),
+            );
+        }
         for (missing, what, code) in [
             (image.source.is_none(), "source", "image-source"),
             (image.license.is_none(), "license", "image-license"),
@@ -811,7 +819,7 @@ impl<'a> Context<'a> {
         }
         Some(ImageData {
             path,
-            alt: image.alt.clone(),
+            alt: image.alt.get_ref().clone(),
             caption: image.caption.clone(),
             source: image.source.clone(),
             credit: image.credit.clone(),
