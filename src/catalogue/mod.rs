@@ -16,7 +16,7 @@ use crate::fsgate::{Gate, WriteError, files_outside, hash_bytes, names_in, read_
 use crate::load::config::RESERVED_FOLDERS;
 use crate::load::project::Project;
 use crate::model::common::PartialDate;
-use crate::prepare::data::LangData;
+use crate::prepare::data::{DateData, LangData};
 use crate::prepare::listing::Listing;
 use crate::prepare::notice::NoticeData;
 use crate::typeset::{self, Part, Typesetter};
@@ -109,8 +109,8 @@ struct Listed {
     title: String,
     kind: String,
     authors: Vec<String>,
-    date_iso: String,
-    date: String,
+    /// `None` for an undated document, listed last.
+    date: Option<DateData>,
     section: Option<String>,
     /// The issue a member's own PDF belongs to, or the issue itself.
     issue: Option<String>,
@@ -246,16 +246,7 @@ fn list_notice(project: &Project, out_dir: &Path, notice: &NoticeData) -> Result
         title: notice.title.clone(),
         kind: "notice".into(),
         authors: notice.authors.clone(),
-        date_iso: notice
-            .date
-            .as_ref()
-            .map(|d| d.iso.clone())
-            .unwrap_or_default(),
-        date: notice
-            .date
-            .as_ref()
-            .map(|d| d.display.clone())
-            .unwrap_or_default(),
+        date: notice.date.clone(),
         section: notice.section.clone(),
         issue: None,
         description: notice.description.clone().unwrap_or_default(),
@@ -266,21 +257,24 @@ fn list_notice(project: &Project, out_dir: &Path, notice: &NoticeData) -> Result
     })
 }
 
+impl Listed {
+    /// The date as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, which sort as dates.
+    fn iso(&self) -> Option<&str> {
+        self.date.as_ref().map(|date| date.iso.as_str())
+    }
+
+    /// The date as printed ("February 2024"), empty when undated.
+    fn shown_date(&self) -> &str {
+        self.date.as_ref().map_or("", |date| date.display.as_str())
+    }
+}
+
 fn listing(listing: &Listing, pdf: String, bytes: u64, thumbnail: Option<String>) -> Listed {
     Listed {
         title: listing.title.clone(),
         kind: listing.kind.name().to_string(),
         authors: listing.authors.clone(),
-        date_iso: listing
-            .date
-            .as_ref()
-            .map(|d| d.iso.clone())
-            .unwrap_or_default(),
-        date: listing
-            .date
-            .as_ref()
-            .map(|d| d.display.clone())
-            .unwrap_or_default(),
+        date: listing.date.clone(),
         section: listing.section.clone(),
         issue: listing.issue.clone(),
         description: listing.description.clone(),
@@ -387,7 +381,7 @@ fn write_pdf(
                 json!({
                     "title": item.title,
                     "kind": kind_label(&item.kind),
-                    "date": item.date,
+                    "date": item.shown_date(),
                     "section": item.section,
                     "authors": item.authors,
                     "description": item.description,
@@ -409,7 +403,7 @@ fn write_pdf(
     // same bytes.
     let newest = listed
         .iter()
-        .map(|item| item.date_iso.as_str())
+        .filter_map(Listed::iso)
         .max()
         .unwrap_or("1970");
     let date = PartialDate::parse(newest).unwrap_or(PartialDate {
@@ -559,7 +553,7 @@ fn groups(listed: &[Listed]) -> Vec<(String, Vec<&Listed>)> {
         items.sort_by(|a, b| {
             (b.kind == "issue")
                 .cmp(&(a.kind == "issue"))
-                .then(b.date_iso.cmp(&a.date_iso))
+                .then(b.iso().cmp(&a.iso()))
                 .then(a.title.cmp(&b.title))
         });
     };
@@ -568,12 +562,7 @@ fn groups(listed: &[Listed]) -> Vec<(String, Vec<&Listed>)> {
         newest_first(items);
     }
     issue_groups.sort_by(|a, b| {
-        let date = |g: &[&Listed]| {
-            g.iter()
-                .map(|i| i.date_iso.clone())
-                .max()
-                .unwrap_or_default()
-        };
+        let date = |g: &[&Listed]| g.iter().filter_map(|i| i.iso().map(str::to_owned)).max();
         date(&b.1).cmp(&date(&a.1))
     });
     let mut region_groups: Vec<(String, Vec<&Listed>)> = regions.into_iter().collect();
@@ -625,7 +614,7 @@ fn card(item: &Listed) -> Value {
     } else {
         "First page of"
     };
-    let meta: Vec<&str> = [kind_label(&item.kind), item.date.as_str()]
+    let meta: Vec<&str> = [kind_label(&item.kind), item.shown_date()]
         .into_iter()
         .chain(item.section.as_deref())
         .filter(|s| !s.is_empty())

@@ -198,18 +198,23 @@ pub const ATTACHMENTS_PATH: &str = "/.briefpress/attachments.json";
 /// served from.
 pub const NOTE_PATH: &str = "/.briefpress/briefpress-archive.txt";
 
-/// A hash over the templates in effect: the built-in ones and every file of
-/// the project's `templates/` folder. Any change rebuilds every document.
+/// A hash over the Typst templates in effect: the built-in ones and every
+/// `.typ` file of the project's `templates/` folder. Any change rebuilds
+/// every document.
 pub fn fingerprint(project: &Project) -> String {
+    // Only the Typst templates lay out PDFs: a change to the catalogue
+    // page must not rebuild every document.
+    let typst = |name: &str| name.ends_with(".typ");
     let mut all = Vec::new();
-    for (name, text) in BUILTIN {
+    for (name, text) in BUILTIN.iter().filter(|(name, _)| typst(name)) {
         all.extend_from_slice(name.as_bytes());
         all.extend_from_slice(text.as_bytes());
     }
     let cap = project.limits().template_bytes;
-    for inside in project.own_templates().files {
+    let own = project.own_templates().files;
+    for inside in own.iter().filter(|path| typst(&path.to_string_lossy())) {
         all.extend_from_slice(inside.to_string_lossy().as_bytes());
-        if let Ok(data) = project.gate().read(&inside, cap) {
+        if let Ok(data) = project.gate().read(inside, cap) {
             all.extend_from_slice(data.hash().as_bytes());
         }
     }

@@ -466,6 +466,12 @@ fn the_catalogue_page_passes_the_nu_html_checker_and_takes_the_style() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<p>Own page: 2</p>"), "{html}");
+    // The page is not a PDF's template: no document is built again.
+    assert!(
+        run.stdout.contains("0 built, 1 unchanged"),
+        "{}",
+        run.stdout
+    );
     project.write(
         "templates/catalogue.html",
         "{#- briefpress-contract: 5 -#}\n<p>\n{% for x in %}\n",
