@@ -663,16 +663,10 @@ fn html_formatter(
 
 /// An HTML template: the project's `templates/<name>`, else the built-in.
 fn html_template(project: &Project, name: &str) -> Result<String, String> {
-    let inside = project.templates_inside().join(name);
-    match project
-        .gate()
-        .read(&inside, project.limits().template_bytes)
-    {
-        Ok(data) => String::from_utf8(data.bytes.to_vec())
+    match typeset::templates::source(project, Path::new(name)) {
+        Ok(Some(bytes)) => String::from_utf8(bytes.to_vec())
             .map_err(|_| format!("templates/{name} is not UTF-8 text")),
-        Err(crate::fsgate::GateError::NotFound) => typeset::templates::builtin(name)
-            .map(str::to_string)
-            .ok_or_else(|| format!("no template {name}")),
+        Ok(None) => Err(format!("no template {name}")),
         Err(why) => Err(format!("templates/{name} is refused: {why}")),
     }
 }

@@ -5,9 +5,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::fsgate::hash_bytes;
+use crate::fsgate::{self, GateError, hash_bytes};
 use crate::load::project::Project;
 use crate::prepare::data::CONTRACT_VERSION;
+use typst::foundations::Bytes;
 
 /// `templates/<name>` as shipped with briefpress (every file of the
 /// repository's `templates/` but `CONTRACT.md`, which a unit test checks).
@@ -60,6 +61,22 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, text)| *text)
+}
+
+/// `templates/<name>` in effect: the project's own file (read through the
+/// gate, inside its templates folder), else the built-in one; `Ok(None)`
+/// when neither exists. The compiler and the HTML pages both look here.
+pub fn source(project: &Project, name: &Path) -> Result<Option<Bytes>, GateError> {
+    let inside = fsgate::join(project.templates_inside(), name)?;
+    match project
+        .gate()
+        .read(&inside, project.limits().template_bytes)
+    {
+        Ok(data) => Ok(Some(data.bytes.clone())),
+        Err(GateError::NotFound) => Ok(builtin(&name.to_string_lossy().replace('\\', "/"))
+            .map(|text| Bytes::new(text.as_bytes()))),
+        Err(why) => Err(why),
+    }
 }
 
 /// The line every template carries, naming the data contract it expects.

@@ -196,13 +196,9 @@ impl FileLoader for ProjectFiles {
             ))
         };
         if let Some(name) = vpath.strip_prefix("templates/") {
-            // The project's own template first, else the built-in one.
-            let cap = self.project.limits().template_bytes;
-            return match self.project.gate().read(&inside, cap) {
-                Ok(data) => Ok(data.bytes.clone()),
-                Err(GateError::NotFound) => templates::builtin(name)
-                    .map(|text| Bytes::new(text.as_bytes()))
-                    .ok_or_else(|| FileError::NotFound(self.project.gate().absolute(&inside))),
+            return match templates::source(&self.project, Path::new(name)) {
+                Ok(Some(bytes)) => Ok(bytes),
+                Ok(None) => Err(FileError::NotFound(self.project.gate().absolute(&inside))),
                 Err(why) => Err(refused(&why)),
             };
         }

@@ -204,41 +204,30 @@ fn run_fixture(project: &TempProject, expect: &Expect) -> Vec<String> {
         ));
     }
 
-    let run = project.run(&["check", &document]);
-    if run.code != Some(checked) {
-        failures.push(format!(
-            "{file}: check exits {:?}, not {checked}: {}",
-            run.code, run.stderr
-        ));
-    }
-    if !run.stderr.contains(&place) {
-        failures.push(format!(
-            "{file}: check does not name {place}: {}",
-            run.stderr
-        ));
-    }
-
-    // A build without --draft refuses a placeholder left in.
+    // Each command exits as expected and names the place in what it says;
+    // a build without --draft refuses a placeholder left in.
     let built = i32::from(*error || code == "placeholder");
-    let run = project.run(&["build", &document]);
-    if run.code != Some(built) {
-        failures.push(format!(
-            "{file}: build exits {:?}, not {built}: {}",
-            run.code, run.stderr
-        ));
-    }
-    if !run.stderr.contains(&place) {
-        failures.push(format!(
-            "{file}: build does not name {place}: {}",
-            run.stderr
-        ));
-    }
-    let run = project.run(&["build", "--draft", &document]);
-    if run.code != Some(checked) {
-        failures.push(format!(
-            "{file}: build --draft exits {:?}, not {checked}: {}",
-            run.code, run.stderr
-        ));
+    for (args, expected) in [
+        (["check", ""].as_slice(), checked),
+        (["build", ""].as_slice(), built),
+        (["build", "--draft", ""].as_slice(), checked),
+    ] {
+        let mut args = args.to_vec();
+        *args.last_mut().unwrap() = &document;
+        let run = project.run(&args);
+        let command = args[..args.len() - 1].join(" ");
+        if run.code != Some(expected) {
+            failures.push(format!(
+                "{file}: {command} exits {:?}, not {expected}: {}",
+                run.code, run.stderr
+            ));
+        }
+        if !run.stderr.contains(&place) {
+            failures.push(format!(
+                "{file}: {command} does not name {place}: {}",
+                run.stderr
+            ));
+        }
     }
 
     let given = diagnostic["fix"][0]["replacement"].as_str();

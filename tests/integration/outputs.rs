@@ -205,11 +205,7 @@ fn undated(headline: &str, dates: &[&str]) -> String {
 
 /// The PDF's creation date as `pdfinfo -isodates` gives it.
 fn created(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdfinfo")
-        .args(["-isodates", pdf.to_str().unwrap()])
-        .output()
-        .expect("pdfinfo (Debian poppler-utils)");
-    String::from_utf8_lossy(&out.stdout)
+    crate::support::pdfinfo(pdf, &["-isodates"])
         .lines()
         .find_map(|line| {
             line.strip_prefix("CreationDate:")
@@ -295,11 +291,7 @@ fn an_image_credit_prints_before_its_source_link() {
 /// The text of a PDF's structure tree (`pdfinfo -struct-text`): what a
 /// screen reader reads, artifacts left out.
 fn read_aloud(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdfinfo")
-        .args(["-struct-text", pdf.to_str().unwrap()])
-        .output()
-        .expect("pdfinfo (Debian poppler-utils)");
-    crate::support::flat(&String::from_utf8_lossy(&out.stdout).replace('"', " "))
+    crate::support::flat(&crate::support::pdfinfo(pdf, &["-struct-text"]).replace('"', " "))
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::support::{TempProject, pdf_fonts, repo};
+use crate::support::{TempProject, Word, pdf_fonts, repo, word_lines};
 
 /// The Typst code block that follows `heading` in the README.
 fn readme_example(heading: &str) -> String {
@@ -17,33 +17,6 @@ fn readme_example(heading: &str) -> String {
     let start = block.find("```typst\n").expect("a typst block") + "```typst\n".len();
     let end = block[start..].find("```").expect("the block ends") + start;
     block[start..end].to_string()
-}
-
-/// The words of a PDF's first page with their boxes (`pdftotext -bbox`):
-/// (xMin, yMin, xMax, yMax, word).
-fn words(pdf: &Path) -> Vec<(f64, f64, f64, f64, String)> {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (Debian poppler-utils)");
-    let html = String::from_utf8_lossy(&out.stdout).into_owned();
-    html.lines()
-        .filter_map(|line| {
-            let line = line.trim().strip_prefix("<word ")?;
-            let number = |name: &str| -> Option<f64> {
-                let at = line.find(&format!("{name}=\""))? + name.len() + 2;
-                line[at..].split('"').next()?.parse().ok()
-            };
-            let text = line.split_once('>')?.1.strip_suffix("</word>")?.to_string();
-            Some((
-                number("xMin")?,
-                number("yMin")?,
-                number("xMax")?,
-                number("yMax")?,
-                text,
-            ))
-        })
-        .collect()
 }
 
 /// A project with the sample article and, in its templates folder, only
@@ -89,10 +62,11 @@ fn the_readme_theme_override_changes_the_heading_font_alone() {
     // The measure did not change: a body word starts at the same x (the
     // lines above it, set in the heading font, may move it down).
     let body_x = |pdf: &Path| {
-        words(pdf)
+        word_lines(pdf)
             .into_iter()
-            .find(|(.., word)| word == "strengthen")
-            .map(|(x, ..)| x.round())
+            .flatten()
+            .find(|word| word.text == "strengthen")
+            .map(|word| word.x_min.round())
     };
     assert!(body_x(&plain).is_some());
     assert_eq!(body_x(&plain), body_x(&themed));
@@ -106,21 +80,21 @@ fn the_readme_component_override_centres_a_larger_pull_quote() {
         "component-override",
         Some(("components/pull-quote.typ", &example)),
     );
-    // The pull quote's lines: the words between its first and last word.
-    let quote = |pdf: &Path| {
-        let all = words(pdf);
-        let first = all
+    // The pull quote's printed lines: from its first word to its last.
+    let quote = |pdf: &Path| -> Vec<Vec<Word>> {
+        let lines = word_lines(pdf);
+        let first = lines
             .iter()
-            .position(|w| w.4.contains("“China"))
+            .position(|line| line.iter().any(|w| w.text.contains("“China")))
             .expect("the pull quote");
-        let last = all[first..]
+        let last = lines[first..]
             .iter()
-            .position(|w| w.4.contains("path.”"))
+            .position(|line| line.iter().any(|w| w.text.contains("path.”")))
             .expect("its end")
             + first;
-        all[first..=last].to_vec()
+        lines[first..=last].to_vec()
     };
-    let height = |words: &[(f64, f64, f64, f64, String)]| words[0].3 - words[0].1;
+    let height = |lines: &[Vec<Word>]| lines[0][0].y_max - lines[0][0].y_min;
     let (before, after) = (quote(&plain), quote(&replaced));
     assert!(
         height(&after) > height(&before) * 1.15,
@@ -129,15 +103,11 @@ fn the_readme_component_override_centres_a_larger_pull_quote() {
         height(&before)
     );
     // Left-aligned lines start at one x; centred ones at several.
-    let starts = |words: &[(f64, f64, f64, f64, String)]| {
-        let mut lines: Vec<(i64, f64)> = Vec::new();
-        for (x, y, ..) in words {
-            let y = y.round() as i64;
-            if !lines.iter().any(|(line, _)| (line - y).abs() < 3) {
-                lines.push((y, *x));
-            }
-        }
-        let mut xs: Vec<i64> = lines.iter().map(|(_, x)| x.round() as i64).collect();
+    let starts = |lines: &[Vec<Word>]| {
+        let mut xs: Vec<i64> = lines
+            .iter()
+            .map(|line| line[0].x_min.round() as i64)
+            .collect();
         xs.sort();
         xs.dedup();
         xs.len()

@@ -136,6 +136,13 @@ fn poppler(tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// What `pdfinfo` prints with `flags` (`-isodates`, `-struct-text`, ...).
+pub fn pdfinfo(pdf: &Path, flags: &[&str]) -> String {
+    let mut args = flags.to_vec();
+    args.push(pdf.to_str().unwrap());
+    poppler("pdfinfo", &args)
+}
+
 /// The text of a PDF as a reader's copy would give it.
 pub fn pdf_text(pdf: &Path) -> String {
     poppler("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
@@ -498,4 +505,72 @@ pub fn shows_panic(stderr: &str) -> bool {
         || stderr.contains("RUST_BACKTRACE")
         || stderr.contains("internal error:")
         || stderr.contains("\"code\":\"internal\"")
+}
+
+/// A word's box from `pdftotext -bbox`, in points from the top left.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub x_min: f64,
+    pub y_min: f64,
+    pub x_max: f64,
+    pub y_max: f64,
+    pub text: String,
+}
+
+/// The printed lines of a PDF, page after page, each a row of words.
+pub fn word_lines(pdf: &Path) -> Vec<Vec<Word>> {
+    let xml = poppler(
+        "pdftotext",
+        &["-bbox", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"],
+    );
+    let pages: Vec<Vec<Word>> = xml
+        .split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.lines()
+                .filter_map(|line| {
+                    let attr = |name: &str| -> Option<f64> {
+                        let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+                        line[start..].split('"').next()?.parse().ok()
+                    };
+                    let text = line.split_once("\">")?.1.strip_suffix("</word>")?;
+                    Some(Word {
+                        x_min: attr("xMin")?,
+                        y_min: attr("yMin")?,
+                        x_max: attr("xMax")?,
+                        y_max: attr("yMax")?,
+                        text: text
+                            .replace("&lt;", "<")
+                            .replace("&gt;", ">")
+                            .replace("&quot;", "\"")
+                            .replace("&apos;", "'")
+                            .replace("&amp;", "&"),
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    pages.iter().map(Vec::as_slice).flat_map(rows).collect()
+}
+
+/// The words of a page in printed lines, top to bottom, each left to
+/// right: a word joins the line whose first word's box holds its vertical
+/// middle (so a raised note marker stays on its line).
+fn rows(words: &[Word]) -> Vec<Vec<Word>> {
+    let mut rows: Vec<Vec<Word>> = Vec::new();
+    for word in words {
+        let middle = (word.y_min + word.y_max) / 2.0;
+        match rows
+            .iter_mut()
+            .find(|row| (row[0].y_min..=row[0].y_max).contains(&middle))
+        {
+            Some(row) => row.push(word.clone()),
+            None => rows.push(vec![word.clone()]),
+        }
+    }
+    rows.sort_by(|a, b| a[0].y_max.total_cmp(&b[0].y_max));
+    for row in &mut rows {
+        row.sort_by(|a, b| a.x_min.total_cmp(&b.x_min));
+    }
+    rows
 }

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use briefpress::prepare::inline::{self, Inline};
 
-use crate::support::{TempProject, pdf_text, repo, run_in};
+use crate::support::{TempProject, Word, pdf_text, repo, run_in, word_lines};
 
 /// The sample articles, `briefs/<name>.toml` built to `<out>/<name>.pdf`.
 const ARTICLES: &[&str] = &[
@@ -371,71 +371,6 @@ fn long_urls_break_only_where_a_url_may_and_copy_out_whole() {
         rest = &rest[at + 24..];
     }
     assert_eq!(seen, 2, "the URL should be printed twice (body and source)");
-}
-
-/// A word's box from `pdftotext -bbox`, in points from the top left.
-#[derive(Debug, Clone)]
-struct Word {
-    x_min: f64,
-    y_min: f64,
-    x_max: f64,
-    y_max: f64,
-    text: String,
-}
-
-/// The printed lines of a PDF, page after page, each a row of words.
-fn word_lines(pdf: &Path) -> Vec<Vec<Word>> {
-    let xml = poppler_text(pdf, &["-bbox"]);
-    let pages: Vec<Vec<Word>> = xml
-        .split("<page ")
-        .skip(1)
-        .map(|page| {
-            page.lines()
-                .filter_map(|line| {
-                    let attr = |name: &str| -> Option<f64> {
-                        let start = line.find(&format!("{name}=\""))? + name.len() + 2;
-                        line[start..].split('"').next()?.parse().ok()
-                    };
-                    let text = line.split_once("\">")?.1.strip_suffix("</word>")?;
-                    Some(Word {
-                        x_min: attr("xMin")?,
-                        y_min: attr("yMin")?,
-                        x_max: attr("xMax")?,
-                        y_max: attr("yMax")?,
-                        text: text
-                            .replace("&lt;", "<")
-                            .replace("&gt;", ">")
-                            .replace("&quot;", "\"")
-                            .replace("&apos;", "'")
-                            .replace("&amp;", "&"),
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    pages.iter().map(Vec::as_slice).flat_map(rows).collect()
-}
-
-/// The words of a page in printed lines, top to bottom, each left to
-/// right: a word joins the line whose first word's box holds its vertical
-/// middle (so a raised note marker stays on its line).
-fn rows(words: &[Word]) -> Vec<Vec<Word>> {
-    let mut rows: Vec<Vec<Word>> = Vec::new();
-    for word in words {
-        let middle = (word.y_min + word.y_max) / 2.0;
-        match rows
-            .iter_mut()
-            .find(|row| (row[0].y_min..=row[0].y_max).contains(&middle))
-        {
-            Some(row) => row.push(word.clone()),
-            None => rows.push(vec![word.clone()]),
-        }
-    }
-    rows.sort_by(|a, b| a[0].y_max.total_cmp(&b[0].y_max));
-    for row in &mut rows {
-        row.sort_by(|a, b| a.x_min.total_cmp(&b.x_min));
-    }
-    rows
 }
 
 /// Ascent minus descent of Noto Serif and Noto Sans (hhea: 1069 and -293
