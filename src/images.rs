@@ -54,7 +54,7 @@ impl Format {
     }
 
     /// The file name endings of the format.
-    fn extensions(self) -> &'static [&'static str] {
+    pub fn extensions(self) -> &'static [&'static str] {
         match self {
             Format::Png => &["png"],
             Format::Jpeg => &["jpg", "jpeg"],

@@ -19,13 +19,14 @@ use crate::catalogue::{self, Thumbnails, Written};
 use crate::diag::Diagnostic;
 use crate::export;
 use crate::fsgate;
-use crate::load::config::{self, Profile};
+use crate::export::web::Pages;
+use crate::load::config::{self, Edition, Profile};
 use crate::load::project::{BuildTime, Project};
 use crate::prepare::lint;
 use crate::typeset::{self, Part, Typesetter, coverage, fonts, templates};
 use discover::Failure;
 use manifest::{Entry, Manifest};
-use plan::{Destination, Job, Keep, Placeholders};
+use plan::{Destination, Editions, Job, Keep, Placeholders};
 use run::{Finished, Outcome, Pool};
 use typst_layout::PagedDocument;
 
@@ -59,6 +60,8 @@ pub struct Options {
     /// Also write each document as a stock Typst project here.
     pub emit_typst: Option<PathBuf>,
     pub no_catalogue: bool,
+    /// The editions to write, over the project's `[build] editions`.
+    pub editions: Option<Vec<Edition>>,
     /// When the run builds (`SOURCE_DATE_EPOCH`, read by the caller).
     pub time: BuildTime,
 }
@@ -137,6 +140,8 @@ pub struct Summary {
 /// compiler caches shared by all of them).
 struct Group {
     typesetter: Typesetter,
+    /// The web edition's templates, parsed once for the run.
+    pages: Pages,
     paths: Vec<PathBuf>,
 }
 
@@ -155,7 +160,12 @@ impl Engine {
         for (project, paths) in projects(&options).map_err(Stop::Setup)? {
             let typesetter = setup(project, &options).map_err(Stop::Setup)?;
             observer.project(typesetter.project());
-            groups.push(Group { typesetter, paths });
+            let pages = Pages::new(typesetter.project());
+            groups.push(Group {
+                typesetter,
+                pages,
+                paths,
+            });
         }
         if options.output.is_some() && groups.len() > 1 {
             return Err(Stop::Usage(
@@ -209,6 +219,7 @@ impl Engine {
                 let run = Run {
                     options: &self.options,
                     typesetter: &group.typesetter,
+                    pages: &group.pages,
                     paths: &group.paths,
                     observer: &observer,
                     summary: &mut summary,
@@ -243,6 +254,7 @@ impl Engine {
             let now = fsgate::read_regular(&file, cap).unwrap_or_default();
             if now == project.config().text().as_bytes() {
                 group.typesetter.reset();
+                group.pages = Pages::new(group.typesetter.project());
                 continue;
             }
             match Project::open(project.root()).and_then(|project| setup(project, &self.options)) {
@@ -257,6 +269,7 @@ impl Engine {
                     group.typesetter.reset();
                 }
             }
+            group.pages = Pages::new(group.typesetter.project());
         }
     }
 }
@@ -319,6 +332,7 @@ fn setup(project: Project, options: &Options) -> Result<Typesetter, Vec<Diagnost
 struct Run<'a, 'o> {
     options: &'a Options,
     typesetter: &'a Typesetter,
+    pages: &'a Pages,
     paths: &'a [PathBuf],
     observer: &'a Mutex<&'o mut dyn Observer>,
     summary: &'a mut Summary,
@@ -343,6 +357,18 @@ impl Run<'_, '_> {
         match project.profile().folder() {
             Some(folder) => base.join(folder),
             None => base,
+        }
+    }
+
+    /// The editions the run writes: `--edition`, else the project's.
+    fn editions(&self) -> Editions<'_> {
+        let chosen = match &self.options.editions {
+            Some(editions) => editions.as_slice(),
+            None => self.typesetter.project().config().editions.as_slice(),
+        };
+        Editions {
+            pdf: chosen.contains(&Edition::Pdf),
+            web: chosen.contains(&Edition::Html).then_some(self.pages),
         }
     }
 
@@ -419,12 +445,20 @@ impl Run<'_, '_> {
             failures,
             notices,
             warnings,
-        } = plan::plan(typesetter, &inputs, &destination, keep, placeholders);
+        } = plan::plan(
+            typesetter,
+            &inputs,
+            &destination,
+            keep,
+            placeholders,
+            self.editions(),
+        );
         for warning in &warnings {
             self.tell(|o| o.diagnostic(warning));
         }
         if options.no_members {
-            jobs.retain(|job| !job.member);
+            // The issue's web page links its members' pages: they stay.
+            jobs.retain(|job| !job.member || job.edition == Edition::Html);
         }
         self.fail(&failures);
         let cap = project.limits().largest_file();
@@ -445,7 +479,7 @@ impl Run<'_, '_> {
         });
         if let Some(dir) = catalogue_dir {
             // A printed issue is shown by its cover, which has its own job.
-            for job in stale.iter_mut().filter(|job| job.part != Part::Interior) {
+            for job in stale.iter_mut().filter(|job| job.part != Part::Interior && job.edition == Edition::Pdf) {
                 job.thumbnail = Some(catalogue::thumbnail_path(dir, &job.key));
             }
         }
@@ -487,7 +521,7 @@ impl Run<'_, '_> {
             after,
             expired: &expired,
         });
-        run::run(typesetter, &stale, timeout, |finished: Finished| {
+        run::run(typesetter, self.pages, &stale, timeout, |finished: Finished| {
             let job = finished.job;
             let display = &job.file.display;
             match finished.outcome {
@@ -568,18 +602,42 @@ impl Run<'_, '_> {
         notices: &[crate::prepare::notice::NoticeData],
     ) -> Result<(), String> {
         let typesetter = self.typesetter;
+        // One entry per document: its PDF job with its page beside it, or
+        // its page job alone when the run writes no PDFs.
+        let page_of = |pdf: &Path| {
+            let page = pdf.with_extension(Edition::Html.extension());
+            jobs.iter()
+                .find(|job| job.edition == Edition::Html && job.output == page)
+                .map(|job| job.output.as_path())
+        };
+        let mut shown_jobs = Vec::new();
         let documents: Vec<catalogue::Built> = jobs
             .iter()
-            .map(|job| catalogue::Built {
-                id: &job.prepared.id,
-                listing: &job.prepared.listing,
-                output: &job.output,
-                key: &job.key,
-                part: job.part,
+            .enumerate()
+            .filter_map(|(index, job)| {
+                let (output, page) = match job.edition {
+                    Edition::Pdf => (Some(job.output.as_path()), page_of(&job.output)),
+                    Edition::Html => {
+                        let pdf = job.output.with_extension(Edition::Pdf.extension());
+                        if jobs.iter().any(|other| other.edition == Edition::Pdf && other.output == pdf) {
+                            return None;
+                        }
+                        (None, Some(job.output.as_path()))
+                    }
+                };
+                shown_jobs.push(index);
+                Some(catalogue::Built {
+                    id: &job.prepared.id,
+                    listing: &job.prepared.listing,
+                    output,
+                    page,
+                    key: &job.key,
+                    part: job.part,
+                })
             })
             .collect();
         let draw = |index: usize| -> Option<Thumbnails> {
-            let job = jobs.get(index)?;
+            let job = jobs.get(*shown_jobs.get(index)?)?;
             // A light job's data was dropped after planning: prepared again.
             let again = match job.light {
                 true => Some(document::ready(typesetter, &job.file.path, &job.file.display).ok()?),
@@ -614,6 +672,7 @@ impl Run<'_, '_> {
             &Destination::Folder(Path::new("out")),
             Keep::All,
             Placeholders::Warn,
+            Editions::PDF,
         );
         for warning in &plan.warnings {
             self.tell(|o| o.diagnostic(warning));
@@ -668,6 +727,7 @@ impl Run<'_, '_> {
             &Destination::Folder(&out_dir),
             Keep::for_run(inputs.inputs.len()),
             Placeholders::Warn,
+            self.editions(),
         );
         self.fail(&plan.failures);
         self.write_catalogue(&out_dir, &plan.jobs, &plan.notices)

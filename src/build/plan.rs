@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::build::discover::{Failure, Input};
 use crate::build::document::{self, Ready};
 use crate::diag::Diagnostic;
+use crate::export::web::{self, Links, Pages, Up};
 use crate::fsgate::{self, hash_bytes};
 use crate::load::SourceFile;
-use crate::load::config::{Profile, RESERVED_FOLDERS};
+use crate::load::config::{Edition, Profile, RESERVED_FOLDERS};
 use crate::load::project::Project;
 use crate::model::{Document, Kind};
 use crate::prepare;
@@ -20,7 +21,7 @@ use crate::prepare::notice::NoticeData;
 use crate::typeset::output::COVER_SUFFIX;
 use crate::typeset::{Part, Typesetter, coverage};
 
-/// One PDF to produce.
+/// One output to produce: a PDF, or a web page.
 pub struct Job {
     /// The document's file, for messages and anchored errors.
     pub file: SourceFile,
@@ -43,6 +44,11 @@ pub struct Job {
     pub thumbnail: Option<PathBuf>,
     /// Which part of the document the PDF holds.
     pub part: Part,
+    /// Which edition it is.
+    pub edition: Edition,
+    /// Where a web page links to (its PDF, an issue's members, a member's
+    /// issue).
+    pub links: Links,
 }
 
 impl Job {
@@ -81,7 +87,42 @@ impl Job {
             origin: 0,
             thumbnail: None,
             part,
+            edition: Edition::Pdf,
+            links: Links::default(),
         }
+    }
+
+    /// The web page of the document this PDF job makes, beside the PDF
+    /// (linking to it when the run writes it).
+    fn page(&self, pages: &Pages, pdf: bool) -> Job {
+        let mut page = Job {
+            file: self.file.clone(),
+            prepared: self.prepared.clone(),
+            output: self.output.with_extension(Edition::Html.extension()),
+            sources: self.sources.clone(),
+            key: String::new(),
+            member: self.member,
+            weight: self.weight / 8,
+            light: self.light,
+            origin: self.origin,
+            thumbnail: None,
+            part: Part::Whole,
+            edition: Edition::Html,
+            links: Links {
+                pdf: pdf.then(|| file_name(&self.output)),
+                ..Links::default()
+            },
+        };
+        page.rekey(pages);
+        page
+    }
+
+    /// A page's key: the web templates, the data and where it links.
+    fn rekey(&mut self, pages: &Pages) {
+        let mut keyed = format!("{}\n{}\n", pages.fingerprint(), self.prepared.kind.name()).into_bytes();
+        keyed.extend_from_slice(&self.prepared.data);
+        keyed.extend_from_slice(format!("\n{:?}", self.links).as_bytes());
+        self.key = hash_bytes(&keyed);
     }
 
     /// Whether the document stands alone: nothing else is prepared with it.
@@ -143,6 +184,22 @@ pub enum Placeholders {
     Refuse,
 }
 
+/// The editions a run writes.
+#[derive(Clone, Copy)]
+pub struct Editions<'a> {
+    pub pdf: bool,
+    /// The web pages' renderer, when the run writes them.
+    pub web: Option<&'a Pages>,
+}
+
+impl Editions<'_> {
+    /// PDFs only (what `check` plans).
+    pub const PDF: Editions<'static> = Editions {
+        pdf: true,
+        web: None,
+    };
+}
+
 /// What a run will do.
 pub struct Plan {
     pub jobs: Vec<Job>,
@@ -161,6 +218,7 @@ pub fn plan(
     destination: &Destination,
     keep: Keep,
     placeholders: Placeholders,
+    editions: Editions,
 ) -> Plan {
     let mut failures = Vec::new();
     let mut notices = Vec::new();
@@ -232,7 +290,7 @@ pub fn plan(
                     .or_default()
                     .push((doc.loaded.file.display.clone(), origin));
                 let start = jobs.len();
-                plan_document(typesetter, doc, destination, &mut jobs);
+                plan_document(typesetter, doc, destination, editions, &mut jobs);
                 for job in &mut jobs[start..] {
                     job.origin = origin;
                     if keep == Keep::Light && !job.member && job.standalone() {
@@ -272,13 +330,16 @@ pub fn plan(
     }
 }
 
-/// The jobs of one document: its PDF and, for an issue, each member's own.
+/// The jobs of one document: its PDF and, for an issue, each member's own;
+/// and the web page of each.
 fn plan_document(
     typesetter: &Typesetter,
     mut doc: Ready,
     destination: &Destination,
+    editions: Editions,
     jobs: &mut Vec<Job>,
 ) {
+    let start = jobs.len();
     let output = match destination {
         Destination::File(file) => file.to_path_buf(),
         Destination::Folder(folder) => output_path(typesetter.project(), folder, &doc),
@@ -339,6 +400,47 @@ fn plan_document(
             Part::Whole
         },
     ));
+    add_pages(jobs, start, editions);
+}
+
+/// Adds the web page of each PDF job from `start` (an issue's page links
+/// its members' pages, and theirs link back), and drops the PDF jobs when
+/// the run writes no PDFs.
+fn add_pages(jobs: &mut Vec<Job>, start: usize, editions: Editions) {
+    let Some(pages) = editions.web else { return };
+    let pdfs = jobs.len();
+    for index in start..pdfs {
+        if jobs[index].part != Part::Cover {
+            let page = jobs[index].page(pages, editions.pdf);
+            jobs.push(page);
+        }
+    }
+    let (members, mut whole): (Vec<&mut Job>, Vec<&mut Job>) =
+        jobs[pdfs..].iter_mut().partition(|job| job.member);
+    if let ([issue], false) = (whole.as_mut_slice(), members.is_empty()) {
+        let issue_dir = issue.output.parent().unwrap_or(Path::new("")).to_path_buf();
+        for member in members {
+            let member_dir = member.output.parent().unwrap_or(Path::new(""));
+            member.links.up = Some(Up {
+                href: web::relative_href(member_dir, &issue.output),
+                title: issue.prepared.title.clone(),
+            });
+            member.rekey(pages);
+            issue.links.members.insert(
+                member.prepared.id.clone(),
+                web::relative_href(&issue_dir, &member.output),
+            );
+        }
+        issue.rekey(pages);
+    }
+    if !editions.pdf {
+        jobs.drain(start..pdfs);
+    }
+}
+
+/// The file name of `path`, as a link from beside it.
+fn file_name(path: &Path) -> String {
+    web::href(&path.file_name().unwrap_or_default().to_string_lossy())
 }
 
 /// The failure of one of the documents sharing `id`.

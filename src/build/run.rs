@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -19,6 +19,11 @@ use crate::build::document;
 use crate::build::manifest::OutputStamp;
 use crate::build::plan::Job;
 use crate::diag::Diagnostic;
+use crate::export::web::{Pages, media};
+use crate::fsgate::WriteError;
+use crate::load::SourceFile;
+use crate::load::config::Edition;
+use crate::prepare::Prepared;
 use crate::typeset::Typesetter;
 
 /// Compilations run on threads with large stacks, so that deeply nested
@@ -109,6 +114,7 @@ pub struct Timeout<'a> {
 /// it finishes (from the worker's thread). Called inside [`Pool::install`].
 pub fn run<'a>(
     typesetter: &Typesetter,
+    pages: &Pages,
     jobs: &'a [Job],
     timeout: Option<Timeout<'_>>,
     report: impl Fn(Finished<'a>) + Sync,
@@ -143,7 +149,7 @@ pub fn run<'a>(
                 set.insert(index);
             }
             let clock = Instant::now();
-            let outcome = contained(|| build_one(typesetter, job));
+            let outcome = contained(|| build_one(typesetter, pages, job));
             report(Finished {
                 job,
                 outcome,
@@ -157,7 +163,7 @@ pub fn run<'a>(
     });
 }
 
-fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
+fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
     // Test hook (feature `test-hooks` only): a panic in one document.
     #[cfg(feature = "test-hooks")]
     if std::env::var("BRIEFPRESS_TEST_PANIC_ON").is_ok_and(|id| id == job.prepared.id) {
@@ -178,6 +184,9 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
     } else {
         (&job.prepared, &job.file)
     };
+    if job.edition == Edition::Html {
+        return write_page(typesetter, pages, job, prepared, file);
+    }
     let result = document::build_with(
         typesetter,
         prepared,
@@ -209,6 +218,54 @@ fn build_one(typesetter: &Typesetter, job: &Job) -> Outcome {
             stamp,
         },
         Err(diagnostics) => Outcome::Failed(diagnostics),
+    }
+}
+
+/// Renders a web page and writes it, with its images beside it in
+/// `media/` (each named by its content: one already there is the same).
+fn write_page(
+    typesetter: &Typesetter,
+    pages: &Pages,
+    job: &Job,
+    prepared: &Prepared,
+    file: &SourceFile,
+) -> Outcome {
+    let project = typesetter.project();
+    let gate = project.gate();
+    let written = |err: WriteError| {
+        vec![
+            Diagnostic::error(err.to_string())
+                .with_code(err.code())
+                .in_file(&file.display),
+        ]
+    };
+    let result = pages.render(project, prepared, &job.links).and_then(|page| {
+        let folder = job.output.parent().unwrap_or(Path::new("")).join(media::FOLDER);
+        for image in &page.media {
+            let path = folder.join(&image.name);
+            if !path.is_file() {
+                gate.write(&path, &image.bytes).map_err(written)?;
+            }
+        }
+        gate.write(&job.output, page.html.as_bytes()).map_err(written)?;
+        Ok((
+            OutputStamp::of(&job.output, page.html.as_bytes()),
+            page.files_read,
+        ))
+    });
+    match result {
+        Ok((stamp, files_read)) => Outcome::Built {
+            pages: 1,
+            warnings: Vec::new(),
+            files_read,
+            stamp,
+        },
+        Err(diagnostics) => Outcome::Failed(
+            diagnostics
+                .into_iter()
+                .map(|d| if d.location.is_none() { d.in_file(&file.display) } else { d })
+                .collect(),
+        ),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::model::common::PartialDate;
 use crate::prepare::data::{DateData, LangData};
 use crate::prepare::listing::Listing;
 use crate::prepare::notice::NoticeData;
+use crate::export::web;
 use crate::typeset::{self, Part, Typesetter};
 
 /// The catalogue page's name.
@@ -115,9 +116,11 @@ struct Listed {
     /// The issue a member's own PDF belongs to, or the issue itself.
     issue: Option<String>,
     description: String,
-    /// Relative to the folder, with `/`.
+    /// Relative to the folder, with `/` (empty without a PDF).
     pdf: String,
     bytes: u64,
+    /// Its web page (relative, with `/`) and its size.
+    page: Option<(String, u64)>,
     thumbnail: Option<String>,
     /// A printed issue's cover PDF (relative, with `/`) and its size.
     cover: Option<(String, u64)>,
@@ -133,8 +136,11 @@ pub struct Written {
 pub struct Built<'a> {
     pub id: &'a str,
     pub listing: &'a Listing,
-    pub output: &'a Path,
-    /// The key of its PDF, which names its thumbnail.
+    /// Its PDF, when the run writes PDFs.
+    pub output: Option<&'a Path>,
+    /// Its web page, when the run writes the web edition.
+    pub page: Option<&'a Path>,
+    /// The key of its PDF (else its page), which names its thumbnail.
     pub key: &'a str,
     pub part: Part,
 }
@@ -165,14 +171,16 @@ pub fn write(
         if document.part == Part::Cover {
             continue;
         }
-        let Ok(meta) = document.output.metadata() else {
-            continue;
+        let present = |path: Option<&Path>| -> Option<(String, u64)> {
+            let path = path?;
+            Some((relative(out_dir, path)?, path.metadata().ok()?.len()))
         };
+        let (pdf, page) = (present(document.output), present(document.page));
+        if pdf.is_none() && page.is_none() {
+            continue;
+        }
         let cover = covers.get(document.id).copied();
         let shown = cover.unwrap_or(index);
-        let Some(pdf) = relative(out_dir, document.output) else {
-            continue;
-        };
         let key = documents[shown].key;
         let thumbnail_file = thumbnail_path(out_dir, key);
         let drawn = || {
@@ -187,12 +195,10 @@ pub fn write(
         } else {
             None
         };
-        let mut item = listing(document.listing, pdf, meta.len(), thumbnail);
-        item.cover = cover.and_then(|cover| {
-            let output = documents[cover].output;
-            let bytes = output.metadata().ok()?.len();
-            Some((relative(out_dir, output)?, bytes))
-        });
+        let (pdf, bytes) = pdf.unwrap_or_default();
+        let mut item = listing(document.listing, pdf, bytes, thumbnail);
+        item.page = page;
+        item.cover = cover.and_then(|cover| present(documents[cover].output));
         listed.push(item);
     }
     for notice in notices {
@@ -252,6 +258,7 @@ fn list_notice(project: &Project, out_dir: &Path, notice: &NoticeData) -> Result
         description: notice.description.clone().unwrap_or_default(),
         pdf,
         bytes,
+        page: None,
         thumbnail,
         cover: None,
     })
@@ -261,6 +268,15 @@ impl Listed {
     /// The date as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, which sort as dates.
     fn iso(&self) -> Option<&str> {
         self.date.as_ref().map(|date| date.iso.as_str())
+    }
+
+    /// The file the title links: the PDF, else the web page.
+    fn main_file(&self) -> Option<&str> {
+        match (&self.pdf, &self.page) {
+            (pdf, _) if !pdf.is_empty() => Some(pdf),
+            (_, Some((page, _))) => Some(page),
+            _ => None,
+        }
     }
 
     /// The date as printed ("February 2024"), empty when undated.
@@ -280,6 +296,7 @@ fn listing(listing: &Listing, pdf: String, bytes: u64, thumbnail: Option<String>
         description: listing.description.clone(),
         pdf,
         bytes,
+        page: None,
         thumbnail,
         cover: None,
     }
@@ -297,24 +314,6 @@ fn relative(dir: &Path, path: &Path) -> Option<String> {
             .collect::<Vec<_>>()
             .join("/"),
     )
-}
-
-/// A path as a link target: each segment percent-encoded where needed.
-fn href(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            segment
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    other => format!("%{other:02X}"),
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn size(bytes: u64) -> String {
@@ -385,11 +384,11 @@ fn write_pdf(
                     "section": item.section,
                     "authors": item.authors,
                     "description": item.description,
-                    "pdf": (!item.pdf.is_empty()).then(|| href(&item.pdf)),
+                    "pdf": (!item.pdf.is_empty()).then(|| web::href(&item.pdf)),
                     "size": size(item.bytes),
                     "thumbnail": thumbnail,
                     "thumbnail_alt": format!("{what} {}", item.title),
-                    "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"pdf": href(pdf), "size": size(*bytes)})),
+                    "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"pdf": web::href(pdf), "size": size(*bytes)})),
                 })
             })
             .collect();
@@ -518,7 +517,7 @@ fn folder_group(item: &Listed) -> Option<String> {
     if item.kind == "notice" {
         return None;
     }
-    let (folder, _) = item.pdf.split_once('/')?;
+    let (folder, _) = item.main_file()?.split_once('/')?;
     let words: Vec<String> = folder
         .split(['-', '_', ' '])
         .filter(|w| !w.is_empty())
@@ -576,13 +575,7 @@ fn groups(listed: &[Listed]) -> Vec<(String, Vec<&Listed>)> {
 /// The catalogue page, from `templates/catalogue.html` (the project's own,
 /// else the built-in one): a minijinja template that escapes every value.
 fn page(project: &Project, listed: &[Listed], publication: Option<&str>) -> Result<String, String> {
-    let name = "catalogue.html";
-    let source = html_template(project, name)?;
-    let mut engine = minijinja::Environment::new();
-    engine.set_formatter(html_formatter);
-    engine
-        .add_template(name, &source)
-        .map_err(|err| template_error(project, name, &err))?;
+    let engine = web::jinja::environment(project);
     let config = project.config();
     let lang = config.language.clone().unwrap_or_else(LangData::english);
     let groups: Vec<Value> = groups(listed)
@@ -592,23 +585,18 @@ fn page(project: &Project, listed: &[Listed], publication: Option<&str>) -> Resu
     let context = json!({
         "title": publication.unwrap_or("Documents"),
         "count": listed.len(),
-        "lang": match &lang.region {
-            Some(region) => format!("{}-{region}", lang.lang),
-            None => lang.lang.clone(),
-        },
+        "lang": web::jinja::bcp47(&lang),
         "style": config.style,
         "groups": groups,
     });
-    engine
-        .get_template(name)
-        .and_then(|template| template.render(context))
-        .map_err(|err| template_error(project, name, &err))
+    web::jinja::render(&engine, project, "catalogue.html", &context)
 }
 
 /// What the template shows of one document: text as written (the engine
 /// escapes it), links already percent-encoded.
 fn card(item: &Listed) -> Value {
     let offline = !item.pdf.is_empty();
+    let main = item.main_file();
     let what = if item.kind == "notice" {
         "Cover of"
     } else {
@@ -621,8 +609,9 @@ fn card(item: &Listed) -> Value {
         .collect();
     json!({
         "title": item.title,
-        "href": offline.then(|| href(&item.pdf)),
-        "thumbnail": item.thumbnail.as_deref().map(href),
+        "href": main.map(web::href),
+        "pdf_href": offline.then(|| web::href(&item.pdf)),
+        "thumbnail": item.thumbnail.as_deref().map(web::href),
         "thumbnail_alt": format!("{what} {}", item.title),
         "no_thumbnail": if item.kind == "notice" { "No cover" } else { "PDF" },
         "meta": meta,
@@ -630,54 +619,9 @@ fn card(item: &Listed) -> Value {
         "description": item.description,
         "pdf": item.pdf,
         "size": size(item.bytes),
-        "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"href": href(pdf), "pdf": pdf, "size": size(*bytes)})),
+        "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"href": web::href(pdf), "pdf": pdf, "size": size(*bytes)})),
+        "page": item.page.as_ref().map(|(page, bytes)| json!({"href": web::href(page), "name": page, "size": size(*bytes)})),
     })
-}
-
-/// minijinja's HTML escaping but for `/`, which needs none: links stay as
-/// written (`issues/x.pdf`, not `issues&#x2f;x.pdf`).
-fn html_formatter(
-    out: &mut minijinja::Output,
-    state: &minijinja::State,
-    value: &minijinja::Value,
-) -> Result<(), minijinja::Error> {
-    let plain = state.auto_escape() == minijinja::AutoEscape::Html
-        && !value.is_safe()
-        && !value.is_none()
-        && !value.is_undefined();
-    if !plain {
-        return minijinja::escape_formatter(out, state, value);
-    }
-    for c in value.to_string().chars() {
-        match c {
-            '&' => out.write_str("&amp;")?,
-            '<' => out.write_str("&lt;")?,
-            '>' => out.write_str("&gt;")?,
-            '"' => out.write_str("&quot;")?,
-            '\'' => out.write_str("&#39;")?,
-            c => out.write_char(c)?,
-        }
-    }
-    Ok(())
-}
-
-/// An HTML template: the project's `templates/<name>`, else the built-in.
-fn html_template(project: &Project, name: &str) -> Result<String, String> {
-    match typeset::templates::source(project, Path::new(name)) {
-        Ok(Some(bytes)) => String::from_utf8(bytes.to_vec())
-            .map_err(|_| format!("templates/{name} is not UTF-8 text")),
-        Ok(None) => Err(format!("no template {name}")),
-        Err(why) => Err(format!("templates/{name} is refused: {why}")),
-    }
-}
-
-/// A template error, at its line in the template.
-fn template_error(project: &Project, name: &str, err: &minijinja::Error) -> String {
-    let file = crate::load::project::shown(&project.templates_dir().join(name));
-    match err.line() {
-        Some(line) => format!("{}:{line}: {err}", file.display()),
-        None => format!("{}: {err}", file.display()),
-    }
 }
 
 /// `SHA256SUMS` over every file of the folder (but itself and build

@@ -56,6 +56,7 @@ impl BuildArgs {
             timeout: self.timeout,
             emit_typst: self.emit_typst.clone(),
             no_catalogue: self.no_catalogue,
+            editions: self.edition.as_ref().map(|list| list.0.clone()),
             ..self.project.options()?
         })
     }

@@ -16,6 +16,7 @@ pub mod watch;
 
 use std::path::PathBuf;
 
+use briefpress::load::config::Edition;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
 use report::{ColorChoice, Format, Reporter};
@@ -199,7 +200,8 @@ pub struct BuildArgs {
     pub jobs: Option<u16>,
 
     /// Build issues without writing each member as its own PDF (a quick
-    /// proof of the whole issue).
+    /// proof of the whole issue); the web edition keeps its members'
+    /// pages, which the issue's page links.
     #[arg(long)]
     pub no_members: bool,
 
@@ -228,6 +230,37 @@ pub struct BuildArgs {
     /// SHA256SUMS) a build over folders otherwise ends with.
     #[arg(long)]
     pub no_catalogue: bool,
+
+    /// Editions to write, comma-separated: pdf, html (an accessible web
+    /// page beside the PDF, <id>.html, its images in media/) or all
+    /// [default: `[build] editions` in briefpress.toml, else pdf].
+    #[arg(long, value_name = "LIST", value_parser = parse_editions)]
+    pub edition: Option<EditionList>,
+}
+
+/// The editions `--edition` names, in [`Edition`] order, at least one.
+#[derive(Debug, Clone)]
+pub struct EditionList(pub Vec<Edition>);
+
+/// `pdf`, `html`, `pdf,html` or `all`.
+fn parse_editions(text: &str) -> Result<EditionList, String> {
+    let mut editions = Vec::new();
+    for name in text.split(',').map(str::trim) {
+        if name.eq_ignore_ascii_case("all") {
+            editions.extend(Edition::ALL);
+            continue;
+        }
+        match Edition::from_name(&name.to_ascii_lowercase()) {
+            Some(edition) => editions.push(edition),
+            None => {
+                let names = Edition::ALL.map(Edition::name).join(", ");
+                return Err(format!("`{name}` is not an edition (editions: {names}, or all)"));
+            }
+        }
+    }
+    editions.sort();
+    editions.dedup();
+    Ok(EditionList(editions))
 }
 
 /// The longest `--timeout`: a year.

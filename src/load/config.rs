@@ -102,6 +102,40 @@ pub struct BuildConfig {
     /// The output profile of builds (`--profile` wins): `screen`, `print`
     /// or `archive`.
     pub profile: Option<Profile>,
+    /// The editions every build writes (`--edition` wins): `pdf`, `html`
+    /// (`["pdf"]` by default).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub editions: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// A form a document is published in, each from the same prepared data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Edition {
+    /// The typeset PDF (in the run's profile).
+    Pdf,
+    /// An accessible web page beside the PDF, with its images.
+    Html,
+}
+
+impl Edition {
+    pub const ALL: [Edition; 2] = [Edition::Pdf, Edition::Html];
+
+    /// The name `[build] editions` and `--edition` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Pdf => "pdf",
+            Edition::Html => "html",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Edition> {
+        Self::ALL.into_iter().find(|edition| edition.name() == name)
+    }
+
+    /// The extension of its output files.
+    pub fn extension(self) -> &'static str {
+        self.name()
+    }
 }
 
 /// What the PDFs are made for.
@@ -239,6 +273,8 @@ pub struct Config {
     pub templates: PathBuf,
     pub standards: Vec<Standard>,
     pub profile: Profile,
+    /// The editions a build writes, in [`Edition`] order, at least one.
+    pub editions: Vec<Edition>,
     pub limits: Limits,
     /// The logo as written and where, checked once the project is open.
     pub logo: Option<Spanned<String>>,
@@ -258,6 +294,7 @@ impl Default for Config {
             templates: PathBuf::from("templates"),
             standards: vec![Standard::A2b, Standard::Ua1],
             profile: Profile::default(),
+            editions: vec![Edition::Pdf],
             limits: Limits::DEFAULT,
             logo: None,
             fonts_named: vec![],
@@ -420,6 +457,36 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
 
     if let Some(profile) = build.profile {
         config.profile = profile;
+    }
+    if let Some(editions) = build.editions {
+        let mut chosen = Vec::new();
+        for edition in editions.get_ref() {
+            let name = edition.get_ref().to_ascii_lowercase();
+            match Edition::from_name(&name) {
+                Some(known) => chosen.push(known),
+                None => {
+                    let names = Edition::ALL.map(Edition::name);
+                    let mut diag = file.error_at(
+                        edition.span(),
+                        format!("unknown edition `{}`", edition.get_ref()),
+                    );
+                    if let Some(near) = crate::diag::closest(&name, names.iter().copied()) {
+                        diag = diag.with_hint(format!("did you mean `{near}`?"));
+                    }
+                    errors.push(diag.with_hint(format!("editions: {}", names.join(", "))));
+                }
+            }
+        }
+        chosen.sort();
+        chosen.dedup();
+        if chosen.is_empty() && errors.is_empty() {
+            errors.push(
+                file.error_at(editions.span(), "`[build] editions` is empty: a build would write nothing")
+                    .with_hint("list at least one edition, e.g. `editions = [\"pdf\", \"html\"]`, or remove the key"),
+            );
+        } else if !chosen.is_empty() {
+            config.editions = chosen;
+        }
     }
 
     let limits = written.limits;

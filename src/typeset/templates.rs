@@ -41,6 +41,13 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "compendium.typ",
     "catalogue.typ",
     "catalogue.html",
+    "web/page.html",
+    "web/rich.html",
+    "web/style.css",
+    "article.html",
+    "brief.html",
+    "issue.html",
+    "compendium.html",
 ];
 
 /// Template files of an older layout: `(file, its last contract, where its
@@ -221,15 +228,30 @@ pub const NOTE_PATH: &str = "/.briefpress/briefpress-archive.txt";
 pub fn fingerprint(project: &Project) -> String {
     // Only the Typst templates lay out PDFs: a change to the catalogue
     // page must not rebuild every document.
-    let typst = |name: &str| name.ends_with(".typ");
+    fingerprint_of(project, |name| name.ends_with(".typ"))
+}
+
+/// A hash over the templates of the web edition in effect (every `.html`
+/// and `.css` file but the catalogue page): any change rebuilds every page.
+pub fn web_fingerprint(project: &Project) -> String {
+    fingerprint_of(project, |name| {
+        (name.ends_with(".html") || name.ends_with(".css")) && !name.ends_with(CATALOGUE_PAGE)
+    })
+}
+
+/// The catalogue page's template, which no document's output depends on.
+const CATALOGUE_PAGE: &str = "catalogue.html";
+
+/// A hash over the templates in effect whose names `chosen` takes.
+fn fingerprint_of(project: &Project, chosen: impl Fn(&str) -> bool) -> String {
     let mut all = Vec::new();
-    for (name, text) in BUILTIN.iter().filter(|(name, _)| typst(name)) {
+    for (name, text) in BUILTIN.iter().filter(|(name, _)| chosen(name)) {
         all.extend_from_slice(name.as_bytes());
         all.extend_from_slice(text.as_bytes());
     }
     let cap = project.limits().template_bytes;
     let own = project.own_templates().files;
-    for inside in own.iter().filter(|path| typst(&path.to_string_lossy())) {
+    for inside in own.iter().filter(|path| chosen(&path.to_string_lossy())) {
         all.extend_from_slice(inside.to_string_lossy().as_bytes());
         if let Ok(data) = project.gate().read(inside, cap) {
             all.extend_from_slice(data.hash().as_bytes());

