@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use crate::catalogue::{self, Thumbnails, Written};
 use crate::diag::Diagnostic;
 use crate::export;
-use crate::fsgate;
 use crate::export::web::Pages;
+use crate::fsgate;
 use crate::load::config::{self, Edition, Profile};
 use crate::load::project::{BuildTime, Project};
 use crate::prepare::lint;
@@ -479,7 +479,10 @@ impl Run<'_, '_> {
         });
         if let Some(dir) = catalogue_dir {
             // A printed issue is shown by its cover, which has its own job.
-            for job in stale.iter_mut().filter(|job| job.part != Part::Interior && job.edition == Edition::Pdf) {
+            for job in stale
+                .iter_mut()
+                .filter(|job| job.part != Part::Interior && job.edition == Edition::Pdf)
+            {
                 job.thumbnail = Some(catalogue::thumbnail_path(dir, &job.key));
             }
         }
@@ -521,45 +524,52 @@ impl Run<'_, '_> {
             after,
             expired: &expired,
         });
-        run::run(typesetter, self.pages, &stale, timeout, |finished: Finished| {
-            let job = finished.job;
-            let display = &job.file.display;
-            match finished.outcome {
-                Outcome::Built {
-                    pages,
-                    warnings,
-                    files_read,
-                    stamp,
-                } => {
-                    if let (Some(out_dir), Ok(mut manifest)) = (out_dir, manifest.lock()) {
-                        let inputs = job.sources.iter().cloned().chain(files_read);
-                        let entry = Entry::new(job.key.clone(), project.gate(), cap, inputs, stamp);
-                        manifest.record(out_dir, &job.output, entry);
+        run::run(
+            typesetter,
+            self.pages,
+            &stale,
+            timeout,
+            |finished: Finished| {
+                let job = finished.job;
+                let display = &job.file.display;
+                match finished.outcome {
+                    Outcome::Built {
+                        pages,
+                        warnings,
+                        files_read,
+                        stamp,
+                    } => {
+                        if let (Some(out_dir), Ok(mut manifest)) = (out_dir, manifest.lock()) {
+                            let inputs = job.sources.iter().cloned().chain(files_read);
+                            let entry =
+                                Entry::new(job.key.clone(), project.gate(), cap, inputs, stamp);
+                            manifest.record(out_dir, &job.output, entry);
+                        }
+                        if let Ok(mut counts) = counts.lock() {
+                            counts.0 += 1;
+                        }
+                        self.tell(|o| {
+                            o.built(&Report {
+                                display,
+                                output: &job.output,
+                                pages,
+                                time: finished.time,
+                                warnings: &warnings,
+                            })
+                        });
                     }
-                    if let Ok(mut counts) = counts.lock() {
-                        counts.0 += 1;
+                    Outcome::Failed(diagnostics) => {
+                        if let (Some(out_dir), Ok(mut manifest)) = (out_dir, manifest.lock()) {
+                            manifest.forget(out_dir, &job.output);
+                        }
+                        if let Ok(mut counts) = counts.lock() {
+                            counts.1 += 1;
+                        }
+                        self.tell(|o| o.failed(display, &diagnostics));
                     }
-                    self.tell(|o| {
-                        o.built(&Report {
-                            display,
-                            output: &job.output,
-                            pages,
-                            time: finished.time,
-                            warnings: &warnings,
-                        })
-                    });
                 }
-                Outcome::Failed(diagnostics) => {
-                    if let (Some(out_dir), Ok(mut manifest)) = (out_dir, manifest.lock()) {
-                        manifest.forget(out_dir, &job.output);
-                    }
-                    if let Ok(mut counts) = counts.lock() {
-                        counts.1 += 1;
-                    }
-                    self.tell(|o| o.failed(display, &diagnostics));
-                }
-            }
-        });
+            },
+        );
         let (built, failed) = counts.into_inner().unwrap_or_default();
         self.summary.built += built;
         self.summary.failed += failed;
@@ -619,7 +629,10 @@ impl Run<'_, '_> {
                     Edition::Pdf => (Some(job.output.as_path()), page_of(&job.output)),
                     Edition::Html => {
                         let pdf = job.output.with_extension(Edition::Pdf.extension());
-                        if jobs.iter().any(|other| other.edition == Edition::Pdf && other.output == pdf) {
+                        if jobs
+                            .iter()
+                            .any(|other| other.edition == Edition::Pdf && other.output == pdf)
+                        {
                             return None;
                         }
                         (None, Some(job.output.as_path()))

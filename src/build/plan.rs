@@ -119,7 +119,8 @@ impl Job {
 
     /// A page's key: the web templates, the data and where it links.
     fn rekey(&mut self, pages: &Pages) {
-        let mut keyed = format!("{}\n{}\n", pages.fingerprint(), self.prepared.kind.name()).into_bytes();
+        let mut keyed =
+            format!("{}\n{}\n", pages.fingerprint(), self.prepared.kind.name()).into_bytes();
         keyed.extend_from_slice(&self.prepared.data);
         keyed.extend_from_slice(format!("\n{:?}", self.links).as_bytes());
         self.key = hash_bytes(&keyed);

@@ -239,20 +239,27 @@ fn write_page(
                 .in_file(&file.display),
         ]
     };
-    let result = pages.render(project, prepared, &job.links).and_then(|page| {
-        let folder = job.output.parent().unwrap_or(Path::new("")).join(media::FOLDER);
-        for image in &page.media {
-            let path = folder.join(&image.name);
-            if !path.is_file() {
-                gate.write(&path, &image.bytes).map_err(written)?;
+    let result = pages
+        .render(project, prepared, &job.links)
+        .and_then(|page| {
+            let folder = job
+                .output
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(media::FOLDER);
+            for image in &page.media {
+                let path = folder.join(&image.name);
+                if !path.is_file() {
+                    gate.write(&path, &image.bytes).map_err(written)?;
+                }
             }
-        }
-        gate.write(&job.output, page.html.as_bytes()).map_err(written)?;
-        Ok((
-            OutputStamp::of(&job.output, page.html.as_bytes()),
-            page.files_read,
-        ))
-    });
+            gate.write(&job.output, page.html.as_bytes())
+                .map_err(written)?;
+            Ok((
+                OutputStamp::of(&job.output, page.html.as_bytes()),
+                page.files_read,
+            ))
+        });
     match result {
         Ok((stamp, files_read)) => Outcome::Built {
             pages: 1,
@@ -263,7 +270,13 @@ fn write_page(
         Err(diagnostics) => Outcome::Failed(
             diagnostics
                 .into_iter()
-                .map(|d| if d.location.is_none() { d.in_file(&file.display) } else { d })
+                .map(|d| {
+                    if d.location.is_none() {
+                        d.in_file(&file.display)
+                    } else {
+                        d
+                    }
+                })
                 .collect(),
         ),
     }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use typst::foundations::{Bytes, Datetime};
 
+use crate::export::web;
 use crate::fsgate::{Gate, WriteError, files_outside, hash_bytes, names_in, read_regular};
 use crate::load::config::RESERVED_FOLDERS;
 use crate::load::project::Project;
@@ -19,7 +20,6 @@ use crate::model::common::PartialDate;
 use crate::prepare::data::{DateData, LangData};
 use crate::prepare::listing::Listing;
 use crate::prepare::notice::NoticeData;
-use crate::export::web;
 use crate::typeset::{self, Part, Typesetter};
 
 /// The catalogue page's name.

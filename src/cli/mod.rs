@@ -254,7 +254,9 @@ fn parse_editions(text: &str) -> Result<EditionList, String> {
             Some(edition) => editions.push(edition),
             None => {
                 let names = Edition::ALL.map(Edition::name).join(", ");
-                return Err(format!("`{name}` is not an edition (editions: {names}, or all)"));
+                return Err(format!(
+                    "`{name}` is not an edition (editions: {names}, or all)"
+                ));
             }
         }
     }

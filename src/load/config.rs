@@ -737,6 +737,23 @@ mod tests {
     }
 
     #[test]
+    fn editions_are_named_and_checked() {
+        assert_eq!(parse("").expect("valid").editions, [Edition::Pdf]);
+        let config = parse("[build]\neditions = [\"html\", \"PDF\", \"html\"]\n").expect("valid");
+        assert_eq!(config.editions, [Edition::Pdf, Edition::Html]);
+        let errors = parse("[build]\neditions = [\"pdf\", \"htm\"]\n").expect_err("unknown");
+        let location = errors[0].location.as_ref().expect("located");
+        assert_eq!(location.line_col(), (2, 20));
+        let error = errors[0].to_string();
+        assert!(
+            error.contains("unknown edition `htm`") && error.contains("did you mean `html`"),
+            "{error}"
+        );
+        let error = first_error("[build]\neditions = []\n");
+        assert!(error.contains("is empty"), "{error}");
+    }
+
+    #[test]
     fn unknown_keys_suggest_the_closest() {
         let error = first_error("[style]\naccent_colour = \"#000000\"\n");
         assert!(error.contains("unknown key `accent_colour`"), "{error}");

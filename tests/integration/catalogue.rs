@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use crate::support::{
-    TempProject, assert_words_in, html_errors, pdf_fonts, pdf_image_widths, pdf_text, repo,
-    run_in, screenshot,
+    TempProject, assert_words_in, html_errors, pdf_fonts, pdf_image_widths, pdf_text, repo, run_in,
+    screenshot,
 };
 
 /// Every `href="..."` and `src="..."` value of an HTML page.
@@ -317,7 +317,6 @@ fn the_catalogue_command_lists_what_is_built_and_draws_missing_thumbnails() {
     assert_links_resolve_at_least(&project.path("out"), 3);
 }
 
-
 #[test]
 fn the_catalogue_renders_with_its_images_in_chromium() {
     let temp = TempProject::new("chromium");
@@ -348,7 +347,6 @@ fn the_catalogue_renders_with_its_images_in_chromium() {
     );
     assert_ne!(with_images, without, "the thumbnails did not render");
 }
-
 
 #[test]
 fn the_catalogue_page_passes_the_nu_html_checker_and_takes_the_style() {

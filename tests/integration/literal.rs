@@ -1,6 +1,6 @@
 //! Data stays data: text that looks like Typst or Markdown prints as written.
 
-use crate::support::{TempProject, flat, pdf_info, pdf_text};
+use crate::support::{TempProject, flat, pdf_info, pdf_text, visible_text};
 
 const HOSTILE: &str = r##"kind = "article"
 headline = "#read(\"/etc/passwd\") $x$ ] <lbl> @ref // \\ #set page(width: 1cm)"
@@ -75,6 +75,31 @@ fn typst_and_markdown_syntax_print_literally() {
         !text.contains("root:x:0:0"),
         "a file was read into the document"
     );
+    // The web page prints the same text as text: no element, no script
+    // and no file comes from the document.
+    let run = project.run(&["build", "hostile.toml", "--edition", "html"]);
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+    let html = std::fs::read_to_string(project.path("out/hostile.html")).unwrap();
+    let shown = flat(&visible_text(&html));
+    for expected in [
+        "#read(\"/etc/passwd\") $x$ ] <lbl> @ref // \\ #set page(width: 1cm)",
+        "Ann <b>Bold</b> #strong[x]",
+        "]*_ #import \"@preview/cetz:0.3.0\": * /* not a comment */",
+        "Caption #emph[no] <cap>",
+        "#sym.arrow «Title» <t>",
+        "Note with #code and $math$ and <label> and @cite, see https://example.org/note.",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "`{expected}` not shown literally in:\n{shown}"
+        );
+    }
+    for injected in ["<b>", "<lbl>", "<t>", "<script", "root:x:0:0"] {
+        assert!(
+            !html.contains(injected),
+            "{injected} reached the page's markup"
+        );
+    }
     let pdf = project.path("out/hostile.pdf");
     assert_eq!(pdf_info(&pdf, "Author"), "Ann <b>Bold</b> #strong[x]");
     assert!(pdf_info(&pdf, "Title").starts_with("#read(\"/etc/passwd\") $x$"));

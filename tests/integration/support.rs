@@ -640,17 +640,56 @@ pub fn screenshot(page: &Path, png: &Path, profile: &Path) -> Vec<u8> {
 }
 
 /// The text a reader sees on an HTML page: tags, the style sheet and
-/// comments removed, character references decoded.
+/// comments removed (a block element's edges as a space, an inline
+/// element's as nothing), character references decoded.
 pub fn visible_text(html: &str) -> String {
+    const BLOCKS: [&str; 24] = [
+        "p",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "br",
+        "section",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "header",
+        "footer",
+        "nav",
+        "dt",
+        "dd",
+        "dl",
+        "aside",
+        "article",
+    ];
     let mut text = String::new();
     let mut rest = html;
     while let Some(start) = rest.find('<') {
         text.push_str(&rest[..start]);
-        text.push(' ');
         let after = &rest[start..];
+        let name: String = after[1..]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if BLOCKS.contains(&name.as_str()) || name == "main" || name == "body" {
+            text.push(' ');
+        }
         let lower = after.get(..7).unwrap_or(after).to_ascii_lowercase();
         let end = if lower.starts_with("<style") || lower.starts_with("<script") {
-            let close = if lower.starts_with("<style") { "</style>" } else { "</script>" };
+            let close = if lower.starts_with("<style") {
+                "</style>"
+            } else {
+                "</script>"
+            };
             after.find(close).map_or(after.len(), |i| i + close.len())
         } else if after.starts_with("<!--") {
             after.find("-->").map_or(after.len(), |i| i + 3)
@@ -685,7 +724,9 @@ pub fn decode_entities(text: &str) -> String {
             "apos" => Some('\''),
             "nbsp" => Some('\u{a0}'),
             _ if name.starts_with("#x") || name.starts_with("#X") => {
-                u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                u32::from_str_radix(&name[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
             }
             _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
             _ => None,

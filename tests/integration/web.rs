@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use crate::layout::RTL_ARTICLE;
 use crate::support::{
     TempProject, bundled_fonts_config, chromium, files_below, files_named, html_errors_in,
-    pdf_text, repo, run_in, visible_text, words,
+    pdf_text, repo, run_in, visible_text,
 };
 
 /// The samples built once, with every edition, for the tests that only
@@ -23,7 +23,14 @@ fn samples() -> &'static Path {
         let _ = std::fs::remove_dir_all(&out);
         let run = run_in(
             &repo(),
-            &["build", "briefs", "--edition", "all", "--out-dir", out.to_str().unwrap()],
+            &[
+                "build",
+                "briefs",
+                "--edition",
+                "all",
+                "--out-dir",
+                out.to_str().unwrap(),
+            ],
         );
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         out
@@ -58,7 +65,11 @@ fn every_document_gets_a_page_that_passes_the_nu_html_checker() {
     let pages = pages(out);
     assert_eq!(pages.len(), pdfs.len(), "{pages:?}\n{pdfs:?}");
     for pdf in &pdfs {
-        assert!(pdf.with_extension("html").is_file(), "no page beside {}", pdf.display());
+        assert!(
+            pdf.with_extension("html").is_file(),
+            "no page beside {}",
+            pdf.display()
+        );
     }
     let mut checked = pages.clone();
     checked.push(out.join("index.html"));
@@ -66,11 +77,20 @@ fn every_document_gets_a_page_that_passes_the_nu_html_checker() {
     assert!(errors.is_empty(), "{errors:#?}");
     for page in &pages {
         let html = read(page);
-        assert_eq!(html.matches("<h1").count(), 1, "one h1 in {}", page.display());
+        assert_eq!(
+            html.matches("<h1").count(),
+            1,
+            "one h1 in {}",
+            page.display()
+        );
         // No scripts, nothing loaded from elsewhere: every `src` is a file
         // beside the page.
         for forbidden in ["<script", "@import", "@font-face", "url("] {
-            assert!(!html.contains(forbidden), "{forbidden} in {}", page.display());
+            assert!(
+                !html.contains(forbidden),
+                "{forbidden} in {}",
+                page.display()
+            );
         }
         for source in html.split(" src=\"").skip(1) {
             let target = &source[..source.find('"').unwrap()];
@@ -110,7 +130,10 @@ fn pdf_words(pdf: &Path) -> (Vec<String>, HashSet<String>) {
     let uncut: Vec<String> = text
         .lines()
         .map(|line| {
-            let kept: Vec<&str> = line.split(' ').filter(|word| !word.ends_with('…')).collect();
+            let kept: Vec<&str> = line
+                .split(' ')
+                .filter(|word| !word.ends_with('…'))
+                .collect();
             kept.join(" ")
         })
         .collect();
@@ -163,8 +186,13 @@ fn every_page_shows_every_word_its_pdf_prints() {
         let (printed, halves) = pdf_words(&pdf);
         // A half of a hyphenated word is shown when the page has the word.
         let half_shown = |word: &String| {
-            (halves.contains(word) && have.iter().any(|w| w.len() > word.len() && w.starts_with(word.as_str())))
-                || halves.iter().any(|first| have.contains(&format!("{first}{word}")))
+            (halves.contains(word)
+                && have
+                    .iter()
+                    .any(|w| w.len() > word.len() && w.starts_with(word.as_str())))
+                || halves
+                    .iter()
+                    .any(|first| have.contains(&format!("{first}{word}")))
         };
         let mut missing: Vec<String> = printed
             .into_iter()
@@ -188,7 +216,10 @@ fn right_to_left_titles_carry_their_language_and_direction() {
     project.write("rtl.toml", RTL_ARTICLE);
     let run = project.run(&["build", "rtl.toml", "--edition", "html"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(!project.path("out/rtl.pdf").exists(), "only the web edition was asked for");
+    assert!(
+        !project.path("out/rtl.pdf").exists(),
+        "only the web edition was asked for"
+    );
     let html = read(&project.path("out/rtl.html"));
     for (lang, title) in [
         ("ar", "روسيا تعزز وجودها العسكري في آسيا الوسطى"),
@@ -216,12 +247,16 @@ fn a_browser_prints_every_word_of_the_article_page() {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium is needed by this test (Debian package chromium; .ci/run installs it)");
-    assert!(printed.is_file(), "{}", String::from_utf8_lossy(&run.stderr));
-    let have: HashSet<String> = words(&pdf_text(&printed)).into_iter().collect();
+    assert!(
+        printed.is_file(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let have: HashSet<String> = tokens(&pdf_text(&printed)).into_iter().collect();
     // The article itself: navigation is left off the printed page.
     let html = read(&page);
     let article = &html[html.find("<article").unwrap()..html.rfind("</article>").unwrap()];
-    let mut missing: Vec<String> = words(&visible_text(article))
+    let mut missing: Vec<String> = tokens(&visible_text(article))
         .into_iter()
         .filter(|word| !have.contains(word))
         .collect();
@@ -238,7 +273,12 @@ fn outputs(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             let name = path.file_name().unwrap().to_string_lossy();
             !name.starts_with(".briefpress")
         })
-        .map(|path| (path.strip_prefix(out).unwrap().to_path_buf(), std::fs::read(&path).unwrap()))
+        .map(|path| {
+            (
+                path.strip_prefix(out).unwrap().to_path_buf(),
+                std::fs::read(&path).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -261,7 +301,11 @@ fn pages_are_reproducible_and_rebuilt_only_when_their_document_changes() {
     let article = project.sample_article(2400, 1600);
     let other = "briefs/central-asia/migrant-workers-trenches.toml";
     project.write(other, std::fs::read(repo().join(other)).unwrap());
-    project.png("briefs/central-asia/images/migrant-workers-moscow.png", 800, 500);
+    project.png(
+        "briefs/central-asia/images/migrant-workers-moscow.png",
+        800,
+        500,
+    );
     let build = |out: &str| {
         let run = project.run(&["build", "briefs", "--edition", "pdf,html", "--out-dir", out]);
         assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -286,13 +330,23 @@ fn pages_are_reproducible_and_rebuilt_only_when_their_document_changes() {
     assert_eq!(media.len(), 2, "{media:?}");
     let widths: Vec<u32> = media
         .iter()
-        .map(|path| image::image_dimensions(project.path("one").join(path)).unwrap().0)
+        .map(|path| {
+            image::image_dimensions(project.path("one").join(path))
+                .unwrap()
+                .0
+        })
         .collect();
-    assert!(widths.contains(&1400) && widths.contains(&800), "{widths:?}");
+    assert!(
+        widths.contains(&1400) && widths.contains(&800),
+        "{widths:?}"
+    );
 
     let unchanged = build("one");
     assert!(built(&unchanged.stdout).is_empty(), "{}", unchanged.stdout);
-    let text = read(&project.path(article)).replace("headline = \"China Reinvigorates", "headline = \"China Revives");
+    let text = read(&project.path(article)).replace(
+        "headline = \"China Reinvigorates",
+        "headline = \"China Revives",
+    );
     project.write(article, text);
     let edited = build("one");
     assert_eq!(
@@ -301,7 +355,9 @@ fn pages_are_reproducible_and_rebuilt_only_when_their_document_changes() {
         "{}",
         edited.stdout
     );
-    assert!(read(&project.path("one/central-asia/china-bri-security.html")).contains("China Revives"));
+    assert!(
+        read(&project.path("one/central-asia/china-bri-security.html")).contains("China Revives")
+    );
 }
 
 #[test]
@@ -309,7 +365,11 @@ fn the_catalogue_lists_every_edition_and_sums_cover_them() {
     let out = samples();
     let index = read(&out.join("index.html"));
     for page in pages(out) {
-        let inside = page.strip_prefix(out).unwrap().to_string_lossy().into_owned();
+        let inside = page
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(
             index.contains(&format!("href=\"{inside}\"")),
             "the catalogue does not link {inside}"
@@ -323,10 +383,17 @@ fn the_catalogue_lists_every_edition_and_sums_cover_them() {
         .count();
     assert!(media >= 3, "images of the pages: {media}");
     for file in files_below(out) {
-        let inside = file.strip_prefix(out).unwrap().to_string_lossy().into_owned();
+        let inside = file
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let listed = inside.ends_with(".html") || inside.contains("/media/");
         if listed && inside != "index.html" {
-            assert!(sums.contains(&format!("  {inside}\n")), "{inside} is not in SHA256SUMS");
+            assert!(
+                sums.contains(&format!("  {inside}\n")),
+                "{inside} is not in SHA256SUMS"
+            );
         }
     }
     let check = std::process::Command::new("sha256sum")
@@ -334,7 +401,11 @@ fn the_catalogue_lists_every_edition_and_sums_cover_them() {
         .current_dir(out)
         .output()
         .unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 #[test]
@@ -350,8 +421,14 @@ fn an_issue_page_links_its_members_and_they_link_back() {
             "the issue page does not link {name}"
         );
         let page = read(member);
-        assert!(page.contains("href=\"../issues/oe-watch-2024-02.html\""), "{name} does not link its issue");
-        assert!(page.contains(&format!("href=\"{}\"", name.replace(".html", ".pdf"))), "{name} does not link its PDF");
+        assert!(
+            page.contains("href=\"../issues/oe-watch-2024-02.html\""),
+            "{name} does not link its issue"
+        );
+        assert!(
+            page.contains(&format!("href=\"{}\"", name.replace(".html", ".pdf"))),
+            "{name} does not link its PDF"
+        );
     }
 }
 
@@ -393,7 +470,11 @@ fn axe_violations(page: &Path, work: &Path) -> serde_json::Value {
     let copy = site.join("page.html");
     std::fs::write(&copy, injected).unwrap();
     let mut child = chromium(&work.join("profile"))
-        .args(["--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom"])
+        .args([
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+        ])
         .arg(format!("file://{}", copy.display()))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -423,8 +504,16 @@ fn axe_violations(page: &Path, work: &Path) -> serde_json::Value {
         + marker.len();
     let json = &dom[start..start + dom[start..].find("</pre>").unwrap()];
     let result: serde_json::Value = serde_json::from_str(json).unwrap();
-    assert!(result.get("error").is_none(), "{}: {result}", page.display());
-    assert!(result["passes"].as_u64().unwrap() > 0, "{}: {result}", page.display());
+    assert!(
+        result.get("error").is_none(),
+        "{}: {result}",
+        page.display()
+    );
+    assert!(
+        result["passes"].as_u64().unwrap() > 0,
+        "{}: {result}",
+        page.display()
+    );
     result["violations"].clone()
 }
 
@@ -453,7 +542,10 @@ fn axe_finds_no_wcag_violation_on_any_page() {
                 })
             })
             .collect();
-        halves.into_iter().flat_map(|half| half.join().unwrap()).collect()
+        halves
+            .into_iter()
+            .flat_map(|half| half.join().unwrap())
+            .collect()
     });
     assert_eq!(found.len(), checked.len());
     let violations: Vec<String> = found

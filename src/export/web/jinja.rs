@@ -20,19 +20,26 @@ pub fn environment(project: &Project) -> Environment<'static> {
     let mut engine = Environment::new();
     engine.set_formatter(html_formatter);
     let project = project.clone();
-    engine.set_loader(move |name| match templates::source(&project, Path::new(name)) {
-        Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).map(Some).map_err(|_| {
-            Error::new(ErrorKind::InvalidOperation, format!("templates/{name} is not UTF-8 text"))
-        }),
-        Ok(None) => Ok(None),
-        Err(why) => Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("templates/{name} is refused: {why}"),
-        )),
-    });
+    engine.set_loader(
+        move |name| match templates::source(&project, Path::new(name)) {
+            Ok(Some(bytes)) => String::from_utf8(bytes.to_vec()).map(Some).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("templates/{name} is not UTF-8 text"),
+                )
+            }),
+            Ok(None) => Ok(None),
+            Err(why) => Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("templates/{name} is refused: {why}"),
+            )),
+        },
+    );
     engine.add_filter("bcp47", |lang: Value| bcp47(&lang_of(&lang)));
     engine.add_filter("direction", |lang: Value| direction(&lang_of(&lang).lang));
-    engine.add_filter("css_string", |text: String| Value::from_safe_string(css_string(&text)));
+    engine.add_filter("css_string", |text: String| {
+        Value::from_safe_string(css_string(&text))
+    });
     engine
 }
 

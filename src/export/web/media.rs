@@ -55,7 +55,8 @@ pub struct Media {
 pub fn prepare(original: &[u8], role: Role) -> Result<Media, String> {
     let format = Format::detect(original).ok_or("not an image briefpress can place")?;
     let max = role.max_width();
-    let key = |what: &str| hash_bytes(format!("{}\n{max}\n{what}", hash_bytes(original)).as_bytes());
+    let key =
+        |what: &str| hash_bytes(format!("{}\n{max}\n{what}", hash_bytes(original)).as_bytes());
     if format == Format::Svg {
         return Ok(Media {
             name: format!("{}.svg", &key("svg")[..20]),
@@ -88,9 +89,17 @@ pub fn prepare(original: &[u8], role: Role) -> Result<Media, String> {
     };
     let alpha = decoded.color().has_alpha();
     let (pixels, channels, colour) = if alpha {
-        (decoded.to_rgba8().into_raw(), 4, image::ExtendedColorType::Rgba8)
+        (
+            decoded.to_rgba8().into_raw(),
+            4,
+            image::ExtendedColorType::Rgba8,
+        )
     } else {
-        (decoded.to_rgb8().into_raw(), 3, image::ExtendedColorType::Rgb8)
+        (
+            decoded.to_rgb8().into_raw(),
+            3,
+            image::ExtendedColorType::Rgb8,
+        )
     };
     let smaller = shrink(
         &pixels,

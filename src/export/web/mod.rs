@@ -84,7 +84,10 @@ impl Pages {
         links: &Links,
     ) -> Result<Page, Vec<Diagnostic>> {
         let doc: Value = serde_json::from_slice(&prepared.data).map_err(|err| {
-            vec![Diagnostic::error(format!("internal error: render data: {err}")).with_code("internal")]
+            vec![
+                Diagnostic::error(format!("internal error: render data: {err}"))
+                    .with_code("internal"),
+            ]
         })?;
         let mut media = Vec::new();
         let mut shown = serde_json::Map::new();
@@ -92,10 +95,20 @@ impl Pages {
         for (path, role) in placed_images(&doc) {
             let inside = Path::new(path.trim_start_matches('/'));
             let original = project.read_image(inside).map_err(|why| {
-                vec![Diagnostic::error(format!("the image {path} cannot be read for the web page: {why}")).with_code("image")]
+                vec![
+                    Diagnostic::error(format!(
+                        "the image {path} cannot be read for the web page: {why}"
+                    ))
+                    .with_code("image"),
+                ]
             })?;
             let copy = media::prepare(&original.data.bytes, role).map_err(|why| {
-                vec![Diagnostic::error(format!("the image {path} cannot be resampled for the web page: {why}")).with_code("image")]
+                vec![
+                    Diagnostic::error(format!(
+                        "the image {path} cannot be resampled for the web page: {why}"
+                    ))
+                    .with_code("image"),
+                ]
             })?;
             files_read.push(project.root().join(inside));
             let (width, height) = copy.size.unzip();
@@ -178,11 +191,7 @@ pub fn href(path: &str) -> String {
 pub fn relative_href(from_dir: &Path, to: &Path) -> String {
     let from: Vec<_> = from_dir.components().collect();
     let target: Vec<_> = to.components().collect();
-    let shared = from
-        .iter()
-        .zip(&target)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let shared = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
     let ups = std::iter::repeat_n("..".to_string(), from.len() - shared);
     let downs = target[shared..]
         .iter()
@@ -197,13 +206,22 @@ mod tests {
     #[test]
     fn links_between_pages_are_relative() {
         assert_eq!(
-            relative_href(Path::new("out/oe-watch"), Path::new("out/issues/oe-watch.html")),
+            relative_href(
+                Path::new("out/oe-watch"),
+                Path::new("out/issues/oe-watch.html")
+            ),
             "../issues/oe-watch.html"
         );
         assert_eq!(
-            relative_href(Path::new("out/issues"), Path::new("out/oe-watch/01-a b.html")),
+            relative_href(
+                Path::new("out/issues"),
+                Path::new("out/oe-watch/01-a b.html")
+            ),
             "../oe-watch/01-a%20b.html"
         );
-        assert_eq!(relative_href(Path::new("out"), Path::new("out/x.html")), "x.html");
+        assert_eq!(
+            relative_href(Path::new("out"), Path::new("out/x.html")),
+            "x.html"
+        );
     }
 }
