@@ -12,8 +12,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use briefpress::build::discover::Input;
-use briefpress::build::plan::{self, Destination, Job, Keep, Placeholders};
+use briefpress::build::plan::{self, Destination, Editions, Job, Keep, Placeholders};
 use briefpress::build::run::{self, Pool};
+use briefpress::export::web::Pages;
 use briefpress::load::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
 
@@ -72,6 +73,35 @@ fn main() {
             "--out-dir",
             "out/issue",
         ]),
+    );
+    // The web edition beside the PDFs of the issue and its members,
+    // measured interleaved with the PDFs alone.
+    let (pdf, web) = interleaved(
+        &bin,
+        &root,
+        &[
+            "build",
+            "issue/number.toml",
+            "--force",
+            "--out-dir",
+            "out/issue-pdf",
+        ],
+        &[
+            "build",
+            "issue/number.toml",
+            "--force",
+            "--edition",
+            "pdf,html",
+            "--out-dir",
+            "out/issue-web",
+        ],
+        repeats,
+    );
+    row("issue of 40 with members, PDFs (interleaved)", (pdf, None));
+    row("the same with the web edition (interleaved)", (web, None));
+    println!(
+        "| web edition / PDFs alone | {:.3} | |",
+        web.as_secs_f64() / pdf.as_secs_f64()
     );
     row(
         "200 briefs, one call",
@@ -187,6 +217,40 @@ fn measure_process(
     (wall, rss)
 }
 
+/// Medians of two commands run alternately, so that the machine's load
+/// falls on both alike; each into an empty output folder (its last
+/// argument), so that nothing is skipped.
+fn interleaved(
+    bin: &Path,
+    root: &Path,
+    a: &[&str],
+    b: &[&str],
+    repeats: usize,
+) -> (Duration, Duration) {
+    let once = |args: &[&str]| {
+        if let Some(out) = args.last() {
+            let _ = std::fs::remove_dir_all(root.join(out));
+        }
+        let started = Instant::now();
+        let status = Command::new(bin)
+            .args(args)
+            .arg("--quiet")
+            .current_dir(root)
+            .status()
+            .expect("briefpress runs");
+        assert!(status.success(), "{args:?}");
+        started.elapsed()
+    };
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    for _ in 0..repeats {
+        first.push(once(a));
+        second.push(once(b));
+    }
+    first.sort();
+    second.sort();
+    (first[repeats / 2], second[repeats / 2])
+}
+
 fn typesetter(root: &Path) -> Typesetter {
     let fonts = fonts::load(&[] as &[PathBuf]).expect("bundled fonts load");
     Typesetter::new(Project::open(root).expect("bench project"), fonts)
@@ -198,6 +262,7 @@ fn typesetter(root: &Path) -> Typesetter {
 fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
     let mut typesetter = typesetter(root);
     let pool = Pool::new(2).expect("worker threads");
+    let pages = Pages::new(typesetter.project());
     let issue = root.join("issue/number.toml");
     let rebuild = |typesetter: &Typesetter, article: &Path, with_issue: bool| {
         let input = |path: &Path| Input {
@@ -220,6 +285,7 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             &Destination::Folder(&out),
             Keep::All,
             Placeholders::Warn,
+            Editions::PDF,
         );
         assert!(failures.is_empty());
         let id = article.file_stem().unwrap().to_string_lossy().to_string();
@@ -227,7 +293,7 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             .into_iter()
             .filter(|j| j.prepared.id == id || j.prepared.kind == briefpress::model::Kind::Issue)
             .collect();
-        pool.install(|| run::run(typesetter, &changed, None, |_| {}));
+        pool.install(|| run::run(typesetter, &pages, &changed, None, |_| {}));
     };
     let mut timed_edits = |article: &Path, with_issue: bool| {
         let original = std::fs::read_to_string(article).unwrap();

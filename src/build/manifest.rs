@@ -78,6 +78,10 @@ pub struct Entry {
     /// content hashes.
     pub inputs: BTreeMap<PathBuf, String>,
     pub output: Option<OutputStamp>,
+    /// Files beside the output it needs (a web page's images), relative
+    /// to the output folder: the output is stale when one is gone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub companions: Vec<PathBuf>,
 }
 
 impl Entry {
@@ -103,7 +107,17 @@ impl Entry {
             key,
             inputs,
             output,
+            companions: Vec::new(),
         }
+    }
+
+    /// The entry with the files beside its output that it needs.
+    pub fn with_companions(mut self, out_dir: &Path, companions: &[PathBuf]) -> Self {
+        self.companions = companions
+            .iter()
+            .map(|path| relative(out_dir, path))
+            .collect();
+        self
     }
 
     /// Whether every input still has the recorded bytes. Paths that are
@@ -176,6 +190,10 @@ impl Manifest {
                 .output
                 .as_ref()
                 .is_some_and(|stamp| stamp.holds(output))
+            && entry
+                .companions
+                .iter()
+                .all(|path| plainly_inside(path) && out_dir.join(path).is_file())
             && entry.inputs_unchanged(gate, cap)
     }
 

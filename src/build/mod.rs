@@ -538,11 +538,13 @@ impl Run<'_, '_> {
                         warnings,
                         files_read,
                         stamp,
+                        companions,
                     } => {
                         if let (Some(out_dir), Ok(mut manifest)) = (out_dir, manifest.lock()) {
                             let inputs = job.sources.iter().cloned().chain(files_read);
                             let entry =
-                                Entry::new(job.key.clone(), project.gate(), cap, inputs, stamp);
+                                Entry::new(job.key.clone(), project.gate(), cap, inputs, stamp)
+                                    .with_companions(out_dir, &companions);
                             manifest.record(out_dir, &job.output, entry);
                         }
                         if let Ok(mut counts) = counts.lock() {

@@ -90,6 +90,8 @@ pub enum Outcome {
         files_read: Vec<PathBuf>,
         /// What was written, for the manifest.
         stamp: Option<OutputStamp>,
+        /// Files written beside the output that it needs (a page's images).
+        companions: Vec<PathBuf>,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -216,6 +218,7 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
             warnings: built.warnings,
             files_read: built.files_read,
             stamp,
+            companions: Vec::new(),
         },
         Err(diagnostics) => Outcome::Failed(diagnostics),
     }
@@ -248,24 +251,41 @@ fn write_page(
                 .unwrap_or(Path::new(""))
                 .join(media::FOLDER);
             for image in &page.media {
+                // Named by content: a file already there (or being made by
+                // another page of this run) is the same.
                 let path = folder.join(&image.name);
-                if !path.is_file() {
-                    gate.write(&path, &image.bytes).map_err(written)?;
+                if !path.is_file() && pages.claim(&path) {
+                    let bytes = image.bytes().map_err(|why| {
+                        vec![
+                            Diagnostic::error(format!(
+                                "an image of the page cannot be made: {why}"
+                            ))
+                            .with_code("image"),
+                        ]
+                    })?;
+                    gate.write(&path, &bytes).map_err(written)?;
                 }
             }
             gate.write(&job.output, page.html.as_bytes())
                 .map_err(written)?;
+            let companions = page
+                .media
+                .iter()
+                .map(|image| folder.join(&image.name))
+                .collect();
             Ok((
                 OutputStamp::of(&job.output, page.html.as_bytes()),
                 page.files_read,
+                companions,
             ))
         });
     match result {
-        Ok((stamp, files_read)) => Outcome::Built {
+        Ok((stamp, files_read, companions)) => Outcome::Built {
             pages: 1,
             warnings: Vec::new(),
             files_read,
             stamp,
+            companions,
         },
         Err(diagnostics) => Outcome::Failed(
             diagnostics

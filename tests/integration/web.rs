@@ -343,6 +343,17 @@ fn pages_are_reproducible_and_rebuilt_only_when_their_document_changes() {
 
     let unchanged = build("one");
     assert!(built(&unchanged.stdout).is_empty(), "{}", unchanged.stdout);
+    // A page whose image was deleted is made again, with the image.
+    let resampled = media[widths.iter().position(|&w| w == 1400).unwrap()];
+    std::fs::remove_file(project.path("one").join(resampled)).unwrap();
+    let repaired = build("one");
+    assert_eq!(
+        built(&repaired.stdout),
+        ["china-bri-security.html"],
+        "{}",
+        repaired.stdout
+    );
+    assert!(project.path("one").join(resampled).is_file());
     let text = read(&project.path(article)).replace(
         "headline = \"China Reinvigorates",
         "headline = \"China Revives",

@@ -1,13 +1,16 @@
 //! The images of a web page: each resampled for the screen (at most twice
 //! the width it is shown at, for sharp high-density displays) and named by
-//! its content, so that pages placing the same file at different sizes
-//! never collide and a page copied anywhere keeps its images.
-
-use std::io::Cursor;
+//! its content and that width, so that pages placing the same file at
+//! different sizes never collide and a page copied anywhere keeps its
+//! images. Name and size come from the image's header; the pixels are
+//! resampled only when the file is not in the output folder yet.
 
 use image::ImageEncoder;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
+use std::io::Cursor;
+
+use typst::foundations::Bytes;
 
 use crate::fsgate::hash_bytes;
 use crate::images::Format;
@@ -39,117 +42,145 @@ impl Role {
 /// JPEG quality of resampled photographs (as the screen PDF's).
 const JPEG_QUALITY: u8 = 85;
 
-/// An image ready for the page.
+/// An image as a page places it: its file name in [`FOLDER`], its pixel
+/// size, and how to make its bytes.
 #[derive(Debug, Clone)]
-pub struct Media {
-    /// `<hash>.<ext>`, inside [`FOLDER`].
+pub struct Placed {
+    /// `<hash>.<ext>`: of the original's content and the width sent.
     pub name: String,
-    pub bytes: Vec<u8>,
-    /// Pixel size (`None` for a vector image without one).
+    /// Pixel size of the copy (`None` for a vector image).
     pub size: Option<(u32, u32)>,
+    original: Bytes,
+    format: Format,
+    /// Whether the original is sent as it is.
+    as_is: bool,
 }
 
-/// The copy of `original` a page shows in `role`: resampled when it is
-/// more than twice as wide as shown, else the file as it is (a vector
-/// image always).
-pub fn prepare(original: &[u8], role: Role) -> Result<Media, String> {
-    let format = Format::detect(original).ok_or("not an image briefpress can place")?;
+/// How `original` is placed in `role`, from its header: sent as it is when
+/// it is a PNG or JPEG no wider than twice its shown width (or a vector
+/// image), else resampled to that width (JPEG stays JPEG, anything else
+/// becomes PNG). `hash` is the content hash of `original`.
+pub fn place(original: Bytes, hash: &str, role: Role) -> Result<Placed, String> {
+    let format = Format::detect(&original).ok_or("not an image briefpress can place")?;
     let max = role.max_width();
-    let key =
-        |what: &str| hash_bytes(format!("{}\n{max}\n{what}", hash_bytes(original)).as_bytes());
-    if format == Format::Svg {
-        return Ok(Media {
-            name: format!("{}.svg", &key("svg")[..20]),
-            bytes: original.to_vec(),
-            size: None,
-        });
-    }
-    // Small enough and in a format every browser shows: sent as it is,
-    // known from its header without decoding.
-    if let Some((width, height)) = image_size(original)
-        && matches!(format, Format::Png | Format::Jpeg)
-        && width <= u64::from(max)
-        && let (Ok(width), Ok(height)) = (u32::try_from(width), u32::try_from(height))
-    {
-        let extension = format.extensions()[0];
-        return Ok(Media {
-            name: format!("{}.{extension}", &key("as is")[..20]),
-            bytes: original.to_vec(),
-            size: Some((width, height)),
-        });
-    }
-    let decoded = image::load_from_memory(original)
-        .map_err(|err| format!("cannot decode the image: {err}"))?;
-    let (width, height) = (decoded.width(), decoded.height());
-    let (to_width, to_height) = if width > max {
-        let to_height = (u64::from(height) * u64::from(max)).div_ceil(u64::from(width)) as u32;
-        (max, to_height.max(1))
+    let (size, as_is, extension) = if format == Format::Svg {
+        (None, true, "svg")
     } else {
-        (width, height)
+        let (width, height) = match image_size(&original) {
+            Some((w, h)) => (
+                u32::try_from(w).map_err(|_| "too wide")?,
+                u32::try_from(h).map_err(|_| "too tall")?,
+            ),
+            None => image::load_from_memory(&original)
+                .map(|decoded| (decoded.width(), decoded.height()))
+                .map_err(|err| format!("cannot decode the image: {err}"))?,
+        };
+        let kept = matches!(format, Format::Png | Format::Jpeg) && width <= max;
+        let size = if width > max {
+            let scaled = (u64::from(height) * u64::from(max)).div_ceil(u64::from(width.max(1)));
+            (max, u32::try_from(scaled).unwrap_or(u32::MAX).max(1))
+        } else {
+            (width, height)
+        };
+        let extension = match format {
+            _ if kept => format.extensions()[0],
+            Format::Jpeg => "jpg",
+            _ => "png",
+        };
+        (Some(size), kept, extension)
     };
-    let alpha = decoded.color().has_alpha();
-    let (pixels, channels, colour) = if alpha {
-        (
-            decoded.to_rgba8().into_raw(),
-            4,
-            image::ExtendedColorType::Rgba8,
-        )
-    } else {
-        (
-            decoded.to_rgb8().into_raw(),
-            3,
-            image::ExtendedColorType::Rgb8,
-        )
-    };
-    let smaller = shrink(
-        &pixels,
-        channels,
-        (width as usize, height as usize),
-        (to_width as usize, to_height as usize),
-    );
-    let mut bytes = Vec::new();
-    let extension = if format == Format::Jpeg && !alpha {
-        JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-            .write_image(&smaller, to_width, to_height, colour)
-            .map_err(|err| format!("cannot encode the image: {err}"))?;
-        "jpg"
-    } else {
-        PngEncoder::new(Cursor::new(&mut bytes))
-            .write_image(&smaller, to_width, to_height, colour)
-            .map_err(|err| format!("cannot encode the image: {err}"))?;
-        "png"
-    };
-    Ok(Media {
-        name: format!("{}.{extension}", &key(extension)[..20]),
-        bytes,
-        size: Some((to_width, to_height)),
+    let how = if as_is { "as is" } else { "resampled" };
+    let key = hash_bytes(format!("{hash}\n{max}\n{how}\n{extension}").as_bytes());
+    Ok(Placed {
+        name: format!("{}.{extension}", &key[..20]),
+        size,
+        original,
+        format,
+        as_is,
     })
+}
+
+impl Placed {
+    /// The bytes of the copy: the original's, or its pixels resampled.
+    pub fn bytes(&self) -> Result<Vec<u8>, String> {
+        let Some((to_width, to_height)) = self.size.filter(|_| !self.as_is) else {
+            return Ok(self.original.to_vec());
+        };
+        let decoded = image::load_from_memory(&self.original)
+            .map_err(|err| format!("cannot decode the image: {err}"))?;
+        let alpha = decoded.color().has_alpha();
+        let (pixels, channels, colour) = if alpha {
+            (
+                decoded.to_rgba8().into_raw(),
+                4,
+                image::ExtendedColorType::Rgba8,
+            )
+        } else {
+            (
+                decoded.to_rgb8().into_raw(),
+                3,
+                image::ExtendedColorType::Rgb8,
+            )
+        };
+        let from = (decoded.width() as usize, decoded.height() as usize);
+        let smaller = if from == (to_width as usize, to_height as usize) {
+            pixels
+        } else {
+            shrink(
+                &pixels,
+                channels,
+                from,
+                (to_width as usize, to_height as usize),
+            )
+        };
+        let mut bytes = Vec::new();
+        if self.format == Format::Jpeg && !alpha {
+            JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
+                .write_image(&smaller, to_width, to_height, colour)
+                .map_err(|err| format!("cannot encode the image: {err}"))?;
+        } else {
+            PngEncoder::new(Cursor::new(&mut bytes))
+                .write_image(&smaller, to_width, to_height, colour)
+                .map_err(|err| format!("cannot encode the image: {err}"))?;
+        }
+        Ok(bytes)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn png(width: u32, height: u32) -> Vec<u8> {
+    fn png(width: u32, height: u32) -> Bytes {
         let pixels = vec![128u8; (width * height * 3) as usize];
         let mut bytes = Vec::new();
         PngEncoder::new(Cursor::new(&mut bytes))
             .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
             .unwrap();
-        bytes
+        Bytes::new(bytes)
+    }
+
+    fn place(original: &Bytes, role: Role) -> Result<Placed, String> {
+        super::place(original.clone(), &hash_bytes(original), role)
     }
 
     #[test]
     fn wide_images_shrink_and_names_follow_content_and_size() {
         let wide = png(3000, 1500);
-        let figure = prepare(&wide, Role::Figure).unwrap();
+        let figure = place(&wide, Role::Figure).unwrap();
         assert_eq!(figure.size, Some((1400, 700)));
-        let logo = prepare(&wide, Role::Logo).unwrap();
+        let resampled = image::load_from_memory(&figure.bytes().unwrap()).unwrap();
+        assert_eq!((resampled.width(), resampled.height()), (1400, 700));
+        let logo = place(&wide, Role::Logo).unwrap();
         assert_eq!(logo.size, Some((480, 240)));
         assert_ne!(figure.name, logo.name, "the same file at two sizes");
         let small = png(300, 200);
-        let kept = prepare(&small, Role::Figure).unwrap();
-        assert_eq!(kept.bytes, small, "small enough: sent as it is");
-        assert_eq!(prepare(&wide, Role::Figure).unwrap().name, figure.name);
+        let kept = place(&small, Role::Figure).unwrap();
+        assert_eq!(
+            kept.bytes().unwrap(),
+            small.to_vec(),
+            "small enough: sent as it is"
+        );
+        assert_eq!(place(&wide, Role::Figure).unwrap().name, figure.name);
     }
 }

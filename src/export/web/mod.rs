@@ -8,8 +8,9 @@
 pub mod jinja;
 pub mod media;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use minijinja::Environment;
 use serde_json::{Value, json};
@@ -19,13 +20,16 @@ use crate::fsgate::hash_bytes;
 use crate::load::project::Project;
 use crate::prepare::Prepared;
 use crate::typeset::templates;
-use media::{Media, Role};
+use media::{Placed, Role};
 
 /// The web pages of one project's run: the template engine (templates are
 /// parsed once and kept) and a fingerprint of the templates in effect.
 pub struct Pages {
     engine: Environment<'static>,
     fingerprint: String,
+    /// The images being written in this run, so that pages sharing one
+    /// resample it once.
+    claimed: Mutex<HashSet<PathBuf>>,
 }
 
 /// Where a page links to, besides itself.
@@ -50,7 +54,7 @@ pub struct Up {
 pub struct Page {
     pub html: String,
     /// Its images, to go into [`media::FOLDER`] beside it.
-    pub media: Vec<Media>,
+    pub media: Vec<Placed>,
     /// The project files read for it (the images), for the manifest.
     pub files_read: Vec<PathBuf>,
 }
@@ -67,7 +71,16 @@ impl Pages {
                 )
                 .as_bytes(),
             ),
+            claimed: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Whether the caller is the first of the run to make the image at
+    /// `path` (the others find it made).
+    pub fn claim(&self, path: &Path) -> bool {
+        self.claimed
+            .lock()
+            .map_or(true, |mut claimed| claimed.insert(path.to_path_buf()))
     }
 
     /// A hash over the tool and the web templates in effect: part of
@@ -102,21 +115,22 @@ impl Pages {
                     .with_code("image"),
                 ]
             })?;
-            let copy = media::prepare(&original.data.bytes, role).map_err(|why| {
-                vec![
-                    Diagnostic::error(format!(
-                        "the image {path} cannot be resampled for the web page: {why}"
-                    ))
-                    .with_code("image"),
-                ]
-            })?;
+            let copy = media::place(original.data.bytes.clone(), original.data.hash(), role)
+                .map_err(|why| {
+                    vec![
+                        Diagnostic::error(format!(
+                            "the image {path} cannot be resampled for the web page: {why}"
+                        ))
+                        .with_code("image"),
+                    ]
+                })?;
             files_read.push(project.root().join(inside));
             let (width, height) = copy.size.unzip();
             shown.insert(
                 path.clone(),
                 json!({"href": format!("{}/{}", media::FOLDER, copy.name), "width": width, "height": height}),
             );
-            if !media.iter().any(|m: &Media| m.name == copy.name) {
+            if !media.iter().any(|m: &Placed| m.name == copy.name) {
                 media.push(copy);
             }
         }
