@@ -439,18 +439,14 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
         config.standards.clear();
         for standard in standards {
             let name = standard.get_ref().to_ascii_lowercase();
-            if let Some(known) = Standard::from_name(&name) {
-                config.standards.push(known);
-            } else {
-                let names = Standard::ALL.map(Standard::name);
-                let mut diag = file.error_at(
-                    standard.span(),
-                    format!("unknown PDF standard `{}`", standard.get_ref()),
-                );
-                if let Some(near) = crate::diag::closest(&name, names.iter().copied()) {
-                    diag = diag.with_hint(format!("did you mean `{near}`?"));
-                }
-                errors.push(diag.with_hint(format!("known standards: {}", names.join(", "))));
+            match Standard::from_name(&name) {
+                Some(known) => config.standards.push(known),
+                None => errors.push(unknown_name(
+                    &file,
+                    &standard,
+                    "PDF standard",
+                    &Standard::ALL.map(Standard::name),
+                )),
             }
         }
     }
@@ -464,17 +460,12 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
             let name = edition.get_ref().to_ascii_lowercase();
             match Edition::from_name(&name) {
                 Some(known) => chosen.push(known),
-                None => {
-                    let names = Edition::ALL.map(Edition::name);
-                    let mut diag = file.error_at(
-                        edition.span(),
-                        format!("unknown edition `{}`", edition.get_ref()),
-                    );
-                    if let Some(near) = crate::diag::closest(&name, names.iter().copied()) {
-                        diag = diag.with_hint(format!("did you mean `{near}`?"));
-                    }
-                    errors.push(diag.with_hint(format!("editions: {}", names.join(", "))));
-                }
+                None => errors.push(unknown_name(
+                    &file,
+                    edition,
+                    "edition",
+                    &Edition::ALL.map(Edition::name),
+                )),
             }
         }
         chosen.sort();
@@ -543,6 +534,25 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
     } else {
         Err(errors)
     }
+}
+
+/// An error at a name `[build]` does not know (`what`: "PDF standard",
+/// "edition"), with the closest of `names` and all of them.
+fn unknown_name(
+    file: &SourceFile,
+    written: &Spanned<String>,
+    what: &str,
+    names: &[&str],
+) -> Diagnostic {
+    let name = written.get_ref().to_ascii_lowercase();
+    let mut diag = file.error_at(
+        written.span(),
+        format!("unknown {what} `{}`", written.get_ref()),
+    );
+    if let Some(near) = crate::diag::closest(&name, names.iter().copied()) {
+        diag = diag.with_hint(format!("did you mean `{near}`?"));
+    }
+    diag.with_hint(format!("known: {}", names.join(", ")))
 }
 
 impl Config {

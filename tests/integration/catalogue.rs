@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use crate::support::{
-    TempProject, assert_words_in, html_errors, pdf_fonts, pdf_image_widths, pdf_text, repo, run_in,
-    screenshot,
+    TempProject, assert_sums_check, assert_words_in, html_errors, pdf_fonts, pdf_image_widths,
+    pdf_text, repo, run_in, screenshot,
 };
 
 /// Every `href="..."` and `src="..."` value of an HTML page.
@@ -168,16 +168,7 @@ fn a_folder_build_writes_a_catalogue_whose_links_resolve_anywhere() {
     assert_pdf_catalogue(&out);
 
     // Checksums of every file, as sha256sum checks them.
-    let check = std::process::Command::new("sha256sum")
-        .args(["--check", "--quiet", "SHA256SUMS"])
-        .current_dir(&out)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_sums_check(&out);
     let sums = std::fs::read_to_string(out.join("SHA256SUMS")).unwrap();
     assert!(
         sums.contains("  index.html\n") && sums.contains("  central-asia/china-bri-security.pdf\n")

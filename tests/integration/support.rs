@@ -782,3 +782,18 @@ pub fn bundled_fonts_config(dir: &Path) -> PathBuf {
     .unwrap();
     config
 }
+
+/// Asserts `sha256sum --check` accepts the folder's `SHA256SUMS`.
+#[track_caller]
+pub fn assert_sums_check(dir: &Path) {
+    let check = Command::new("sha256sum")
+        .args(["--check", "--quiet", "SHA256SUMS"])
+        .current_dir(dir)
+        .output()
+        .expect("sha256sum runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}

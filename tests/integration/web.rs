@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use crate::layout::RTL_ARTICLE;
 use crate::support::{
-    TempProject, bundled_fonts_config, chromium, files_below, files_named, html_errors_in,
-    pdf_text, repo, run_in, visible_text,
+    TempProject, assert_sums_check, bundled_fonts_config, chromium, files_below, files_named,
+    html_errors_in, pdf_text, repo, run_in, visible_text,
 };
 
 /// The samples built once, with every edition, for the tests that only
@@ -407,16 +407,7 @@ fn the_catalogue_lists_every_edition_and_sums_cover_them() {
             );
         }
     }
-    let check = std::process::Command::new("sha256sum")
-        .args(["-c", "--quiet", "SHA256SUMS"])
-        .current_dir(out)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_sums_check(out);
 }
 
 #[test]
