@@ -1,6 +1,7 @@
 //! Integration tests: the briefpress binary on real files, its PDFs read
 //! back with poppler. One test binary, so typst is linked once.
 
+mod accessibility;
 mod archive;
 mod batch;
 mod budgets;
