@@ -10,7 +10,7 @@ pub mod manifest;
 pub mod plan;
 pub mod run;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -616,25 +616,32 @@ impl Run<'_, '_> {
         let typesetter = self.typesetter;
         // One entry per document: its PDF job with its page beside it, or
         // its page job alone when the run writes no PDFs.
-        let page_of = |pdf: &Path| {
-            let page = pdf.with_extension(Edition::Html.extension());
-            jobs.iter()
-                .find(|job| job.edition == Edition::Html && job.output == page)
-                .map(|job| job.output.as_path())
-        };
+        let pdfs: HashSet<&Path> = jobs
+            .iter()
+            .filter(|job| job.edition == Edition::Pdf)
+            .map(|job| job.output.as_path())
+            .collect();
+        let pages_by_pdf: HashMap<PathBuf, &Path> = jobs
+            .iter()
+            .filter(|job| job.edition == Edition::Html)
+            .map(|job| {
+                let pdf = job.output.with_extension(Edition::Pdf.extension());
+                (pdf, job.output.as_path())
+            })
+            .collect();
         let mut shown_jobs = Vec::new();
         let documents: Vec<catalogue::Built> = jobs
             .iter()
             .enumerate()
             .filter_map(|(index, job)| {
                 let (output, page) = match job.edition {
-                    Edition::Pdf => (Some(job.output.as_path()), page_of(&job.output)),
+                    Edition::Pdf => (
+                        Some(job.output.as_path()),
+                        pages_by_pdf.get(&job.output).copied(),
+                    ),
                     Edition::Html => {
                         let pdf = job.output.with_extension(Edition::Pdf.extension());
-                        if jobs
-                            .iter()
-                            .any(|other| other.edition == Edition::Pdf && other.output == pdf)
-                        {
+                        if pdfs.contains(pdf.as_path()) {
                             return None;
                         }
                         (None, Some(job.output.as_path()))
