@@ -8,19 +8,15 @@
 
 use std::path::PathBuf;
 
-use crate::support::{TempProject, files_named, repo, run_in};
+use crate::support::{TempProject, checker, files_named, repo, run_in};
 
 /// outloud's command: `BRIEFPRESS_OUTLOUD`, else the one `.ci/run` installs.
 fn outloud() -> PathBuf {
-    if let Some(path) = std::env::var_os("BRIEFPRESS_OUTLOUD") {
-        return path.into();
-    }
-    let path = repo().join("target/tools/outloud/bin/outloud");
-    assert!(
-        path.is_file(),
-        "outloud is needed: run .ci/run once, or `python3 -m venv target/tools/outloud && target/tools/outloud/bin/pip install outloud==0.2.1`"
-    );
-    path
+    checker(
+        "BRIEFPRESS_OUTLOUD",
+        "target/tools/outloud/bin/outloud",
+        "python3 -m venv target/tools/outloud && target/tools/outloud/bin/pip install outloud==0.2.1",
+    )
 }
 
 #[test]

@@ -595,6 +595,21 @@ pub fn vnu_jar() -> std::path::PathBuf {
         })
 }
 
+/// A checker the tests run: the file `variable` names, else `installed`
+/// (inside the repository, where `.ci/run` puts it); a missing one fails
+/// the test with how to install it.
+pub fn checker(variable: &str, installed: &str, install: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(variable) {
+        return path.into();
+    }
+    let path = repo().join(installed);
+    assert!(
+        path.is_file(),
+        "{installed} is needed: run .ci/run once, or `{install}` (or set {variable})"
+    );
+    path
+}
+
 /// Every error the Nu Html Checker finds in `page` (none is the goal).
 pub fn html_errors(page: &Path) -> Vec<String> {
     html_errors_in(&[page.to_path_buf()])

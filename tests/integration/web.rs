@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use crate::layout::RTL_ARTICLE;
 use crate::support::{
-    TempProject, assert_sums_check, bundled_fonts_config, chromium, files_below, files_named,
-    html_errors_in, pdf_text, repo, run_in, visible_text,
+    TempProject, assert_sums_check, bundled_fonts_config, checker, chromium, files_below,
+    files_named, html_errors_in, pdf_text, repo, run_in, visible_text,
 };
 
 /// The samples built once, with every edition, for the tests that only
@@ -437,15 +437,11 @@ fn an_issue_page_links_its_members_and_they_link_back() {
 /// axe-core's script: `BRIEFPRESS_AXE_JS`, else the pinned copy `.ci/run`
 /// installs into `target/tools/axe` (see tests/tools/axe/README.md).
 fn axe_js() -> PathBuf {
-    if let Some(path) = std::env::var_os("BRIEFPRESS_AXE_JS") {
-        return path.into();
-    }
-    let path = repo().join("target/tools/axe/node_modules/axe-core/axe.min.js");
-    assert!(
-        path.is_file(),
-        "axe-core is needed: run .ci/run once, or `mkdir -p target/tools/axe && cp tests/tools/axe/package*.json target/tools/axe/ && npm ci --prefix target/tools/axe --ignore-scripts`"
-    );
-    path
+    checker(
+        "BRIEFPRESS_AXE_JS",
+        "target/tools/axe/node_modules/axe-core/axe.min.js",
+        "mkdir -p target/tools/axe && cp tests/tools/axe/package*.json target/tools/axe/ && npm ci --prefix target/tools/axe --ignore-scripts",
+    )
 }
 
 /// The WCAG 2.0/2.1 A and AA violations axe-core finds in `page`, run on
