@@ -44,7 +44,7 @@ pub fn environment(project: &Project) -> Environment<'static> {
 }
 
 /// A language object of the data (`{"lang": "fa", "region": "IR"}`).
-fn lang_of(value: &Value) -> LangData {
+pub fn lang_of(value: &Value) -> LangData {
     let field = |name: &str| {
         value
             .get_attr(name)

@@ -134,7 +134,10 @@ impl Pages {
                 media.push(copy);
             }
         }
-        let lang = jinja::bcp47(&lang_of(&doc));
+        // The `bcp47` filter's reading of the document's `lang`.
+        let lang = jinja::bcp47(&jinja::lang_of(&minijinja::Value::from_serialize(
+            &doc["lang"],
+        )));
         let context = json!({
             "doc": doc,
             "page": {
@@ -155,13 +158,6 @@ impl Pages {
             files_read,
         })
     }
-}
-
-/// The document's language.
-fn lang_of(doc: &Value) -> crate::model::publication::LangData {
-    let lang = doc["lang"]["lang"].as_str().unwrap_or("en").to_string();
-    let region = doc["lang"]["region"].as_str().map(str::to_string);
-    crate::model::publication::LangData { lang, region }
 }
 
 /// The images a page shows, each once, with how: the lead image or
