@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use briefpress::build::discover::Input;
 use briefpress::build::plan::{self, Destination, Editions, Job, Keep, Placeholders};
 use briefpress::build::run::{self, Pool};
+use briefpress::export::verify;
 use briefpress::export::web::Pages;
+use briefpress::load::config::Standard;
 use briefpress::load::project::Project;
 use briefpress::typeset::{Typesetter, fonts};
 
@@ -154,6 +156,7 @@ fn main() {
             b as f64 / a as f64
         );
     }
+    validation_share(&bin, &root, repeats);
     let (lone, in_issue) = watch_rebuilds(&root, repeats);
     row("watch: one-word edit, lone article", (lone, None));
     row(
@@ -249,6 +252,50 @@ fn interleaved(
     first.sort();
     second.sort();
     (first[repeats / 2], second[repeats / 2])
+}
+
+/// What verifying the final bytes costs (`export::verify`, run by every
+/// build): for an article, a brief and the 40-article issue, the median of
+/// the check as a build runs it (its standards in parallel) and of each
+/// standard alone, one after the other (the CPU it takes), set against the
+/// median of a fresh-process build of the same document.
+fn validation_share(bin: &Path, root: &Path, repeats: usize) {
+    let standards = [Standard::A2b, Standard::Ua1];
+    for (what, input) in [
+        ("article", "articles/a01.toml"),
+        ("brief", "briefs/b001.toml"),
+        ("issue of 40", "issue/number.toml"),
+    ] {
+        let out = format!("out/verify/{what}.pdf");
+        let (build, _) = measure_process(
+            bin,
+            root,
+            &["build", input, "--no-members", "-o", &out],
+            repeats,
+        );
+        let pdf = std::fs::read(root.join(&out)).expect("the PDF was written");
+        let timed = |standards: &[Standard]| {
+            median(repeats, || {
+                let started = Instant::now();
+                let checked = verify::verify(&pdf, standards);
+                assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+                started.elapsed()
+            })
+        };
+        let wall = timed(&standards);
+        let cpu: Duration = standards
+            .iter()
+            .map(|s| timed(std::slice::from_ref(s)))
+            .sum();
+        println!(
+            "| verify the {what}: {:.0} ms as built, {:.0} ms of CPU; the build {:.0} ms | {:.2} (wall) {:.2} (CPU) of the build | |",
+            wall.as_secs_f64() * 1000.0,
+            cpu.as_secs_f64() * 1000.0,
+            build.as_secs_f64() * 1000.0,
+            wall.as_secs_f64() / build.as_secs_f64(),
+            cpu.as_secs_f64() / build.as_secs_f64(),
+        );
+    }
 }
 
 fn typesetter(root: &Path) -> Typesetter {

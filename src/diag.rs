@@ -495,6 +495,10 @@ pub const CODES: &[(&str, &str)] = &[
         "a problem in `briefpress.toml`: it cannot be read, a value in it is invalid, its logo cannot be used, or a font family it names is not available",
     ),
     (
+        "conformance",
+        "the PDF fails a rule of a standard it claims (PDF/A or PDF/UA), as the built-in validator checks its final bytes; the rule and the validator's finding are named",
+    ),
+    (
         "control-character",
         "a control character in a string (often pasted with text from another program), which cannot be printed",
     ),
@@ -505,6 +509,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "date",
         "a date that cannot be read (not a valid year, month or day, or one with a time of day)",
+    ),
+    (
+        "document-title",
+        "the PDF does not ask viewers to show its title, or its title is empty (PDF/UA, Matterhorn 07)",
     ),
     (
         "duplicate-id",
@@ -545,6 +553,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "future-date",
         "warning: a date after today (`SOURCE_DATE_EPOCH` when set)",
+    ),
+    (
+        "heading-levels",
+        "the PDF's headings skip a level (an H3 after an H1) or do not start at H1 (Matterhorn 14): a template's heading levels",
     ),
     (
         "id",
@@ -616,6 +628,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         "not-regular",
         "a document path that is not a regular file (a folder or a special file)",
+    ),
+    (
+        "not-verified",
+        "warning: a standard the PDF claims could not be checked (the validator could not read the file); never reported as passed",
     ),
     (
         "note",

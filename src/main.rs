@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         cli::Command::Templates(templates) => cli::templates::run(templates, &reporter),
         cli::Command::Completions(completions) => cli::completions::completions(completions),
         cli::Command::Man(man) => cli::completions::man(man, &reporter),
+        cli::Command::Licenses => cli::licenses::run(),
         cli::Command::Extract(extract) => cli::extract::run(extract, &reporter),
         cli::Command::Catalogue(catalogue) => cli::catalogue::run(catalogue, &reporter),
     }

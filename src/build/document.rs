@@ -29,6 +29,8 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// Project files the compilation read (images, override templates).
     pub files_read: Vec<PathBuf>,
+    /// Each standard the PDF claims, as the validator found it.
+    pub verified: Vec<export::verify::Verified>,
 }
 
 /// Loads and prepares a document: every error that needs no layout.
@@ -58,18 +60,13 @@ pub fn load_in_project(
 /// print resolution at the size they are placed (errors in print).
 pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) -> Vec<Diagnostic> {
     let result = typeset::typeset(typesetter, prepared, file).map(|typeset| {
-        let standards = typesetter.project().standards();
+        let project = typesetter.project();
         let mut found = typeset.warnings;
-        if let Err(errors) = export::pdf::export(
-            &typeset.document,
-            &prepared.id,
-            prepared.stamp,
-            &standards,
-            typesetter.project().time(),
-        ) {
-            found.extend(errors);
+        match final_pdf(&typeset.document, prepared, project) {
+            Ok(done) => found.extend(done.problems),
+            Err(errors) => found.extend(errors),
         }
-        found.extend(preflight(&typeset.document, prepared, typesetter.project()));
+        found.extend(preflight(&typeset.document, prepared, project));
         found
     });
     typst::comemo::evict(2);
@@ -106,8 +103,10 @@ pub fn build_with(
                 }
             }
             Profile::Screen => {
-                typeset.document =
-                    typeset::downsample::downsample(typeset.document, typeset::downsample::SCREEN_DPI);
+                typeset.document = typeset::downsample::downsample(
+                    typeset.document,
+                    typeset::downsample::SCREEN_DPI,
+                );
             }
             Profile::Archive => {}
         }
@@ -115,34 +114,71 @@ pub fn build_with(
             .then(|| typeset.document.pages().first())
             .flatten()
             .and_then(|page| catalogue::thumbnail(page).ok());
-        let mut pdf = export::pdf::export(
-            &typeset.document,
-            &prepared.id,
-            prepared.stamp,
-            &project.standards(),
-            project.time(),
-        )?;
-        if project.profile() == Profile::Print {
-            pdf = export::print::add_bleed_boxes(pdf, export::print::mm_to_pt(BLEED_MM))
-                .map_err(|why| {
-                    vec![
-                        Diagnostic::error(format!("print boxes: {why}"))
-                            .with_code("print-boxes")
-                            .with_hint("in print every page needs Typst's `bleed` (see output.json in templates/CONTRACT.md)"),
-                    ]
-                })?;
+        let done = final_pdf(&typeset.document, prepared, project)?;
+        if done.problems.iter().any(Diagnostic::is_error) {
+            return Err(done
+                .problems
+                .into_iter()
+                .map(|problem| problem.in_file(&file.display))
+                .collect());
         }
+        let mut warnings = typeset.warnings;
+        warnings.extend(done.problems);
         Ok(Built {
-            pdf,
+            pdf: done.pdf,
             thumbnail,
             pages: typeset.document.pages().len(),
-            warnings: typeset.warnings,
+            warnings,
             files_read: typeset.files_read,
+            verified: done.verified,
         })
     });
     typst::comemo::evict(2);
     release_freed_memory();
     result
+}
+
+/// A PDF's final bytes, what the validator said of each standard it
+/// claims, and the problems it and the accessibility checks found.
+struct Final {
+    pdf: Vec<u8>,
+    verified: Vec<export::verify::Verified>,
+    problems: Vec<Diagnostic>,
+}
+
+/// Exports, adds the print profile's page boxes, then verifies the bytes
+/// that will be written: what `build` writes and `check --deep` reports
+/// come from the same steps.
+fn final_pdf(
+    document: &PagedDocument,
+    prepared: &Prepared,
+    project: &Project,
+) -> Result<Final, Vec<Diagnostic>> {
+    let standards = project.standards();
+    let mut pdf = export::pdf::export(
+        document,
+        &prepared.id,
+        prepared.stamp,
+        &standards,
+        project.time(),
+    )?;
+    if project.profile() == Profile::Print {
+        pdf = export::print::add_bleed_boxes(pdf, export::print::mm_to_pt(BLEED_MM)).map_err(
+            |why| {
+                vec![
+                    Diagnostic::error(format!("print boxes: {why}"))
+                        .with_code("print-boxes")
+                        .with_hint("in print every page needs Typst's `bleed` (see output.json in templates/CONTRACT.md)"),
+                ]
+            },
+        )?;
+    }
+    let verification = export::verify::verify(&pdf, &standards);
+    Ok(Final {
+        pdf,
+        verified: verification.verified,
+        problems: verification.problems,
+    })
 }
 
 /// The catalogue's thumbnails of the first page of `part` of a document

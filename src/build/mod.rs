@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use crate::catalogue::{self, Thumbnails, Written};
 use crate::diag::Diagnostic;
 use crate::export;
+use crate::export::verify::Verified;
 use crate::export::web::Pages;
 use crate::fsgate;
 use crate::load::config::{self, Edition, Profile};
@@ -122,6 +123,9 @@ pub struct Report<'a> {
     pub pages: usize,
     pub time: Duration,
     pub warnings: &'a [Diagnostic],
+    /// Each standard the PDF claims, as the validator found it (none for a
+    /// web page).
+    pub verified: &'a [Verified],
 }
 
 /// What a run did, and the files it depends on (for `watch`).
@@ -539,6 +543,7 @@ impl Run<'_, '_> {
                         files_read,
                         stamp,
                         companions,
+                        verified,
                     } => {
                         if let (Some(out_dir), Ok(mut manifest)) = (out_dir, manifest.lock()) {
                             let inputs = job.sources.iter().cloned().chain(files_read);
@@ -557,6 +562,7 @@ impl Run<'_, '_> {
                                 pages,
                                 time: finished.time,
                                 warnings: &warnings,
+                                verified: &verified,
                             })
                         });
                     }

@@ -19,6 +19,7 @@ use crate::build::document;
 use crate::build::manifest::OutputStamp;
 use crate::build::plan::Job;
 use crate::diag::Diagnostic;
+use crate::export::verify::Verified;
 use crate::export::web::{Pages, media};
 use crate::fsgate::WriteError;
 use crate::load::SourceFile;
@@ -92,6 +93,8 @@ pub enum Outcome {
         stamp: Option<OutputStamp>,
         /// Files written beside the output that it needs (a page's images).
         companions: Vec<PathBuf>,
+        /// Each standard a PDF claims, as the validator found it.
+        verified: Vec<Verified>,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -219,6 +222,7 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
             files_read: built.files_read,
             stamp,
             companions: Vec::new(),
+            verified: built.verified,
         },
         Err(diagnostics) => Outcome::Failed(diagnostics),
     }
@@ -286,6 +290,7 @@ fn write_page(
             files_read,
             stamp,
             companions,
+            verified: Vec::new(),
         },
         Err(diagnostics) => Outcome::Failed(
             diagnostics

@@ -455,6 +455,15 @@ fn write_pdf(
     )
     .map_err(shown)?;
     typst::comemo::evict(2);
+    let standards = typesetter.project().standards();
+    let errors: Vec<_> = crate::export::verify::verify(&pdf, &standards)
+        .problems
+        .into_iter()
+        .filter(crate::diag::Diagnostic::is_error)
+        .collect();
+    if !errors.is_empty() {
+        return Err(shown(errors));
+    }
     let gate = typesetter.project().gate();
     gate.write(&path, &pdf).map_err(|err| err.to_string())?;
     gate.write(&key_file, key.as_bytes())

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod extract;
 pub mod fonts;
 pub mod init;
+pub mod licenses;
 pub mod new;
 pub mod preview;
 pub mod report;
@@ -124,6 +125,8 @@ pub enum Command {
     /// Write manual pages.
     #[command(after_help = "Example:\n  briefpress man man/ && man -l man/briefpress.1")]
     Man(completions::ManArgs),
+    /// Print the licences of what the binary carries (fonts, the validator).
+    Licenses,
 }
 
 /// The documents a command works on, and where their project is.

@@ -300,7 +300,7 @@ impl Observer for Console {
         for warning in built.warnings {
             self.diagnostic_now(warning);
         }
-        let line = format!(
+        let mut line = format!(
             "built   {} -> {} ({} page{}, {} ms)",
             built.display.display(),
             built.output.display(),
@@ -308,6 +308,11 @@ impl Observer for Console {
             if built.pages == 1 { "" } else { "s" },
             built.time.as_millis()
         );
+        if self.reporter.verbosity > 0 {
+            for verified in built.verified {
+                line.push_str(&format!("\n        {verified}"));
+            }
+        }
         match &self.progress {
             Some(progress) => {
                 progress.line(&line);

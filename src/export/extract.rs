@@ -24,7 +24,7 @@
 //! that folder is renamed into place at the end.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
@@ -110,14 +110,8 @@ fn header_at(bytes: &[u8]) -> Option<usize> {
 fn read_embedded(bytes: &[u8], shown: &str) -> Result<Vec<Embedded>, String> {
     UNPACKED.set(0);
     let guard: ObjectFilter = guard_object_stream;
-    let document = lopdf::Reader {
-        buffer: bytes,
-        document: Document::new(),
-        encryption_state: None,
-        raw_objects: BTreeMap::new(),
-    }
-    .read(Some(guard))
-    .map_err(|err| format!("cannot read {shown} as a PDF: {err}"))?;
+    let document = Document::load_mem_with_options(bytes, lopdf::LoadOptions::with_filter(guard))
+        .map_err(|err| format!("cannot read {shown} as a PDF: {err}"))?;
     if document.trailer.has(b"Encrypt") {
         return Err(Refusal::Encrypted.message(shown));
     }

@@ -250,6 +250,19 @@ impl Standard {
         }
     }
 
+    /// The standard's own name, as readers and validators print it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Standard::A2a => "PDF/A-2a",
+            Standard::A2b => "PDF/A-2b",
+            Standard::A2u => "PDF/A-2u",
+            Standard::A3a => "PDF/A-3a",
+            Standard::A3b => "PDF/A-3b",
+            Standard::A3u => "PDF/A-3u",
+            Standard::Ua1 => "PDF/UA-1",
+        }
+    }
+
     /// The standard a name (in any case) stands for.
     pub fn from_name(name: &str) -> Option<Standard> {
         let name = name.to_ascii_lowercase();

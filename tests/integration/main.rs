@@ -11,6 +11,7 @@ mod codes;
 mod commands;
 mod compendium;
 mod config;
+mod conformance;
 mod contract;
 mod corpus;
 mod emit;
