@@ -1,4 +1,5 @@
-//! The benchmark harness (not a timed test): `cargo bench --bench pipeline`.
+//! The benchmark harness (not a timed test): `cargo bench --bench pipeline`
+//! (`BENCH_ONLY=verify` for the cost of verifying PDFs alone).
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
@@ -38,6 +39,12 @@ fn main() {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefpress"));
     println!("| measure | median wall | peak RSS |");
     println!("| --- | --- | --- |");
+    // `BENCH_ONLY=verify`: only what verifying the PDFs costs.
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "verify") {
+        validation_share(&bin, &root, repeats);
+        let _ = std::fs::remove_dir_all(&root);
+        return;
+    }
 
     let one = |args: &[&str]| measure_process(&bin, &root, args, repeats);
     row(
