@@ -1,5 +1,6 @@
 //! The benchmark harness (not a timed test): `cargo bench --bench pipeline`
-//! (`BENCH_ONLY=verify` for the cost of verifying PDFs alone).
+//! (`BENCH_ONLY=verify` for the cost of verifying PDFs alone, `resample`
+//! for what the cache of resampled images saves).
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
@@ -39,9 +40,13 @@ fn main() {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefpress"));
     println!("| measure | median wall | peak RSS |");
     println!("| --- | --- | --- |");
-    // `BENCH_ONLY=verify`: only what verifying the PDFs costs.
-    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "verify") {
-        validation_share(&bin, &root, repeats);
+    // `BENCH_ONLY=verify` or `resample`: only that part.
+    match std::env::var("BENCH_ONLY").as_deref() {
+        Ok("verify") => validation_share(&bin, &root, repeats),
+        Ok("resample") => resample_cache_gain(&bin, &root, repeats),
+        _ => {}
+    }
+    if std::env::var("BENCH_ONLY").is_ok() {
         let _ = std::fs::remove_dir_all(&root);
         return;
     }
@@ -301,6 +306,53 @@ fn validation_share(bin: &Path, root: &Path, repeats: usize) {
             build.as_secs_f64() * 1000.0,
             wall.as_secs_f64() / build.as_secs_f64(),
             cpu.as_secs_f64() / build.as_secs_f64(),
+        );
+    }
+}
+
+/// Forced rebuilds into a folder whose cache of resampled images is kept
+/// (warm) against the same with the cache removed before each run (cold),
+/// interleaved: an article and the 40-article issue with its members.
+fn resample_cache_gain(bin: &Path, root: &Path, repeats: usize) {
+    for (what, input) in [
+        ("article", "articles/a01.toml"),
+        ("issue of 40 with members", "issue/number.toml"),
+    ] {
+        let run = |out: &str, cold: bool| {
+            if cold {
+                let _ = std::fs::remove_dir_all(root.join(out).join(".briefpress-cache"));
+            }
+            let started = Instant::now();
+            let status = Command::new(bin)
+                .args([
+                    "build",
+                    input,
+                    "--force",
+                    "--no-catalogue",
+                    "--quiet",
+                    "--out-dir",
+                    out,
+                ])
+                .current_dir(root)
+                .status()
+                .expect("briefpress runs");
+            assert!(status.success(), "{input}");
+            started.elapsed()
+        };
+        run("out/warm", false);
+        let (mut warm, mut cold) = (Vec::new(), Vec::new());
+        for _ in 0..repeats {
+            warm.push(run("out/warm", false));
+            cold.push(run("out/cold", true));
+        }
+        warm.sort();
+        cold.sort();
+        let (warm, cold) = (warm[repeats / 2], cold[repeats / 2]);
+        println!(
+            "| {what}, forced rebuild: cache of resampled images kept {:.0} ms, removed {:.0} ms | {:.2} | |",
+            warm.as_secs_f64() * 1000.0,
+            cold.as_secs_f64() * 1000.0,
+            warm.as_secs_f64() / cold.as_secs_f64()
         );
     }
 }

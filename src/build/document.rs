@@ -103,9 +103,16 @@ pub fn build_with(
                 }
             }
             Profile::Screen => {
+                let kept = typesetter
+                    .resample_cache()
+                    .map(|cache| typeset::downsample::Kept {
+                        cache,
+                        gate: project.gate(),
+                    });
                 typeset.document = typeset::downsample::downsample(
                     typeset.document,
                     typeset::downsample::SCREEN_DPI,
+                    kept,
                 );
             }
             Profile::Archive => {}

@@ -637,14 +637,17 @@ fn card(item: &Listed) -> Value {
 /// manifests), as `sha256sum -c` reads it.
 fn write_sums(gate: &Gate, out_dir: &Path) -> Result<(), String> {
     let mut sums = String::new();
-    // Hidden files (build manifests, files being written) are not listed.
+    // Hidden files and folders (build manifests, files being written, the
+    // cache of resampled images) are not listed.
     let visible = files_outside(out_dir)
         .map_err(|err| format!("cannot list {}: {err}", out_dir.display()))?
         .into_iter()
         .filter(|path| {
             !path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                .strip_prefix(out_dir)
+                .unwrap_or(path)
+                .components()
+                .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
         });
     for path in visible {
         let Some(name) = relative(out_dir, &path) else {

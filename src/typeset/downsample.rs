@@ -14,6 +14,9 @@ use typst::visualize::{
 };
 use typst_layout::{Page, PagedDocument};
 
+use crate::fsgate::Gate;
+use crate::typeset::resample_cache::{Recipe, ResampleCache};
+
 /// Enough for any screen at 100 % zoom and a sharp print at home.
 pub const SCREEN_DPI: f64 = 200.0;
 
@@ -24,10 +27,19 @@ const WORTH_IT: f64 = 0.9;
 /// JPEG quality of resampled photographs.
 const JPEG_QUALITY: u8 = 85;
 
+/// Where resampled copies are kept between builds, and the gate they are
+/// written through.
+#[derive(Clone, Copy)]
+pub struct Kept<'a> {
+    pub cache: &'a ResampleCache,
+    pub gate: &'a Gate,
+}
+
 /// `document` with every raster image above `max_dpi` at its largest
-/// placement replaced by a resampled copy. Layout is untouched: images
-/// keep their placed sizes, alt text and scaling.
-pub fn downsample(document: PagedDocument, max_dpi: f64) -> PagedDocument {
+/// placement replaced by a resampled copy (taken from `kept` when an
+/// earlier build made it). Layout is untouched: images keep their placed
+/// sizes, alt text and scaling.
+pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> PagedDocument {
     // The largest share of its pixels each image needs, by the hash of
     // its bytes.
     let mut needed: HashMap<u128, f64> = HashMap::new();
@@ -50,7 +62,7 @@ pub fn downsample(document: PagedDocument, max_dpi: f64) -> PagedDocument {
         .iter()
         .map(|page| {
             let mut page = page.clone();
-            replace(&mut page.frame, &mut replacements);
+            replace(&mut page.frame, &mut replacements, kept);
             page
         })
         .collect();
@@ -78,16 +90,20 @@ fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, f64>) {
 
 /// Swaps the images `replacements` names for their resampled copies,
 /// resampling each once, to the share its most demanding placement needs.
-fn replace(frame: &mut Frame, replacements: &mut HashMap<u128, (f64, Option<Image>)>) {
+fn replace(
+    frame: &mut Frame,
+    replacements: &mut HashMap<u128, (f64, Option<Image>)>,
+    kept: Option<Kept>,
+) {
     frame.retain(|item| {
         match item {
-            FrameItem::Group(group) => replace(&mut group.frame, replacements),
+            FrameItem::Group(group) => replace(&mut group.frame, replacements, kept),
             FrameItem::Image(image, _, _) => {
                 if let ImageKind::Raster(raster) = image.kind()
                     && let Some((share, slot)) = replacements.get_mut(&hash128(raster.data()))
                 {
                     if slot.is_none() {
-                        *slot = resampled(image, raster, *share);
+                        *slot = resampled(image, raster, *share, kept);
                     }
                     if let Some(smaller) = slot {
                         *image = smaller.clone();
@@ -103,36 +119,61 @@ fn replace(frame: &mut Frame, replacements: &mut HashMap<u128, (f64, Option<Imag
 /// A copy of `raster` with `share` of its width and height: JPEG for a
 /// photograph that was JPEG (so the PDF keeps it compressed as one), raw
 /// pixels otherwise (the PDF compresses them losslessly, as it would have
-/// the original's).
-fn resampled(image: &Image, raster: &RasterImage, share: f64) -> Option<Image> {
+/// the original's). Made once: later builds take it from `kept`.
+fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>) -> Option<Image> {
     let source = raster.dynamic();
     let width = ((f64::from(source.width()) * share).ceil() as u32).max(1);
     let height = ((f64::from(source.height()) * share).ceil() as u32).max(1);
     let alpha = source.color().has_alpha();
-    let (pixels, encoding) = if alpha {
-        (source.to_rgba8().into_raw(), PixelEncoding::Rgba8)
-    } else {
-        (source.to_rgb8().into_raw(), PixelEncoding::Rgb8)
+    let jpeg = !alpha && raster.format() == RasterFormat::Exchange(ExchangeFormat::Jpg);
+    let encoding = match (jpeg, alpha) {
+        (true, _) => format!("jpeg-{JPEG_QUALITY}"),
+        (false, true) => "rgba8".to_string(),
+        (false, false) => "rgb8".to_string(),
     };
-    let channels = if alpha { 4 } else { 3 };
-    let from = (source.width() as usize, source.height() as usize);
-    let smaller = shrink(&pixels, channels, from, (width as usize, height as usize));
-    let (bytes, format) = match raster.format() {
-        RasterFormat::Exchange(ExchangeFormat::Jpg) if !alpha => {
-            let mut bytes = Vec::new();
-            JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-                .write_image(&smaller, width, height, image::ExtendedColorType::Rgb8)
-                .ok()?;
-            (bytes, RasterFormat::Exchange(ExchangeFormat::Jpg))
-        }
-        _ => {
-            let format = PixelFormat {
-                encoding,
-                width,
-                height,
+    let recipe = Recipe {
+        source: raster.data(),
+        width,
+        height,
+        encoding: &encoding,
+    };
+    let bytes = match kept.and_then(|kept| kept.cache.get(&recipe)) {
+        Some(bytes) => bytes,
+        None => {
+            let (pixels, channels) = if alpha {
+                (source.to_rgba8().into_raw(), 4)
+            } else {
+                (source.to_rgb8().into_raw(), 3)
             };
-            (smaller, RasterFormat::Pixel(format))
+            let from = (source.width() as usize, source.height() as usize);
+            let smaller = shrink(&pixels, channels, from, (width as usize, height as usize));
+            let bytes = if jpeg {
+                let mut bytes = Vec::new();
+                JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
+                    .write_image(&smaller, width, height, image::ExtendedColorType::Rgb8)
+                    .ok()?;
+                bytes
+            } else {
+                smaller
+            };
+            if let Some(kept) = kept {
+                kept.cache.put(kept.gate, &recipe, &bytes);
+            }
+            bytes
         }
+    };
+    let format = if jpeg {
+        RasterFormat::Exchange(ExchangeFormat::Jpg)
+    } else {
+        RasterFormat::Pixel(PixelFormat {
+            encoding: if alpha {
+                PixelEncoding::Rgba8
+            } else {
+                PixelEncoding::Rgb8
+            },
+            width,
+            height,
+        })
     };
     let icc = raster.icc().cloned().map_or(Smart::Auto, Smart::Custom);
     let raster = RasterImage::new(Bytes::new(bytes), format, icc).ok()?;

@@ -5,7 +5,7 @@
 use super::TYPST_VERSION;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
@@ -18,6 +18,7 @@ use typst_kit::fonts::FontStore;
 
 use super::fonts::Fonts;
 use super::output::{self, Part};
+use super::resample_cache::{self, ResampleCache};
 use crate::fsgate::hash_bytes;
 
 use super::templates::{self, DATA_PATH};
@@ -48,6 +49,9 @@ pub struct Typesetter {
     fonts_fingerprint: String,
     /// A hash over everything shared that decides the output bytes.
     fingerprint: String,
+    /// Screen copies of images kept between builds, in the output folder of
+    /// the first run that builds into one.
+    resample_cache: OnceLock<ResampleCache>,
 }
 
 impl Typesetter {
@@ -66,6 +70,7 @@ impl Typesetter {
             fonts_fingerprint: fonts.fingerprint,
             files,
             fingerprint: String::new(),
+            resample_cache: OnceLock::new(),
         };
         typesetter.fingerprint = typesetter.compute_fingerprint();
         typesetter
@@ -91,6 +96,20 @@ impl Typesetter {
         self.project.gate().forget();
         self.files.reset();
         self.fingerprint = self.compute_fingerprint();
+    }
+
+    /// Keeps screen copies of images in `out_dir` from now on (the first
+    /// folder given stays: a typesetter serves one project's runs), trimmed
+    /// to its cap once.
+    pub fn keep_resampled_in(&self, out_dir: &Path) {
+        self.resample_cache
+            .get_or_init(|| ResampleCache::open(out_dir, resample_cache::CAP_BYTES));
+    }
+
+    /// Where screen copies of images are kept, once a run builds into a
+    /// folder.
+    pub fn resample_cache(&self) -> Option<&ResampleCache> {
+        self.resample_cache.get()
     }
 
     /// A hash over the tool, the templates and the fonts in effect.

@@ -283,3 +283,59 @@ fn screen_pdfs_carry_images_at_200_dpi_print_pdfs_the_originals() {
         size(&print)
     );
 }
+
+/// Screen copies of images are made once. The first build into a folder
+/// keeps each in `.briefpress-cache/resampled/` (hidden: not listed in
+/// `SHA256SUMS`); a forced rebuild takes it from there (a kept copy
+/// replaced by black pixels, with its checksum made right, prints black);
+/// a damaged copy is not used (the rebuild prints the photograph again).
+#[test]
+fn resampled_images_are_kept_between_builds_and_checked_when_read() {
+    use sha2::{Digest, Sha256};
+
+    let project = TempProject::new("resample-cache");
+    project.sample_article(3000, 1688);
+    let pdf = project.path("out/central-asia/china-bri-security.pdf");
+    let build = || {
+        // The whole project, so that the catalogue and SHA256SUMS are written.
+        let run = project.run(&["build", "--force"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        std::fs::read(&pdf).unwrap()
+    };
+    let first = build();
+    let kept: Vec<_> = std::fs::read_dir(project.path("out/.briefpress-cache/resampled"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "one image, one copy: {kept:?}");
+    let sums = std::fs::read_to_string(project.path("out/SHA256SUMS")).unwrap();
+    assert!(
+        sums.contains("central-asia/china-bri-security.pdf"),
+        "{sums}"
+    );
+    assert!(!sums.contains(".briefpress-cache"), "{sums}");
+
+    // Unchanged, the copy gives the same bytes.
+    assert_eq!(build(), first);
+
+    // A black copy under a right checksum is taken as made: proof it is read.
+    let stored = std::fs::read(&kept[0]).unwrap();
+    let black = vec![0u8; stored.len() - 32];
+    let mut forged = Sha256::digest(&black).to_vec();
+    forged.extend_from_slice(&black);
+    std::fs::write(&kept[0], &forged).unwrap();
+    let from_black = build();
+    assert_ne!(from_black, first, "the kept copy was not used");
+
+    // A damaged copy is refused and made again: the photograph is back.
+    let mut damaged = forged;
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    std::fs::write(&kept[0], &damaged).unwrap();
+    assert_eq!(build(), first);
+    assert_eq!(
+        std::fs::read(&kept[0]).unwrap(),
+        stored,
+        "made again and kept"
+    );
+}
