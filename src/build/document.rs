@@ -70,7 +70,19 @@ pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) 
         found
     });
     typst::comemo::evict(2);
-    result.unwrap_or_else(|errors| errors)
+    // `check` prints diagnostics without the document's name: each one
+    // that points at no line names the file.
+    result
+        .unwrap_or_else(|errors| errors)
+        .into_iter()
+        .map(|diag| {
+            if diag.location.is_none() {
+                diag.in_file(&file.display)
+            } else {
+                diag
+            }
+        })
+        .collect()
 }
 
 /// Lays out and exports a prepared document, whole. Compiler caches are

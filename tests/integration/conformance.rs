@@ -249,12 +249,19 @@ fn a_template_that_skips_a_heading_level_fails_the_build() {
             .exists()
     );
 
-    let deep = project.run(&["check", "--deep", article]);
+    let deep = project.run(&["check", "--deep", "--format", "json", article]);
     assert_eq!(deep.code, Some(1), "{}\n{}", deep.stdout, deep.stderr);
-    assert!(
-        deep.stderr.contains("H4 \"Notes\" follows H2 \"Sources\""),
-        "{}",
-        deep.stderr
+    let found: Vec<serde_json::Value> = deep
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .filter(|diag: &serde_json::Value| diag["code"] == "heading-levels")
+        .collect();
+    assert_eq!(found.len(), 1, "{}", deep.stdout);
+    assert_eq!(found[0]["file"], article, "the error names the document");
+    assert_eq!(
+        found[0]["message"],
+        "heading H4 \"Notes\" follows H2 \"Sources\": a level is skipped"
     );
 }
 
