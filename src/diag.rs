@@ -95,6 +95,16 @@ impl Diagnostic {
         self
     }
 
+    /// Names the file when the diagnostic points at no line yet (layout,
+    /// export and verification problems of a whole document).
+    pub fn placed_in(self, path: &Path) -> Self {
+        if self.location.is_none() {
+            self.in_file(path)
+        } else {
+            self
+        }
+    }
+
     /// Names the file without a position (for problems with a whole file).
     pub fn in_file(mut self, path: &Path) -> Self {
         self.location = Some(Box::new(Location {

@@ -75,13 +75,7 @@ pub fn inspect(typesetter: &Typesetter, prepared: &Prepared, file: &SourceFile) 
     result
         .unwrap_or_else(|errors| errors)
         .into_iter()
-        .map(|diag| {
-            if diag.location.is_none() {
-                diag.in_file(&file.display)
-            } else {
-                diag
-            }
-        })
+        .map(|diag| diag.placed_in(&file.display))
         .collect()
 }
 
@@ -138,7 +132,7 @@ pub fn build_with(
             return Err(done
                 .problems
                 .into_iter()
-                .map(|problem| problem.in_file(&file.display))
+                .map(|problem| problem.placed_in(&file.display))
                 .collect());
         }
         let mut warnings = typeset.warnings;

@@ -295,13 +295,7 @@ fn write_page(
         Err(diagnostics) => Outcome::Failed(
             diagnostics
                 .into_iter()
-                .map(|d| {
-                    if d.location.is_none() {
-                        d.in_file(&file.display)
-                    } else {
-                        d
-                    }
-                })
+                .map(|d| d.placed_in(&file.display))
                 .collect(),
         ),
     }

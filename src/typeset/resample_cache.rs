@@ -39,11 +39,9 @@ pub struct Recipe<'a> {
 impl ResampleCache {
     /// The cache of the output folder `out_dir`, trimmed to `cap` bytes.
     pub fn open(out_dir: &Path, cap: u64) -> Self {
-        let cache = Self {
-            dir: out_dir.join(FOLDER),
-        };
-        cache.trim(cap);
-        cache
+        let dir = out_dir.join(FOLDER);
+        trim_to(&dir, cap);
+        Self { dir }
     }
 
     /// The copy made for `recipe` by an earlier build, if it is intact.
@@ -91,12 +89,6 @@ impl ResampleCache {
             .collect();
         self.dir.join(hex)
     }
-
-    /// Removes the least recently used entries until the folder holds at
-    /// most `cap` bytes.
-    fn trim(&self, cap: u64) {
-        trim_to(&self.dir, cap);
-    }
 }
 
 #[cfg(test)]
@@ -112,12 +104,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_copy_is_found_by_content_and_refused_when_damaged() {
-        let root = std::env::temp_dir().join(format!("bp-resample-{}", std::process::id()));
+    /// An empty folder and its gate, for one test.
+    fn scratch(name: &str) -> (PathBuf, Gate) {
+        let root = std::env::temp_dir().join(format!("bp-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
         let gate = Gate::open(&root).unwrap();
+        (root, gate)
+    }
+
+    #[test]
+    fn a_copy_is_found_by_content_and_refused_when_damaged() {
+        let (root, gate) = scratch("resample");
         let cache = ResampleCache::open(&root.join("out"), CAP_BYTES);
         assert_eq!(cache.get(&recipe(b"photo")), None);
         cache.put(&gate, &recipe(b"photo"), b"pixels");
@@ -147,10 +145,7 @@ mod tests {
     fn trimming_removes_the_least_recently_used_first() {
         use std::time::SystemTime;
 
-        let root = std::env::temp_dir().join(format!("bp-resample-trim-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
-        let gate = Gate::open(&root).unwrap();
+        let (root, gate) = scratch("resample-trim");
         let cache = ResampleCache::open(&root.join("out"), CAP_BYTES);
         let old = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
         for (i, name) in [b"a", b"b", b"c"].iter().enumerate() {

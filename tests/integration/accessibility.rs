@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use crate::support::{TempProject, checker, files_named, repo, run_in};
+use crate::support::{TempProject, checker, files_named, samples_in_every_profile};
 
 /// outloud's command: `BRIEFPRESS_OUTLOUD`, else the one `.ci/run` installs.
 fn outloud() -> PathBuf {
@@ -22,23 +22,9 @@ fn outloud() -> PathBuf {
 #[test]
 fn outloud_finds_no_error_or_warning_in_any_profile() {
     let temp = TempProject::new("outloud");
-    let out = temp.path("out");
-    for profile in ["screen", "print", "archive"] {
-        let run = run_in(
-            &repo(),
-            &[
-                "build",
-                "briefs",
-                "--profile",
-                profile,
-                "--out-dir",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert_eq!(run.code, Some(0), "{}", run.stderr);
-    }
-    let pdfs: Vec<PathBuf> = files_named(&out, "pdf")
-        .into_iter()
+    let pdfs: Vec<PathBuf> = samples_in_every_profile()
+        .iter()
+        .flat_map(|build| files_named(&build.out, "pdf"))
         .filter(|pdf| !pdf.components().any(|c| c.as_os_str() == "notices"))
         .collect();
     // 12 documents (5 of them an issue's members' own) and the catalogue on

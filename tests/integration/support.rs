@@ -812,3 +812,47 @@ pub fn assert_sums_check(dir: &Path) {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+/// One profile's build of the samples, made once for the whole test run.
+pub struct ProfileBuild {
+    pub profile: &'static str,
+    /// Its output folder.
+    pub out: PathBuf,
+    /// What `build -v` printed (the validator's verdicts among it).
+    pub stdout: String,
+}
+
+/// The samples built once in each profile with `-v`, for the tests that
+/// only read the PDFs (conformance, accessibility).
+pub fn samples_in_every_profile() -> &'static [ProfileBuild] {
+    static BUILT: std::sync::OnceLock<Vec<ProfileBuild>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("profiles-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        ["screen", "print", "archive"]
+            .into_iter()
+            .map(|profile| {
+                let out = root.join(profile);
+                let run = run_in(
+                    &repo(),
+                    &[
+                        "build",
+                        "briefs",
+                        "-v",
+                        "--profile",
+                        profile,
+                        "--out-dir",
+                        out.to_str().unwrap(),
+                    ],
+                );
+                assert_eq!(run.code, Some(0), "{profile}: {}", run.stderr);
+                ProfileBuild {
+                    profile,
+                    out,
+                    stdout: run.stdout,
+                }
+            })
+            .collect()
+    })
+}
