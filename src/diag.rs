@@ -579,6 +579,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("image-license", "warning: an image without `license`"),
     ("image-source", "warning: an image without `source`"),
     (
+        "import",
+        "`briefpress import` cannot read the source: not text, an encrypted or legacy Word file, or none of the article layout's blocks",
+    ),
+    (
         "include",
         "a file a document names cannot be used: an issue's member, a compendium part (not found, refused, not a part, or included twice), a PDF a notice lists",
     ),

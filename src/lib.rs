@@ -17,6 +17,7 @@ pub mod diag;
 pub mod export;
 pub mod fsgate;
 pub mod images;
+pub mod import;
 pub mod limits;
 pub mod load;
 pub mod model;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         cli::Command::Check(check) => cli::check::run(check, &reporter),
         cli::Command::Init(init) => cli::init::run(init, &reporter),
         cli::Command::New(new) => cli::new::run(new, &reporter),
+        cli::Command::Import(import) => cli::import::run(import, &reporter),
         cli::Command::Preview(preview) => cli::preview::run(preview, &reporter),
         cli::Command::Schema(schema) => cli::schema::run(schema, &reporter),
         cli::Command::Fonts(fonts) => cli::fonts::run(fonts, &reporter),

@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod extract;
 pub mod fonts;
+pub mod import;
 pub mod init;
 pub mod licenses;
 pub mod new;
@@ -91,6 +92,12 @@ pub enum Command {
         after_help = "Examples:\n  briefpress new article briefs/central-asia/new-article.toml\n  briefpress new brief briefs/briefs/water-security\n  briefpress new notice briefs/notices/new-book   then `build --draft` until the TODOs are replaced"
     )]
     New(new::NewArgs),
+    /// Turn an article or brief copied from the magazine's web page into a
+    /// TOML document to review.
+    #[command(
+        after_help = "Examples:\n  briefpress import ~/Downloads/article.txt            into briefs/<headline>.toml, then checked\n  briefpress import brief.txt --kind brief -o briefs/briefs/water.toml\n  briefpress import article.txt -o -                   the TOML on standard output"
+    )]
+    Import(import::ImportArgs),
     /// Pages of a document as PNG images.
     #[command(
         after_help = "Example:\n  briefpress preview briefs/central-asia/china-bri-security.toml --page 1 --dpi 150"

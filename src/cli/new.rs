@@ -134,7 +134,7 @@ fn skeleton(kind: Kind, path: &Path, root: &Path, has_publication: bool) -> Stri
         .replace("{publication}", &publication)
 }
 
-fn absolute(path: &Path) -> PathBuf {
+pub(super) fn absolute(path: &Path) -> PathBuf {
     let path = if path.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -145,7 +145,7 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// `to` relative to the folder `from`, with `/` separators (as `#:schema`
 /// lines take it).
-fn relative(from: &Path, to: &Path) -> String {
+pub(super) fn relative(from: &Path, to: &Path) -> String {
     let from: Vec<Component> = from.components().collect();
     let to_parts: Vec<Component> = to.components().collect();
     let common = from

@@ -16,6 +16,7 @@ const ORDER: &[&str] = &[
     "images",
     "model",
     "load",
+    "import",
     "prepare",
     "typeset",
     "export",

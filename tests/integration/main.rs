@@ -20,6 +20,7 @@ mod extract;
 mod fixtures_mistakes;
 mod gate;
 mod identical;
+mod import;
 mod issue;
 mod layers;
 mod layout;

@@ -1,0 +1,199 @@
+//! `briefpress import SOURCE`: an article or brief written elsewhere into a
+//! first TOML document inside the project, then checked, so that the
+//! analyst's job is the review the importer's comments list.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use briefpress::diag::Diagnostic;
+use briefpress::import::{DraftKind, text, write};
+use briefpress::load::project::{Project, shown};
+use briefpress::load::schema;
+use clap::{Args, ValueEnum};
+
+use super::report::{Reporter, say};
+use super::{ProjectArgs, check};
+
+/// The most a source may weigh: a long article's text is some 100 kB.
+const SOURCE_CAP: u64 = 16 * 1024 * 1024;
+
+/// The kinds an import can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Article,
+    Brief,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The article or brief: its text as copied from the magazine's web
+    /// page (headline, caption, pull quote, body, then Sources:, Notes:,
+    /// Image Information:, or Key Takeaways: for a brief).
+    pub source: PathBuf,
+
+    /// What it is [default: a brief when it has Key Takeaways, else an
+    /// article].
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+
+    /// The TOML file to write, inside the project and new (never
+    /// overwritten); `-` for standard output [default: briefs/<headline>.toml].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The project root [default: the nearest folder above the output with
+    /// a briefpress.toml, else the working directory].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
+    let shown_source = args.source.display().to_string();
+    let refused = |message: String| {
+        reporter.diagnostic(
+            &Diagnostic::error(message)
+                .with_code("import")
+                .in_file(&args.source),
+        );
+        ExitCode::from(1)
+    };
+    let bytes = match briefpress::fsgate::read_regular(&args.source, SOURCE_CAP) {
+        Ok(bytes) => bytes,
+        Err(why) => return refused(format!("cannot read {shown_source}: {why}")),
+    };
+    let source = match readable_text(&bytes) {
+        Ok(source) => source,
+        Err(why) => return refused(why),
+    };
+    let kind = args.kind.map(|kind| match kind {
+        Kind::Article => DraftKind::Article,
+        Kind::Brief => DraftKind::Brief,
+    });
+    let draft = match text::read(source, kind) {
+        Ok(draft) => draft,
+        Err(why) => return refused(why.to_string()),
+    };
+    let from = args.source.file_name().map_or_else(
+        || shown_source.clone(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+
+    if args.output.as_deref() == Some(Path::new("-")) {
+        say(write::toml(&draft, None, &from).trim_end());
+        return ExitCode::SUCCESS;
+    }
+    let project = match &args.root {
+        Some(root) => Project::open(root),
+        None => Project::discover(
+            args.output
+                .as_deref()
+                .and_then(Path::parent)
+                .filter(|p| !p.as_os_str().is_empty() && p.is_dir())
+                .unwrap_or(Path::new(".")),
+        ),
+    };
+    let project = match project {
+        Ok(project) => project,
+        Err(problems) => return reporter.setup_failed(&problems),
+    };
+    let mut path = match &args.output {
+        Some(path) => path.clone(),
+        None => project.root().join("briefs").join(text::slug(&draft.title)),
+    };
+    if path.extension().is_none() {
+        path.set_extension("toml");
+    }
+    if let Err(why) = project.inside(&path) {
+        return reporter.usage_error(&format!(
+            "{} is refused: {why} (import writes inside the project {})",
+            path.display(),
+            shown(project.root()).display()
+        ));
+    }
+    if path.exists() || path.is_symlink() {
+        return reporter.usage_error(&format!(
+            "{} already exists; import never overwrites a file (give another with -o)",
+            path.display()
+        ));
+    }
+    let schemas = project.root().join(schema::DIR);
+    let schema_file = schemas.join(schema::file_name(draft.kind.name()));
+    if !schema_file.exists()
+        && let Err(message) = super::schema::write_all(&schemas)
+    {
+        return reporter.usage_error(&message);
+    }
+    let folder = path.parent().unwrap_or(Path::new("."));
+    if let Err(err) = std::fs::create_dir_all(folder) {
+        return reporter.usage_error(&format!("cannot create {}: {err}", folder.display()));
+    }
+    let schema_line = super::new::relative(&super::new::absolute(folder), &schema_file);
+    let toml = write::toml(&draft, Some(&schema_line), &from);
+    if let Err(err) = briefpress::fsgate::write_atomic(&path, toml.as_bytes()) {
+        return reporter.usage_error(&format!("cannot write {}: {err}", path.display()));
+    }
+    reporter.line(&format!(
+        "wrote   {} ({} from {from}; {} to review)",
+        path.display(),
+        draft.kind.name(),
+        match draft.comments.len() {
+            1 => "1 comment".to_string(),
+            n => format!("{n} comments"),
+        }
+    ));
+    // What the analyst has to fix, listed with lines, as `check` lists it.
+    check::run(
+        &check::CheckArgs {
+            project: ProjectArgs {
+                paths: vec![path.clone()],
+                root: Some(project.root().to_path_buf()),
+                font_paths: Vec::new(),
+                draft: false,
+                profile: None,
+            },
+            deep: false,
+            jobs: None,
+        },
+        reporter,
+    );
+    reporter.line(&format!(
+        "review  resolve the comments above (resolved = true), then `briefpress build {}`",
+        path.display()
+    ));
+    // The import itself succeeded: the check's findings are the review.
+    ExitCode::SUCCESS
+}
+
+/// The source as text, or why it is not text this importer reads.
+fn readable_text(bytes: &[u8]) -> Result<&str, String> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(
+            "this is an OLE compound file: an encrypted Word document or a legacy .doc; save \
+             it unencrypted as .docx (Word import is not available yet: copy the text of the \
+             article into a .txt file meanwhile)"
+                .into(),
+        );
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(
+            "this is a zip file (a Word .docx?): Word import is not available yet; copy the \
+             text of the article into a .txt file meanwhile"
+                .into(),
+        );
+    }
+    let text = std::str::from_utf8(bytes).map_err(|err| {
+        format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            err.valid_up_to()
+        )
+    })?;
+    let start = text.trim_start().get(..15).unwrap_or("").to_lowercase();
+    if start.starts_with("<!doctype html") || start.starts_with("<html") {
+        return Err(
+            "this is an HTML page: HTML import is not available yet; copy the page's text \
+             into a .txt file meanwhile"
+                .into(),
+        );
+    }
+    Ok(text)
+}
