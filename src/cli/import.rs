@@ -41,8 +41,9 @@ pub struct ImportArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// The project root [default: the nearest folder above the output with
-    /// a briefpress.toml, else the working directory].
+    /// The project the document goes into [default: the nearest folder
+    /// above the working directory with a briefpress.toml, else the
+    /// working directory].
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
 }
@@ -84,13 +85,7 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
     }
     let project = match &args.root {
         Some(root) => Project::open(root),
-        None => Project::discover(
-            args.output
-                .as_deref()
-                .and_then(Path::parent)
-                .filter(|p| !p.as_os_str().is_empty() && p.is_dir())
-                .unwrap_or(Path::new(".")),
-        ),
+        None => Project::discover(Path::new(".")),
     };
     let project = match project {
         Ok(project) => project,

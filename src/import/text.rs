@@ -96,7 +96,7 @@ pub fn read(text: &str, kind: Option<DraftKind>) -> Result<Draft, ImportError> {
     if draft.kind == DraftKind::Brief && draft.date.is_none() {
         draft.guess(
             "date",
-            "import: the source gives no date, and a brief needs one: replace TODO with the \
+            "the source gives no date, and a brief needs one: replace TODO with the \
              brief's date",
         );
     }
@@ -183,7 +183,7 @@ fn read_front(draft: &mut Draft, front: Vec<Para>, has_image_information: bool) 
                 caption_from(draft, &[caption]);
                 draft.guess(
                     "image.caption",
-                    "import: taken as the caption because it is the short paragraph after \
+                    "taken as the caption because it is the short paragraph after \
                      the headline (the page did not set it apart): check it",
                 );
             }
@@ -343,7 +343,7 @@ fn read_image_information(draft: &mut Draft, paras: Vec<Para>) {
             draft.comments.push((
                 "image.caption".into(),
                 format!(
-                    "import: Image Information calls the image “{listed}”; the caption \
+                    "Image Information calls the image “{listed}”; the caption \
                      under it is kept: check which is right"
                 ),
             ));
@@ -359,7 +359,7 @@ fn read_image_information(draft: &mut Draft, paras: Vec<Para>) {
         }
         draft.guess(
             "image.alt",
-            "import: the page gives no description of the image; the caption stands in for \
+            "the page gives no description of the image; the caption stands in for \
              it: describe what the image shows, for readers who cannot see it",
         );
     }
@@ -367,7 +367,7 @@ fn read_image_information(draft: &mut Draft, paras: Vec<Para>) {
     draft.guess(
         "image.path",
         format!(
-            "import: save the image as {path} beside this file{}",
+            "save the image as {path} beside this file{}",
             image
                 .source
                 .as_deref()
@@ -488,7 +488,7 @@ fn citation(text: &str) -> Option<(DraftSource, Vec<(&'static str, String)>)> {
         guesses.push((
             "lang",
             format!(
-                "import: the title's language was guessed as `{}` from its script: check it",
+                "the title's language was guessed as `{}` from its script: check it",
                 found.tag
             ),
         ));
@@ -500,13 +500,13 @@ fn citation(text: &str) -> Option<(DraftSource, Vec<(&'static str, String)>)> {
     if outlet.is_empty() {
         guesses.push((
             "outlet",
-            "import: no outlet found after the title: write the outlet's name".to_string(),
+            "no outlet found after the title: write the outlet's name".to_string(),
         ));
     }
     if date.is_none() {
         guesses.push((
             "date",
-            "import: no date found in the citation: add it, or remove this comment if the \
+            "no date found in the citation: add it, or remove this comment if the \
              source is undated"
                 .to_string(),
         ));
@@ -687,7 +687,7 @@ fn tie_notes(draft: &mut Draft, notes: Vec<(String, String)>) {
     for key in &unknown {
         draft.guess(
             "body",
-            format!("import: the marker [{key}] has no note under Notes: kept as text"),
+            format!("the marker [{key}] has no note under Notes: kept as text"),
         );
     }
     for (index, source) in draft.sources.iter_mut().enumerate() {
@@ -708,7 +708,7 @@ fn tie_notes(draft: &mut Draft, notes: Vec<(String, String)>) {
         if !used.contains(&key) {
             draft.guess(
                 format!("notes.{key}"),
-                format!("import: no [{key}] in the body refers to this note"),
+                format!("no [{key}] in the body refers to this note"),
             );
         }
         let mut note_marks = Vec::new();
@@ -725,7 +725,7 @@ fn tie_notes(draft: &mut Draft, notes: Vec<(String, String)>) {
             draft.guess(
                 field,
                 format!(
-                    "import: removed the reviewers' marks {} left in the page",
+                    "removed the reviewers' marks {} left in the page",
                     marks.join(" ")
                 ),
             );
@@ -883,7 +883,7 @@ fn italicise_outlets(draft: &mut Draft) {
         draft.guess(
             field,
             format!(
-                "import: set {} in italics, as the house style sets publications: check",
+                "set {} in italics, as the house style sets publications: check",
                 set.join(", ")
             ),
         );
@@ -941,7 +941,7 @@ fn check_pull_quote(draft: &mut Draft) {
     if !found {
         draft.guess(
             "pull_quote",
-            "import: taken as the pull quote from its place after the caption, but its words \
+            "taken as the pull quote from its place after the caption, but its words \
              are not found in the body or an excerpt: check it",
         );
     }

@@ -100,7 +100,7 @@ pub fn toml(draft: &Draft, schema: Option<&str>, from: &str) -> String {
                 out.push_str(&format!(
                     "{} = {}\n",
                     bare_key(key),
-                    multi_line(&[text.clone()])
+                    multi_line(std::slice::from_ref(text))
                 ));
             } else {
                 out.push_str(&format!("{} = {}\n", bare_key(key), basic(text)));

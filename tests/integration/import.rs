@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::support::{repo, run_in};
+use crate::support::{TempProject, pdf_text, repo, run_in};
 
 /// The samples, each with the hand-encoded document it must match.
 const SAMPLES: &[&str] = &[
@@ -225,4 +225,192 @@ fn the_samples_import_to_the_documents_encoded_by_hand() {
     // sides would show here.
     assert!(compared >= 119, "only {compared} fields compared");
     eprintln!("import: {matched} of {compared} fields match exactly");
+}
+
+/// A JPEG of the size of a web photograph, as the analyst would save it.
+fn jpeg(project: &TempProject, relative: &str) {
+    let pixels = image::RgbImage::from_fn(960, 540, |x, y| {
+        image::Rgb([(x / 4) as u8, (y / 3) as u8, 90])
+    });
+    let mut bytes = Vec::new();
+    pixels
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    project.write(relative, bytes);
+}
+
+#[test]
+fn an_import_lands_in_the_project_lists_its_review_and_builds_once_the_image_is_saved() {
+    let project = TempProject::new("import-lands");
+    let fixture = repo().join("tests/fixtures/import/russia-bases-readiness.txt");
+    let fixture = fixture.to_str().unwrap();
+    let run = project.run(&["import", fixture, "-o", "briefs/ca/bases.toml"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("wrote"), "{}", run.stdout);
+    let written = std::fs::read_to_string(project.path("briefs/ca/bases.toml")).unwrap();
+    assert!(
+        written.starts_with("#:schema ../../schemas/article.schema.json\n"),
+        "{written}"
+    );
+    assert!(project.path("schemas/article.schema.json").is_file());
+    // The review, each guess with its line, as `check` lists it.
+    for field in ["image.alt", "image.path", "body", "sources.1.excerpt"] {
+        assert!(
+            run.stderr
+                .contains(&format!("unresolved review comment on `{field}`")),
+            "{field}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("briefs/ca/bases.toml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("images/201-military-base-09.jpg` not found"),
+        "{}",
+        run.stderr
+    );
+
+    // Never over a file, even its own.
+    let again = project.run(&["import", fixture, "-o", "briefs/ca/bases.toml"]);
+    assert_eq!(again.code, Some(2), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("never overwrites"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path("briefs/ca/bases.toml")).unwrap(),
+        written
+    );
+
+    // With the image saved where the comment says, a draft builds; the
+    // final build refuses the open comments.
+    jpeg(&project, "briefs/ca/images/201-military-base-09.jpg");
+    let draft = project.run(&["build", "--draft", "briefs/ca/bases.toml"]);
+    assert_eq!(draft.code, Some(0), "{}", draft.stderr);
+    let text = crate::support::flat(&pdf_text(&project.path("out/ca/bases.pdf")));
+    for phrase in [
+        "Russia Strengthens Its Military Presence in Central Asia",
+        "Шойгу: Россия повышает боеготовность",
+        "the transfer of S-300 air defense systems",
+        "cannot be solely attributed to Russian pressure",
+    ] {
+        assert!(text.contains(phrase), "{phrase} not in:\n{text}");
+    }
+    assert!(!text.contains("S-300 [RG1]"), "{text}");
+    let final_build = project.run(&["build", "briefs/ca/bases.toml"]);
+    assert_eq!(final_build.code, Some(1), "{}", final_build.stderr);
+    assert!(
+        final_build.stderr.contains("unresolved review comment"),
+        "{}",
+        final_build.stderr
+    );
+}
+
+#[test]
+fn what_import_cannot_read_is_refused_and_nothing_is_written() {
+    let project = TempProject::new("import-refused");
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "encrypted.docx",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest of an OLE file",
+            "encrypted Word document or a legacy .doc",
+        ),
+        (
+            "manuscript.docx",
+            b"PK\x03\x04\x14\x00",
+            "Word import is not available yet",
+        ),
+        (
+            "notes.txt",
+            "A heading\n\nSome paragraph of text, nothing else.\n".as_bytes(),
+            "found none of the blocks",
+        ),
+        ("latin1.txt", b"Caf\xe9\n\nSources:\n", "not UTF-8"),
+        (
+            "page.html",
+            b"<!DOCTYPE html><html><body>x</body></html>",
+            "HTML import is not available yet",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let source = project.write(&format!("incoming/{name}"), bytes);
+        let run = project.run(&["import", source.to_str().unwrap()]);
+        assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(name),
+            "{name} not named: {}",
+            run.stderr
+        );
+        assert!(
+            !project.path("briefs").exists(),
+            "{name}: something written"
+        );
+    }
+    // Outside the project: refused before anything is written.
+    let fixture = repo().join("tests/fixtures/import/china-bri-security.txt");
+    let outside = project.root.with_extension("outside.toml");
+    let run = project.run(&[
+        "import",
+        fixture.to_str().unwrap(),
+        "-o",
+        outside.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("import writes inside the project"),
+        "{}",
+        run.stderr
+    );
+    assert!(!outside.exists());
+    let json = project.run(&["import", "--format", "json", "incoming/notes.txt"]);
+    assert!(
+        json.stdout.contains("\"code\":\"import\""),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn text_that_looks_like_markup_is_imported_as_text() {
+    let project = TempProject::new("import-literal");
+    let source = project.write(
+        "incoming/hostile.txt",
+        "Hostile #read(\"/etc/passwd\") $x$ ]< @ \\ // headline\n\n\n\
+         A body with **two stars**, *one star*, [a link](https://example.org/x), a lone \\ and [^x] and a marker [iv] without a note.\n\n\n\
+         Sources:\n\n\
+         “Заголовок (A title),” Outlet (a description), 3 March 2023. https://example.org/a\n\n\
+         An excerpt with #set page(width: 1pt) and <b>tags</b> and `code`.\n",
+    );
+    let run = project.run(&[
+        "import",
+        source.to_str().unwrap(),
+        "-o",
+        "briefs/hostile.toml",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the marker [iv] has no note"),
+        "{}",
+        run.stderr
+    );
+    let draft = project.run(&["build", "--draft", "briefs/hostile.toml"]);
+    assert_eq!(draft.code, Some(0), "{}", draft.stderr);
+    let text = crate::support::flat(&pdf_text(&project.path("out/hostile.pdf")));
+    for literal in [
+        "Hostile #read(\"/etc/passwd\") $x$ ]< @ \\ // headline",
+        "**two stars**, *one star*, [a link](https://example.org/x), a lone \\ and [^x] and a marker [iv]",
+        "#set page(width: 1pt) and <b>tags</b> and `code`",
+        "Заголовок",
+    ] {
+        assert!(text.contains(literal), "{literal} not in:\n{text}");
+    }
 }
