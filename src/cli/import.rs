@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use briefpress::diag::Diagnostic;
-use briefpress::import::{DraftKind, text, write};
+use briefpress::import::{DraftKind, html, text, write};
 use briefpress::load::project::{Project, shown};
 use briefpress::load::schema;
 use clap::{Args, ValueEnum};
@@ -26,9 +26,9 @@ pub enum Kind {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The article or brief: its text as copied from the magazine's web
-    /// page (headline, caption, pull quote, body, then Sources:, Notes:,
-    /// Image Information:, or Key Takeaways: for a brief).
+    /// The article or brief: the magazine's web page (.html), or its text
+    /// as copied (headline, caption, pull quote, body, then Sources:,
+    /// Notes:, Image Information:, or Key Takeaways: for a brief).
     pub source: PathBuf,
 
     /// What it is [default: a brief when it has Key Takeaways, else an
@@ -62,7 +62,7 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
         Ok(bytes) => bytes,
         Err(why) => return refused(format!("cannot read {shown_source}: {why}")),
     };
-    let source = match readable_text(&bytes) {
+    let (source, format) = match readable_text(&bytes, &args.source) {
         Ok(source) => source,
         Err(why) => return refused(why),
     };
@@ -70,7 +70,11 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
         Kind::Article => DraftKind::Article,
         Kind::Brief => DraftKind::Brief,
     });
-    let draft = match text::read(source, kind) {
+    let read = match format {
+        Format::Text => text::read(source, kind),
+        Format::Html => html::read(source, kind),
+    };
+    let draft = match read {
         Ok(draft) => draft,
         Err(why) => return refused(why.to_string()),
     };
@@ -159,8 +163,18 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The source as text, or why it is not text this importer reads.
-fn readable_text(bytes: &[u8]) -> Result<&str, String> {
+/// The formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// The web page's text, as copied.
+    Text,
+    /// The web page itself.
+    Html,
+}
+
+/// The source as text and its format, or why it is not one this importer
+/// reads.
+fn readable_text<'a>(bytes: &'a [u8], path: &Path) -> Result<(&'a str, Format), String> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(
             "this is an OLE compound file: an encrypted Word document or a legacy .doc; save \
@@ -182,13 +196,15 @@ fn readable_text(bytes: &[u8]) -> Result<&str, String> {
             err.valid_up_to()
         )
     })?;
-    let start = text.trim_start().get(..15).unwrap_or("").to_lowercase();
-    if start.starts_with("<!doctype html") || start.starts_with("<html") {
-        return Err(
-            "this is an HTML page: HTML import is not available yet; copy the page's text \
-             into a .txt file meanwhile"
-                .into(),
-        );
-    }
-    Ok(text)
+    let start = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .get(..15)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let named_html = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    let html = named_html || start.starts_with("<!doctype html") || start.starts_with("<html");
+    Ok((text, if html { Format::Html } else { Format::Text }))
 }

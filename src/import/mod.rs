@@ -8,6 +8,8 @@
 //! analyst resolves them, a `--draft` build prints them), and whatever it
 //! could not place is kept in a comment at the end of the file.
 
+pub mod html;
+pub mod inline;
 pub mod lang;
 pub mod text;
 pub mod write;
@@ -102,19 +104,20 @@ impl std::fmt::Display for ImportError {
 }
 
 /// Rich text as written: the characters the inline markup would read
-/// (`\ * [ ]`) escaped, runs of spaces collapsed (as printing does).
+/// (`\ * [ ]`) escaped, runs of spaces collapsed (as printing does), and
+/// the emphasis and links a reader found as markup.
 pub fn rich(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in collapse(text).chars() {
-        if matches!(c, '\\' | '*' | '[' | ']') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    inline::markup(&squeeze(text))
 }
 
-/// Whitespace runs (line breaks too) as one space, ends trimmed.
+/// A plain field's text: whitespace runs (line breaks too) as one space,
+/// ends trimmed, what a reader marked as emphasis or a link's target
+/// dropped.
 pub fn collapse(text: &str) -> String {
+    inline::plain(&squeeze(text))
+}
+
+/// Whitespace runs as one space, ends trimmed.
+fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -8,9 +8,11 @@ use super::{Draft, DraftImage, DraftKind, DraftSource, ImportError, collapse, la
 /// A paragraph of the source: lines between blank lines, with how many
 /// blank lines came before it (the page sets its parts apart by two).
 #[derive(Debug, Clone)]
-struct Para {
-    text: String,
-    gap: usize,
+pub struct Para {
+    /// The paragraph's lines, as written (with a reader's inline markers,
+    /// see [`super::inline`]).
+    pub text: String,
+    pub gap: usize,
 }
 
 /// The headed blocks the layout has.
@@ -38,8 +40,13 @@ impl Block {
 /// Reads one article or brief in the web page's text layout. `kind`
 /// `None`: a brief when it has Key Takeaways, else an article.
 pub fn read(text: &str, kind: Option<DraftKind>) -> Result<Draft, ImportError> {
-    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let paras = paragraphs(&text);
+    let text = super::inline::without_markers(text.trim_start_matches('\u{feff}'));
+    from_paragraphs(paragraphs(&text.replace("\r\n", "\n")), kind)
+}
+
+/// The layout's paragraphs (from the text, or from a page's HTML) into a
+/// draft.
+pub fn from_paragraphs(paras: Vec<Para>, kind: Option<DraftKind>) -> Result<Draft, ImportError> {
     let mut front = Vec::new();
     let mut blocks: Vec<(Block, Vec<Para>)> = Vec::new();
     for para in paras {

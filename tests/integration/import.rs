@@ -243,6 +243,16 @@ fn jpeg(project: &TempProject, relative: &str) {
 }
 
 #[test]
+fn the_web_page_imports_to_the_same_document_as_its_text() {
+    let (text, _) = import_to_stdout(&repo().join("tests/fixtures/import/china-bri-security.txt"));
+    let (html, _) = import_to_stdout(&repo().join("tests/fixtures/import/china-bri-security.html"));
+    // Only the opening comment, which names the file imported, differs.
+    let after_first_line = |toml: &str| toml.split_once('\n').map(|(_, rest)| rest.to_string());
+    assert_eq!(after_first_line(&text), after_first_line(&html));
+    assert!(html.contains("china-bri-security.html"));
+}
+
+#[test]
 fn an_import_lands_in_the_project_lists_its_review_and_builds_once_the_image_is_saved() {
     let project = TempProject::new("import-lands");
     let fixture = repo().join("tests/fixtures/import/russia-bases-readiness.txt");
@@ -336,8 +346,8 @@ fn what_import_cannot_read_is_refused_and_nothing_is_written() {
         ("latin1.txt", b"Caf\xe9\n\nSources:\n", "not UTF-8"),
         (
             "page.html",
-            b"<!DOCTYPE html><html><body>x</body></html>",
-            "HTML import is not available yet",
+            b"<!DOCTYPE html><html><body><h1>Menu</h1><p>Nothing of an article</p></body></html>",
+            "found none of the blocks",
         ),
     ];
     for (name, bytes, says) in cases {
