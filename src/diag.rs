@@ -580,7 +580,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("image-source", "warning: an image without `source`"),
     (
         "import",
-        "`briefpress import` cannot read the source: not text, an encrypted or legacy Word file, or none of the article layout's blocks",
+        "`briefpress import` cannot read the source (not UTF-8 text, an encrypted or legacy Word file, a damaged or oversized .docx, none of the article layout's blocks); as a warning, tracked changes taken as accepted",
     ),
     (
         "include",

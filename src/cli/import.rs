@@ -1,12 +1,13 @@
-//! `briefpress import SOURCE`: an article or brief written elsewhere into a
-//! first TOML document inside the project, then checked, so that the
-//! analyst's job is the review the importer's comments list.
+//! `briefpress import SOURCE`: an article or brief written elsewhere (Word,
+//! the magazine's web page or its text) into a first TOML document inside
+//! the project, then checked, so that the analyst's job is the review the
+//! importer's comments list.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use briefpress::diag::Diagnostic;
-use briefpress::import::{DraftKind, html, text, write};
+use briefpress::import::{DraftKind, docx, html, text, write};
 use briefpress::load::project::{Project, shown};
 use briefpress::load::schema;
 use clap::{Args, ValueEnum};
@@ -26,9 +27,10 @@ pub enum Kind {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The article or brief: the magazine's web page (.html), or its text
-    /// as copied (headline, caption, pull quote, body, then Sources:,
-    /// Notes:, Image Information:, or Key Takeaways: for a brief).
+    /// The article or brief: a Word manuscript (.docx), the magazine's web
+    /// page (.html), or its text as copied (headline, caption, pull quote,
+    /// body, then Sources:, Notes:, Image Information:, or Key Takeaways:
+    /// for a brief).
     pub source: PathBuf,
 
     /// What it is [default: a brief when it has Key Takeaways, else an
@@ -62,8 +64,8 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
         Ok(bytes) => bytes,
         Err(why) => return refused(format!("cannot read {shown_source}: {why}")),
     };
-    let (source, format) = match readable_text(&bytes, &args.source) {
-        Ok(source) => source,
+    let format = match format_of(&bytes, &args.source) {
+        Ok(format) => format,
         Err(why) => return refused(why),
     };
     let kind = args.kind.map(|kind| match kind {
@@ -71,8 +73,17 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
         Kind::Brief => DraftKind::Brief,
     });
     let read = match format {
-        Format::Text => text::read(source, kind),
-        Format::Html => html::read(source, kind),
+        Format::Docx => docx::read(&bytes, kind),
+        Format::Text | Format::Html => match std::str::from_utf8(&bytes) {
+            Err(err) => {
+                return refused(format!(
+                    "the file is not UTF-8 text (invalid byte at offset {})",
+                    err.valid_up_to()
+                ));
+            }
+            Ok(source) if format == Format::Html => html::read(source, kind),
+            Ok(source) => text::read(source, kind),
+        },
     };
     let draft = match read {
         Ok(draft) => draft,
@@ -83,8 +94,24 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
         |n| n.to_string_lossy().into_owned(),
     );
 
+    for warning in &draft.warnings {
+        reporter.diagnostic(
+            &Diagnostic::warning(warning.clone())
+                .with_code("import")
+                .in_file(&args.source),
+        );
+    }
     if args.output.as_deref() == Some(Path::new("-")) {
         say(write::toml(&draft, None, &from).trim_end());
+        for (file, _) in &draft.files {
+            reporter.diagnostic(
+                &Diagnostic::warning(format!(
+                    "{file} is not written with -o -: import into a file to have it"
+                ))
+                .with_code("import")
+                .in_file(&args.source),
+            );
+        }
         return ExitCode::SUCCESS;
     }
     let project = match &args.root {
@@ -115,6 +142,21 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
             path.display()
         ));
     }
+    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut files = Vec::new();
+    for (relative, bytes) in &draft.files {
+        let target = folder.join(relative);
+        if let Err(why) = project.inside(&target) {
+            return reporter.usage_error(&format!("{} is refused: {why}", target.display()));
+        }
+        if target.exists() || target.is_symlink() {
+            return reporter.usage_error(&format!(
+                "{} already exists; import never overwrites a file (give another -o)",
+                target.display()
+            ));
+        }
+        files.push((target, bytes));
+    }
     let schemas = project.root().join(schema::DIR);
     let schema_file = schemas.join(schema::file_name(draft.kind.name()));
     if !schema_file.exists()
@@ -122,11 +164,16 @@ pub fn run(args: &ImportArgs, reporter: &Reporter) -> ExitCode {
     {
         return reporter.usage_error(&message);
     }
-    let folder = path.parent().unwrap_or(Path::new("."));
-    if let Err(err) = std::fs::create_dir_all(folder) {
+    if let Err(err) = std::fs::create_dir_all(&folder) {
         return reporter.usage_error(&format!("cannot create {}: {err}", folder.display()));
     }
-    let schema_line = super::new::relative(&super::new::absolute(folder), &schema_file);
+    for (target, bytes) in files {
+        if let Err(err) = briefpress::fsgate::write_atomic(&target, bytes) {
+            return reporter.usage_error(&format!("cannot write {}: {err}", target.display()));
+        }
+        reporter.line(&format!("wrote   {}", target.display()));
+    }
+    let schema_line = super::new::relative(&super::new::absolute(&folder), &schema_file);
     let toml = write::toml(&draft, Some(&schema_line), &from);
     if let Err(err) = briefpress::fsgate::write_atomic(&path, toml.as_bytes()) {
         return reporter.usage_error(&format!("cannot write {}: {err}", path.display()));
@@ -170,41 +217,30 @@ enum Format {
     Text,
     /// The web page itself.
     Html,
+    /// A Word manuscript.
+    Docx,
 }
 
-/// The source as text and its format, or why it is not one this importer
-/// reads.
-fn readable_text<'a>(bytes: &'a [u8], path: &Path) -> Result<(&'a str, Format), String> {
+/// What the source is, by its first bytes (and an HTML file by its name),
+/// or why it is nothing this importer reads.
+fn format_of(bytes: &[u8], path: &Path) -> Result<Format, String> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(
             "this is an OLE compound file: an encrypted Word document or a legacy .doc; save \
-             it unencrypted as .docx (Word import is not available yet: copy the text of the \
-             article into a .txt file meanwhile)"
+             it in Word as a .docx without a password, then import that"
                 .into(),
         );
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(
-            "this is a zip file (a Word .docx?): Word import is not available yet; copy the \
-             text of the article into a .txt file meanwhile"
-                .into(),
-        );
+    if bytes.starts_with(b"PK") {
+        return Ok(Format::Docx);
     }
-    let text = std::str::from_utf8(bytes).map_err(|err| {
-        format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            err.valid_up_to()
-        )
-    })?;
-    let start = text
+    let start = String::from_utf8_lossy(&bytes[..bytes.len().min(64)])
         .trim_start_matches('\u{feff}')
         .trim_start()
-        .get(..15)
-        .unwrap_or("")
         .to_ascii_lowercase();
     let named_html = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
     let html = named_html || start.starts_with("<!doctype html") || start.starts_with("<html");
-    Ok((text, if html { Format::Html } else { Format::Text }))
+    Ok(if html { Format::Html } else { Format::Text })
 }

@@ -92,10 +92,10 @@ pub enum Command {
         after_help = "Examples:\n  briefpress new article briefs/central-asia/new-article.toml\n  briefpress new brief briefs/briefs/water-security\n  briefpress new notice briefs/notices/new-book   then `build --draft` until the TODOs are replaced"
     )]
     New(new::NewArgs),
-    /// Turn an article or brief copied from the magazine's web page into a
-    /// TOML document to review.
+    /// Turn a Word manuscript or the magazine's web page into a TOML
+    /// document to review.
     #[command(
-        after_help = "Examples:\n  briefpress import ~/Downloads/article.txt            into briefs/<headline>.toml, then checked\n  briefpress import brief.txt --kind brief -o briefs/briefs/water.toml\n  briefpress import article.txt -o -                   the TOML on standard output"
+        after_help = "Examples:\n  briefpress import ~/Downloads/article.txt            into briefs/<headline>.toml, then checked\n  briefpress import manuscript.docx -o briefs/ca/x.toml  a Word manuscript, its picture beside it\n  briefpress import brief.txt --kind brief -o briefs/briefs/water.toml\n  briefpress import article.txt -o -                   the TOML on standard output"
     )]
     Import(import::ImportArgs),
     /// Pages of a document as PNG images.

@@ -14,9 +14,15 @@ pub const LINK_OPEN: char = '\u{E002}';
 pub const LINK_URL: char = '\u{E003}';
 /// Ends a link's target.
 pub const LINK_CLOSE: char = '\u{E004}';
+/// A `[` of the source's text, where a reader places endnote references
+/// of its own as `[key]` (Word): never read as a marker.
+pub const LITERAL_BRACKET: char = '\u{E005}';
 
 fn is_marker(c: char) -> bool {
-    matches!(c, EMPH | STRONG | LINK_OPEN | LINK_URL | LINK_CLOSE)
+    matches!(
+        c,
+        EMPH | STRONG | LINK_OPEN | LINK_URL | LINK_CLOSE | LITERAL_BRACKET
+    )
 }
 
 /// The source's text with the characters the markers use removed.
@@ -32,6 +38,7 @@ pub fn plain(text: &str) -> String {
         match c {
             LINK_URL => in_target = true,
             LINK_CLOSE => in_target = false,
+            LITERAL_BRACKET if !in_target => out.push('['),
             c if is_marker(c) || in_target => {}
             c => out.push(c),
         }
@@ -46,6 +53,7 @@ pub fn markup(text: &str) -> String {
     let mut in_target = false;
     for c in text.chars() {
         match c {
+            LITERAL_BRACKET => out.push_str("\\["),
             EMPH => out.push('*'),
             STRONG => out.push_str("**"),
             LINK_OPEN => out.push('['),

@@ -8,6 +8,7 @@
 //! analyst resolves them, a `--draft` build prints them), and whatever it
 //! could not place is kept in a comment at the end of the file.
 
+pub mod docx;
 pub mod html;
 pub mod inline;
 pub mod lang;
@@ -38,6 +39,15 @@ pub struct Draft {
     pub comments: Vec<(String, String)>,
     /// Text the importer found no field for, as it was.
     pub unplaced: Vec<String>,
+    /// Reviewers' comments found in the source (Word's): field, author and
+    /// text, open.
+    pub reviews: Vec<(String, String, String)>,
+    /// Files to write beside the document (the lead image from a Word
+    /// manuscript): path relative to it, and bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// What the analyst should know about the import as a whole (tracked
+    /// changes taken as accepted).
+    pub warnings: Vec<String>,
 }
 
 /// The kinds an import can produce.

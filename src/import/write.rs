@@ -107,6 +107,14 @@ pub fn toml(draft: &Draft, schema: Option<&str>, from: &str) -> String {
             }
         }
     }
+    for (field, by, text) in &draft.reviews {
+        out.push_str(&format!(
+            "\n[[comments]]\nfield = {}\nby = {}\ntext = {}\n",
+            basic(field),
+            basic(by),
+            basic(text)
+        ));
+    }
     for (field, text) in &draft.comments {
         out.push_str(&format!(
             "\n[[comments]]\nfield = {}\nby = \"import\"\ntext = {}\n",
