@@ -15,8 +15,9 @@ use clap::{Args, ValueEnum};
 use super::report::{Reporter, say};
 use super::{ProjectArgs, check};
 
-/// The most a source may weigh: a long article's text is some 100 kB.
-const SOURCE_CAP: u64 = 16 * 1024 * 1024;
+/// The most a source may weigh: a long article's text is some 100 kB, a
+/// manuscript with its pictures a few MB (it may inflate to 64 MB).
+const SOURCE_CAP: u64 = 64 * 1024 * 1024;
 
 /// The kinds an import can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -63,6 +63,8 @@ pub fn read(bytes: &[u8], kind: Option<DraftKind>) -> Result<Draft, ImportError>
         image: None,
         more_images: 0,
         comment_fields: HashMap::new(),
+        depth: 0,
+        too_deep: false,
     };
     let paragraphs = reader.paragraphs(body);
     let mut layout = Layout {
@@ -102,9 +104,10 @@ pub fn read(bytes: &[u8], kind: Option<DraftKind>) -> Result<Draft, ImportError>
             }
         }
     }
-    let mut draft = text::from_paragraphs(paras, kind).map_err(|_| {
-        ImportError("the document has no text: no paragraph to take as the headline".into())
-    })?;
+    let mut draft = text::from_paragraphs(paras, kind, text::Blocks::Optional)?;
+    if reader.too_deep || notes.too_deep {
+        draft.warnings.push(super::too_deep());
+    }
     if reader.tracked {
         draft.warnings.push(
             "the manuscript has tracked changes: they were imported as accepted (insertions \
@@ -262,6 +265,8 @@ enum Piece {
 #[derive(Default)]
 struct NoteTexts {
     text: HashMap<(&'static str, String), String>,
+    /// Whether a note was nested too deep to be read whole.
+    too_deep: bool,
 }
 
 impl NoteTexts {
@@ -279,6 +284,8 @@ impl NoteTexts {
             image: None,
             more_images: 0,
             comment_fields: HashMap::new(),
+            depth: 0,
+            too_deep: false,
         };
         for note in doc.root_element().children().filter(|n| is(n, kind)) {
             // Separators are Word's own, not notes.
@@ -373,9 +380,24 @@ struct Reader<'r> {
     more_images: usize,
     /// The block (paragraph index) each comment is anchored in.
     comment_fields: HashMap<String, usize>,
+    /// Elements open around the one being read, and whether any went
+    /// deeper than the reader goes.
+    depth: usize,
+    too_deep: bool,
 }
 
 impl Reader<'_> {
+    /// One level deeper into the XML, unless that is deeper than
+    /// [`super::MAX_DEPTH`] (then the content is not read, and said so).
+    fn enter(&mut self) -> bool {
+        if self.depth >= super::MAX_DEPTH {
+            self.too_deep = true;
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
     /// The paragraphs under `node` (body, a note, table cells, content
     /// controls), in order.
     fn paragraphs(&mut self, node: Node) -> Vec<Paragraph> {
@@ -385,6 +407,9 @@ impl Reader<'_> {
     }
 
     fn collect(&mut self, node: Node, out: &mut Vec<Paragraph>) {
+        if !self.enter() {
+            return;
+        }
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
                 "p" => {
@@ -402,6 +427,7 @@ impl Reader<'_> {
                 _ => {}
             }
         }
+        self.depth -= 1;
     }
 
     fn paragraph(&mut self, node: Node, index: usize) -> Paragraph {
@@ -453,6 +479,9 @@ impl Reader<'_> {
         pieces: &mut Vec<Piece>,
         comments: &mut Vec<String>,
     ) {
+        if !self.enter() {
+            return;
+        }
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
                 "r" => self.run(child, link, fields, pieces),
@@ -482,6 +511,7 @@ impl Reader<'_> {
                 _ => {}
             }
         }
+        self.depth -= 1;
     }
 
     fn run(

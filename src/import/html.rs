@@ -20,7 +20,11 @@ pub fn read(html: &str, kind: Option<DraftKind>) -> Result<Draft, ImportError> {
     let mut reader = Reader::default();
     reader.walk(root);
     reader.flush();
-    text::from_paragraphs(reader.paras, kind)
+    let mut draft = text::from_paragraphs(reader.paras, kind, text::Blocks::Required)?;
+    if reader.too_deep {
+        draft.warnings.push(super::too_deep());
+    }
+    Ok(draft)
 }
 
 /// Paragraphs as the text layout has them: a block per paragraph, two
@@ -35,6 +39,10 @@ struct Reader {
     /// An emphasis or strong marker to open before the next visible
     /// character (so that it never opens on a space).
     pending: Vec<char>,
+    /// Elements open around the one being read, and whether any went
+    /// deeper than [`super::MAX_DEPTH`] (not read: the stack is finite).
+    depth: usize,
+    too_deep: bool,
 }
 
 /// Elements whose content is never the article's.
@@ -45,6 +53,11 @@ const SKIPPED: &[&str] = &[
 
 impl Reader {
     fn walk(&mut self, element: ElementRef<'_>) {
+        if self.depth >= super::MAX_DEPTH {
+            self.too_deep = true;
+            return;
+        }
+        self.depth += 1;
         for child in element.children() {
             match child.value() {
                 Node::Text(text) => self.text(text),
@@ -56,6 +69,7 @@ impl Reader {
                 _ => {}
             }
         }
+        self.depth -= 1;
     }
 
     fn element(&mut self, element: ElementRef<'_>) {

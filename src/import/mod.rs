@@ -103,6 +103,18 @@ impl Draft {
     }
 }
 
+/// How deep the readers follow nested elements: far beyond any real page
+/// or manuscript, far below what would exhaust the stack.
+pub const MAX_DEPTH: usize = 256;
+
+/// The warning for content nested deeper than [`MAX_DEPTH`].
+fn too_deep() -> String {
+    format!(
+        "part of the source is nested more than {MAX_DEPTH} elements deep and was not read: \
+         check the text against the original"
+    )
+}
+
 /// Why a source cannot be imported at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError(pub String);

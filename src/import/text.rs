@@ -41,12 +41,29 @@ impl Block {
 /// `None`: a brief when it has Key Takeaways, else an article.
 pub fn read(text: &str, kind: Option<DraftKind>) -> Result<Draft, ImportError> {
     let text = super::inline::without_markers(text.trim_start_matches('\u{feff}'));
-    from_paragraphs(paragraphs(&text.replace("\r\n", "\n")), kind)
+    from_paragraphs(
+        paragraphs(&text.replace("\r\n", "\n")),
+        kind,
+        Blocks::Required,
+    )
 }
 
-/// The layout's paragraphs (from the text, or from a page's HTML) into a
-/// draft.
-pub fn from_paragraphs(paras: Vec<Para>, kind: Option<DraftKind>) -> Result<Draft, ImportError> {
+/// Whether a source must have the layout's headed blocks to be taken for
+/// an article: a text or web page must (they are what tells an article
+/// from any other text); a Word manuscript's styles say it anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocks {
+    Required,
+    Optional,
+}
+
+/// The layout's paragraphs (from the text, from a page's HTML, from a
+/// manuscript's styles) into a draft.
+pub fn from_paragraphs(
+    paras: Vec<Para>,
+    kind: Option<DraftKind>,
+    blocks_needed: Blocks,
+) -> Result<Draft, ImportError> {
     let mut front = Vec::new();
     let mut blocks: Vec<(Block, Vec<Para>)> = Vec::new();
     for para in paras {
@@ -59,7 +76,7 @@ pub fn from_paragraphs(paras: Vec<Para>, kind: Option<DraftKind>) -> Result<Draf
             },
         }
     }
-    if blocks.is_empty() {
+    if blocks.is_empty() && blocks_needed == Blocks::Required {
         return Err(ImportError(
             "found none of the blocks of the magazine's article layout: no line `Sources:`, \
              `Notes:`, `Image Information:` or `Key Takeaways:` (import reads an article or \
@@ -69,7 +86,7 @@ pub fn from_paragraphs(paras: Vec<Para>, kind: Option<DraftKind>) -> Result<Draf
     }
     if front.is_empty() {
         return Err(ImportError(
-            "found no headline: the text starts with a block heading".into(),
+            "found no headline: no text comes before the first block heading, or there is no text at all".into(),
         ));
     }
     let has_takeaways = blocks.iter().any(|(b, _)| *b == Block::KeyTakeaways);

@@ -936,3 +936,37 @@ fn a_damaged_or_swollen_manuscript_is_refused_and_nothing_is_written() {
         );
     }
 }
+
+#[test]
+fn sources_nested_past_any_real_depth_are_read_without_crashing() {
+    use manuscript::*;
+    let project = TempProject::new("import-deep");
+    let depth = 20_000;
+    let html = format!(
+        "<!DOCTYPE html><html><body><h1>Deep</h1><p>Body.</p><h4>Sources:</h4>{}x{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let body = format!(
+        "{}{}{}",
+        p(Some("Title"), &r("Deep")),
+        "<w:sdt><w:sdtContent>".repeat(depth),
+        "</w:sdtContent></w:sdt>".repeat(depth)
+    );
+    let docx = zip(&[("word/document.xml", document(&body).as_bytes())]);
+    for (name, bytes) in [("deep.html", html.into_bytes()), ("deep.docx", docx)] {
+        let source = project.write(&format!("incoming/{name}"), bytes);
+        let run = project.run(&["import", source.to_str().unwrap(), "-o", "-"]);
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("nested more than 256 elements deep"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            !crate::support::shows_panic(&run.stderr),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+}
