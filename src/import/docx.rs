@@ -764,8 +764,10 @@ impl Layout {
             self.blocks.push(self.in_block.unwrap_or(Block::Body));
             return;
         }
-        let text = paragraph.text.replace('\n', " ");
-        let text = restore_notes(&text, &self.numbers);
+        // Line breaks matter in the headed blocks (Image Information has
+        // a line per field); elsewhere they are spaces.
+        let lines = restore_notes(&paragraph.text, &self.numbers);
+        let text = lines.replace('\n', " ");
         if !self.titled {
             self.titled = true;
             self.blocks.push(Block::Title);
@@ -791,7 +793,7 @@ impl Layout {
             let text = if paragraph.style == Style::ListItem {
                 format!("• {text}")
             } else {
-                text
+                lines
             };
             self.headed.push(Para { text, gap: 1 });
             return;

@@ -517,6 +517,14 @@ fn citation(text: &str) -> Option<(DraftSource, Vec<(&'static str, String)>)> {
             ),
         ));
     }
+    if translation.is_none() && found.tag != "en" {
+        guesses.push((
+            "translation",
+            "no English translation in parentheses after the original title: add one (or \
+             check where the title ends)"
+                .to_string(),
+        ));
+    }
     let (outlet, outlet_description) = match trailing_parenthesis(outlet_part) {
         Some((name, what)) if !name.trim().is_empty() => (collapse(name), Some(collapse(what))),
         _ => (collapse(outlet_part), None),

@@ -195,6 +195,19 @@ fn the_samples_import_to_the_documents_encoded_by_hand() {
                 differences.push((format!("{name}: {field}"), want.clone(), found));
             }
         }
+        let mine = differences
+            .iter()
+            .filter(|(f, _, _)| f.starts_with(&format!("{name}:")))
+            .count();
+        let fields = expected.len()
+            - usize::from(
+                hand["kind"].as_str() == Some("article")
+                    && expected.iter().any(|(f, _)| f == "date"),
+            );
+        eprintln!(
+            "import: {name}: {} of {fields} fields match exactly",
+            fields - mine
+        );
         let extra: Vec<&String> = got
             .iter()
             .filter(|(f, v)| v.is_some() && !expected.iter().any(|(e, _)| e == f))
@@ -621,6 +634,18 @@ fn article_manuscript() -> Vec<u8> {
             &r("“الطائرات المسيّرة الإيرانية في آسيا الوسطى (Iranian drones in Central Asia),” Al Jazeera (a Qatari news network), 12 March 2024. https://www.aljazeera.net/news/2024/3/12/drones"),
         ),
         p(None, &r("Tajikistan opened a drone factory with Iranian help. The factory makes Ababil drones.")),
+        p(Some("Heading2"), &r("Image Information")),
+        p(
+            None,
+            &[
+                r("Image: A Shahed drone at an air show."),
+                r#"<w:r><w:br/></w:r>"#.to_string(),
+                r("Source: https://commons.wikimedia.org/wiki/File:Shahed_136.jpg"),
+                r#"<w:r><w:br/></w:r>"#.to_string(),
+                r("Attribution: CC BY-SA 4.0"),
+            ]
+            .concat(),
+        ),
     ]
     .concat();
     let endnotes = notes(
