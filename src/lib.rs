@@ -3,7 +3,7 @@
 //!
 //! Layers, each using only those before it (a test holds the order):
 //! [`model`] (the documents' schema) <- [`load`] (TOML, configuration,
-//! project -> model) <- [`import`] (a web page's text -> TOML) <- [`prepare`] (model -> render data) <- [`typeset`]
+//! project -> model) <- [`prepare`] (model -> render data) <- [`import`] (a manuscript or web page -> TOML) <- [`typeset`]
 //! (render data -> pages) <- [`export`] (pages -> PDF bytes) <-
 //! [`catalogue`] (an output folder's listing) <- [`build`] (the engine
 //! every command runs: discover, plan, manifest, run on one thread pool).

@@ -56,16 +56,7 @@ pub fn read(bytes: &[u8], kind: Option<DraftKind>) -> Result<Draft, ImportError>
         .descendants()
         .find(|n| is(n, "body"))
         .ok_or_else(|| ImportError("word/document.xml has no body".into()))?;
-    let mut reader = Reader {
-        links: &links,
-        order: Vec::new(),
-        tracked: false,
-        image: None,
-        more_images: 0,
-        comment_fields: HashMap::new(),
-        depth: 0,
-        too_deep: false,
-    };
+    let mut reader = Reader::new(&links);
     let paragraphs = reader.paragraphs(body);
     let mut layout = Layout {
         numbers: reader
@@ -277,16 +268,7 @@ impl NoteTexts {
         links: &HashMap<String, String>,
     ) -> Result<(), ImportError> {
         let doc = parse(xml, kind)?;
-        let mut reader = Reader {
-            links,
-            order: Vec::new(),
-            tracked: false,
-            image: None,
-            more_images: 0,
-            comment_fields: HashMap::new(),
-            depth: 0,
-            too_deep: false,
-        };
+        let mut reader = Reader::new(links);
         for note in doc.root_element().children().filter(|n| is(n, kind)) {
             // Separators are Word's own, not notes.
             if attr(&note, "type").is_some_and(|t| t != "normal") {
@@ -386,7 +368,20 @@ struct Reader<'r> {
     too_deep: bool,
 }
 
-impl Reader<'_> {
+impl<'r> Reader<'r> {
+    fn new(links: &'r HashMap<String, String>) -> Self {
+        Reader {
+            links,
+            order: Vec::new(),
+            tracked: false,
+            image: None,
+            more_images: 0,
+            comment_fields: HashMap::new(),
+            depth: 0,
+            too_deep: false,
+        }
+    }
+
     /// One level deeper into the XML, unless that is deeper than
     /// [`super::MAX_DEPTH`] (then the content is not read, and said so).
     fn enter(&mut self) -> bool {

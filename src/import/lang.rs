@@ -1,6 +1,8 @@
 //! The language of a source title, read from its script and the letters
 //! only some languages of that script use.
 
+use crate::prepare::mistakes;
+
 /// The language a title is most likely in, and whether the script alone
 /// leaves that open (the importer then asks the analyst to confirm).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,51 +11,28 @@ pub struct Guess {
     pub certain: bool,
 }
 
-/// The title's language: Chinese, Japanese or Korean by their scripts;
-/// Cyrillic as Russian unless letters of Ukrainian, Kazakh or Kyrgyz occur;
-/// Arabic script as Arabic unless letters of Persian or Urdu occur; Latin
-/// script as English, not certain (many languages write it).
+/// The title's language: Japanese and Korean by their own scripts, else
+/// the script most of its letters are in and the letters only some
+/// languages of it use ([`mistakes::likely_lang`], which the `lang` check
+/// of documents uses too); a title with no script of its own (Latin) as
+/// English, not certain.
 pub fn of_title(title: &str) -> Guess {
-    let has = |set: &[char]| title.chars().any(|c| set.contains(&c));
     let any = |test: fn(char) -> bool| title.chars().any(test);
-    let sure = |tag| Guess { tag, certain: true };
-    let unsure = |tag| Guess {
-        tag,
-        certain: false,
-    };
     if any(|c| matches!(c, '\u{3040}'..='\u{30FF}')) {
-        sure("ja")
-    } else if any(|c| matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}')) {
-        sure("ko")
-    } else if any(|c| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')) {
-        sure("zh")
-    } else if any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
-        if has(&['ә', 'ғ', 'қ', 'ұ', 'һ', 'Ә', 'Ғ', 'Қ', 'Ұ', 'Һ']) {
-            unsure("kk")
-        } else if has(&['ң', 'ө', 'ү', 'Ң', 'Ө', 'Ү']) {
-            unsure("ky")
-        } else if has(&['ї', 'є', 'ґ', 'Ї', 'Є', 'Ґ']) {
-            sure("uk")
-        } else {
-            sure("ru")
-        }
-    } else if any(|c| matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}')) {
-        if has(&['ٹ', 'ڈ', 'ڑ', 'ں', 'ے']) {
-            sure("ur")
-        } else if has(&['پ', 'چ', 'ژ', 'گ', 'ک', 'ی']) {
-            sure("fa")
-        } else {
-            unsure("ar")
-        }
-    } else if any(|c| matches!(c, '\u{0590}'..='\u{05FF}')) {
-        sure("he")
-    } else if any(|c| matches!(c, '\u{10A0}'..='\u{10FF}')) {
-        sure("ka")
-    } else if any(|c| matches!(c, '\u{0530}'..='\u{058F}')) {
-        sure("hy")
-    } else {
-        unsure("en")
+        return Guess {
+            tag: "ja",
+            certain: true,
+        };
     }
+    if any(|c| matches!(c, '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}')) {
+        return Guess {
+            tag: "ko",
+            certain: true,
+        };
+    }
+    let (tag, certain) = mistakes::script_of(title)
+        .map_or(("en", false), |script| mistakes::likely_lang(script, title));
+    Guess { tag, certain }
 }
 
 #[cfg(test)]

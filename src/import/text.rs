@@ -4,6 +4,8 @@
 //! Information:` and, in a brief, `Key Takeaways:`.
 
 use super::{Draft, DraftImage, DraftKind, DraftSource, ImportError, collapse, lang, rich};
+use crate::model::common::PartialDate;
+use crate::prepare::mistakes;
 
 /// A paragraph of the source: lines between blank lines, with how many
 /// blank lines came before it (the page sets its parts apart by two).
@@ -569,87 +571,13 @@ fn is_url(text: &str) -> bool {
 
 /// A date as the page writes it (`25 January 2024`, `January 25, 2024`,
 /// `January 2024`, `2024-01-25`, `2024`), as `YYYY-MM-DD`, `YYYY-MM` or
-/// `YYYY`.
+/// `YYYY`; `None` for anything else, an impossible day included.
 pub fn date_of(text: &str) -> Option<String> {
     let text = text.trim().trim_end_matches('.');
-    let words: Vec<&str> = text.split([' ', ',']).filter(|w| !w.is_empty()).collect();
-    let year = |w: &str| -> Option<u16> {
-        (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| w.parse().ok())
-            .flatten()
-            .filter(|y| *y >= 1)
-    };
-    let day = |w: &str| -> Option<u8> {
-        (w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| w.parse().ok())
-            .flatten()
-            .filter(|d| (1..=31).contains(d))
-    };
-    let found = match words.as_slice() {
-        [d, m, y] => day(d)
-            .zip(month(m))
-            .zip(year(y))
-            .map(|((d, m), y)| (y, Some(m), Some(d)))
-            .or_else(|| {
-                month(d)
-                    .zip(day(m))
-                    .zip(year(y))
-                    .map(|((m, d), y)| (y, Some(m), Some(d)))
-            }),
-        [m, y] => month(m).zip(year(y)).map(|(m, y)| (y, Some(m), None)),
-        [iso] => {
-            let parts: Vec<&str> = iso.split('-').collect();
-            match parts.as_slice() {
-                [y] => year(y).map(|y| (y, None, None)),
-                [y, m] => year(y)
-                    .zip(numeric_month(m))
-                    .map(|(y, m)| (y, Some(m), None)),
-                [y, m, d] => year(y)
-                    .zip(numeric_month(m))
-                    .zip(day(d))
-                    .map(|((y, m), d)| (y, Some(m), Some(d))),
-                _ => None,
-            }
-        }
-        _ => None,
-    }?;
-    let iso = match found {
-        (y, Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
-        (y, Some(m), None) => format!("{y:04}-{m:02}"),
-        (y, _, _) => format!("{y:04}"),
-    };
-    crate::model::common::PartialDate::parse(&iso)
-        .ok()
-        .map(|_| iso)
-}
-
-fn numeric_month(text: &str) -> Option<u8> {
-    (text.len() == 2)
-        .then(|| text.parse().ok())
-        .flatten()
-        .filter(|m| (1..=12).contains(m))
-}
-
-fn month(word: &str) -> Option<u8> {
-    const NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let word = word.trim_end_matches('.').to_lowercase();
-    NAMES
-        .iter()
-        .position(|name| *name == word || (word.len() >= 3 && name.starts_with(&word)))
-        .map(|i| i as u8 + 1)
+    let iso = mistakes::date_in_words(text)
+        .map(|toml| toml.trim_matches('"').to_string())
+        .unwrap_or_else(|| text.to_string());
+    PartialDate::parse(&iso).ok().map(|date| date.iso())
 }
 
 /// `[i] The note…` paragraphs, in order; a paragraph without a marker
@@ -677,15 +605,7 @@ fn note_marker(text: &str) -> Option<(String, &str)> {
     let inner = text.strip_prefix('[')?;
     let close = inner.find(']')?;
     let key = &inner[..close];
-    is_marker(key).then(|| (key.to_lowercase(), &inner[close + 1..]))
-}
-
-/// An endnote marker as the page prints it: a lowercase roman numeral or
-/// a number.
-fn is_marker(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 8
-        && (key.bytes().all(|b| b"ivxlcdm".contains(&b)) || key.bytes().all(|b| b.is_ascii_digit()))
+    mistakes::is_marker(key).then(|| (key.to_string(), &inner[close + 1..]))
 }
 
 /// A reviewer's mark left in the page (`[RG1]`: initials and a number).
@@ -794,7 +714,7 @@ fn with_markers(
                 marks.push(format!("[{inside}]"));
             }
         } else {
-            if is_marker(inside) && !unknown.iter().any(|k| k == inside) {
+            if mistakes::is_marker(inside) && !unknown.iter().any(|k| k == inside) {
                 unknown.push(inside.to_string());
             }
             out.push_str(&rich_keep_edges(&rest[..=close]));

@@ -53,7 +53,7 @@ pub fn web_markers(text: &str) -> Vec<WebMarker> {
 
 /// Whether `key` is a roman numeral (as endnotes are numbered) or a small
 /// decimal number.
-fn is_marker(key: &str) -> bool {
+pub fn is_marker(key: &str) -> bool {
     if key.is_empty() || key.len() > 9 {
         return false;
     }
@@ -271,21 +271,36 @@ pub fn contradicting_lang(lang: &str, text: &str) -> Option<(Script, &'static st
     if expected.is_empty() || expected.contains(&script) {
         return None;
     }
-    let suggestion = match script {
+    Some((script, likely_lang(script, text).0))
+}
+
+/// The language a text in `script` is most likely in, read from the
+/// letters only some languages of the script use, and whether those
+/// letters settle it (Cyrillic without Ukrainian, Kazakh or Kyrgyz letters
+/// is taken as Russian; Arabic script without Persian or Urdu letters as
+/// Arabic, which Persian may also be; Latin as English).
+pub fn likely_lang(script: Script, text: &str) -> (&'static str, bool) {
+    let has = |letters: &str| text.chars().any(|c| letters.contains(c));
+    match script {
+        Script::Arabic if has("ٹڈڑںے") => ("ur", true),
         // Letters only Persian uses (پ چ ژ گ and Persian yeh and kaf).
-        Script::Arabic if text.chars().any(|c| "پچژگیک".contains(c)) => "fa",
-        Script::Arabic => "ar",
-        Script::Cyrillic => "ru",
-        Script::Han => "zh",
-        Script::Latin => "en",
-        Script::Greek => "el",
-        Script::Hebrew => "he",
-    };
-    Some((script, suggestion))
+        Script::Arabic if has("پچژگیک") => ("fa", true),
+        Script::Arabic => ("ar", false),
+        Script::Cyrillic if has("әғқұһӘҒҚҰҺ") => ("kk", false),
+        Script::Cyrillic if has("ңөүҢӨҮ") => ("ky", false),
+        Script::Cyrillic if has("їєґЇЄҐ") => ("uk", true),
+        Script::Cyrillic => ("ru", true),
+        Script::Han => ("zh", true),
+        Script::Latin => ("en", false),
+        Script::Greek => ("el", true),
+        Script::Hebrew => ("he", true),
+    }
 }
 
 /// A date written in words ("March 2021", "3 March 2021", "March 3,
-/// 2021") as briefpress takes it: `"2021-03"` or `2021-03-03`.
+/// 2021") as briefpress takes it: `"2021-03"` or `2021-03-03` (as TOML
+/// text: a month as a string, a day as a date). Impossible days are left
+/// to the date check.
 pub fn date_in_words(text: &str) -> Option<String> {
     const MONTHS: [&str; 12] = [
         "january",
