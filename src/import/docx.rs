@@ -744,17 +744,13 @@ enum Block {
 impl Layout {
     fn place(&mut self, paragraph: Paragraph) {
         let plain = collapse(&paragraph.text);
-        let heading_block = match collapse(&super::inline::plain(&paragraph.text))
-            .trim_end_matches(':')
-            .to_lowercase()
-            .as_str()
-        {
-            "sources" | "source" | "references" => Some(Block::Sources),
-            "notes" | "endnotes" => Some(Block::Notes),
-            "image information" => Some(Block::ImageInformation),
-            "key takeaways" => Some(Block::Takeaways),
-            _ => None,
-        };
+        // The same heading names the text layout knows.
+        let heading_block = text::Block::of_heading(&plain).map(|block| match block {
+            text::Block::Sources => Block::Sources,
+            text::Block::Notes => Block::Notes,
+            text::Block::ImageInformation => Block::ImageInformation,
+            text::Block::KeyTakeaways => Block::Takeaways,
+        });
         if plain.is_empty() {
             self.blocks.push(self.in_block.unwrap_or(Block::Body));
             return;

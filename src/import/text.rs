@@ -19,7 +19,7 @@ pub struct Para {
 
 /// The headed blocks the layout has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Block {
+pub enum Block {
     Sources,
     Notes,
     ImageInformation,
@@ -27,7 +27,8 @@ enum Block {
 }
 
 impl Block {
-    fn of_heading(line: &str) -> Option<Block> {
+    /// The block a heading line starts (`Sources:`, `Notes`, ...), if any.
+    pub fn of_heading(line: &str) -> Option<Block> {
         let name = line.trim().trim_end_matches(':').trim().to_lowercase();
         match name.as_str() {
             "sources" | "source" | "references" => Some(Block::Sources),

@@ -240,19 +240,17 @@ fn the_samples_import_to_the_documents_encoded_by_hand() {
     eprintln!("import: {matched} of {compared} fields match exactly");
 }
 
-/// A JPEG of the size of a web photograph, as the analyst would save it.
-fn jpeg(project: &TempProject, relative: &str) {
+/// A picture of the size of a web photograph, as the analyst saves it
+/// (JPEG) or Word embeds it (PNG).
+fn picture_bytes(format: image::ImageFormat) -> Vec<u8> {
     let pixels = image::RgbImage::from_fn(960, 540, |x, y| {
         image::Rgb([(x / 4) as u8, (y / 3) as u8, 90])
     });
     let mut bytes = Vec::new();
     pixels
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Jpeg,
-        )
+        .write_to(&mut std::io::Cursor::new(&mut bytes), format)
         .unwrap();
-    project.write(relative, bytes);
+    bytes
 }
 
 #[test]
@@ -315,7 +313,10 @@ fn an_import_lands_in_the_project_lists_its_review_and_builds_once_the_image_is_
 
     // With the image saved where the comment says, a draft builds; the
     // final build refuses the open comments.
-    jpeg(&project, "briefs/ca/images/201-military-base-09.jpg");
+    project.write(
+        "briefs/ca/images/201-military-base-09.jpg",
+        picture_bytes(image::ImageFormat::Jpeg),
+    );
     let draft = project.run(&["build", "--draft", "briefs/ca/bases.toml"]);
     assert_eq!(draft.code, Some(0), "{}", draft.stderr);
     let text = crate::support::flat(&pdf_text(&project.path("out/ca/bases.pdf")));
@@ -563,19 +564,8 @@ mod manuscript {
     }
 }
 
-/// A PNG, as Word embeds pictures.
 fn png() -> Vec<u8> {
-    let pixels = image::RgbImage::from_fn(960, 540, |x, y| {
-        image::Rgb([(x / 4) as u8, (y / 3) as u8, 120])
-    });
-    let mut bytes = Vec::new();
-    pixels
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    bytes
+    picture_bytes(image::ImageFormat::Png)
 }
 
 /// An article manuscript with everything Word gives an analyst: endnotes
