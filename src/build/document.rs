@@ -11,6 +11,7 @@ use crate::load::project::Project;
 use crate::load::{self, LoadedDocument, SourceFile};
 use crate::prepare::{self, Prepared};
 use crate::typeset::output::BLEED_MM;
+use crate::typeset::pagination::{self, PageStart};
 use crate::typeset::{self, Part, Typesetter};
 use typst_layout::PagedDocument;
 
@@ -22,7 +23,11 @@ pub struct Ready {
 
 /// A finished PDF, not yet written.
 pub struct Built {
+    /// Empty when only the layout was wanted (an EPUB without its PDF).
     pub pdf: Vec<u8>,
+    /// Where each numbered page begins and the first page drawn, when
+    /// an EPUB edition is made from the layout.
+    pub pagination: Option<Pagination>,
     /// Its first page as small PNGs, when asked for.
     pub thumbnail: Option<catalogue::Thumbnails>,
     pub pages: usize,
@@ -31,6 +36,25 @@ pub struct Built {
     pub files_read: Vec<PathBuf>,
     /// Each standard the PDF claims, as the validator found it.
     pub verified: Vec<export::verify::Verified>,
+}
+
+/// What an EPUB edition takes from the layout.
+pub struct Pagination {
+    pub starts: Vec<PageStart>,
+    /// The first page, drawn as a JPEG cover (none for a printed issue's
+    /// interior, whose first page is not its cover).
+    pub cover: Option<Vec<u8>>,
+}
+
+/// What a build makes of a document's layout besides the PDF.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wanted {
+    /// The PDF itself (not for an EPUB-only run).
+    pub pdf: bool,
+    /// The catalogue's thumbnails of the first page.
+    pub thumbnail: bool,
+    /// What the EPUB edition takes from the layout.
+    pub pagination: bool,
 }
 
 /// Loads and prepares a document: every error that needs no layout.
@@ -86,18 +110,22 @@ pub fn build(
     prepared: &Prepared,
     file: &SourceFile,
 ) -> Result<Built, Vec<Diagnostic>> {
-    build_with(typesetter, prepared, file, Part::Whole, false)
+    let wanted = Wanted {
+        pdf: true,
+        ..Wanted::default()
+    };
+    build_with(typesetter, prepared, file, Part::Whole, wanted)
 }
 
-/// [`build`] for one part of a document, with a thumbnail of the first
-/// page for the catalogue when asked. In print, images under 300 dpi at
-/// their placed size are errors and every page gets its BleedBox.
+/// [`build`] for one part of a document, with what else is `wanted` of
+/// its layout. In print, images under 300 dpi at their placed size are
+/// errors and every page gets its BleedBox.
 pub fn build_with(
     typesetter: &Typesetter,
     prepared: &Prepared,
     file: &SourceFile,
     part: Part,
-    thumbnail: bool,
+    wanted: Wanted,
 ) -> Result<Built, Vec<Diagnostic>> {
     let project = typesetter.project();
     let result = typeset::typeset_part(typesetter, prepared, file, part).and_then(|mut typeset| {
@@ -123,10 +151,29 @@ pub fn build_with(
             }
             Profile::Archive => {}
         }
-        let thumbnail = thumbnail
-            .then(|| typeset.document.pages().first())
+        let first_page = typeset.document.pages().first();
+        let thumbnail = wanted
+            .thumbnail
+            .then_some(first_page)
             .flatten()
             .and_then(|page| catalogue::thumbnail(page).ok());
+        let pagination = wanted.pagination.then(|| Pagination {
+            starts: pagination::page_starts(&typeset.document),
+            cover: first_page
+                .filter(|_| part != Part::Interior)
+                .and_then(|page| export::epub::cover(page).ok()),
+        });
+        if !wanted.pdf {
+            return Ok(Built {
+                pdf: Vec::new(),
+                pagination,
+                thumbnail,
+                pages: typeset.document.pages().len(),
+                warnings: typeset.warnings,
+                files_read: typeset.files_read,
+                verified: Vec::new(),
+            });
+        }
         let done = final_pdf(&typeset.document, prepared, project)?;
         if done.problems.iter().any(Diagnostic::is_error) {
             return Err(done
@@ -139,6 +186,7 @@ pub fn build_with(
         warnings.extend(done.problems);
         Ok(Built {
             pdf: done.pdf,
+            pagination,
             thumbnail,
             pages: typeset.document.pages().len(),
             warnings,

@@ -373,6 +373,7 @@ impl Run<'_, '_> {
         Editions {
             pdf: chosen.contains(&Edition::Pdf),
             web: chosen.contains(&Edition::Html).then_some(self.pages),
+            epub: chosen.contains(&Edition::Epub).then_some(self.pages),
         }
     }
 
@@ -623,37 +624,34 @@ impl Run<'_, '_> {
         notices: &[crate::prepare::notice::NoticeData],
     ) -> Result<(), String> {
         let typesetter = self.typesetter;
-        // One entry per document: its PDF job with its page beside it, or
-        // its page job alone when the run writes no PDFs.
-        let pdfs: HashSet<&Path> = jobs
+        // One entry per document: its PDF job (with its page and EPUB
+        // beside it), else its EPUB job (with its page), else its page job
+        // alone. Its outputs share a name but for the extension.
+        let named = |job: &Job| job.output.with_extension(Edition::Pdf.extension());
+        let laid_out: HashSet<PathBuf> = jobs
             .iter()
-            .filter(|job| job.edition == Edition::Pdf)
-            .map(|job| job.output.as_path())
+            .filter(|job| job.edition != Edition::Html)
+            .map(named)
             .collect();
-        let pages_by_pdf: HashMap<PathBuf, &Path> = jobs
+        let pages_by_name: HashMap<PathBuf, &Path> = jobs
             .iter()
             .filter(|job| job.edition == Edition::Html)
-            .map(|job| {
-                let pdf = job.output.with_extension(Edition::Pdf.extension());
-                (pdf, job.output.as_path())
-            })
+            .map(|job| (named(job), job.output.as_path()))
             .collect();
         let mut shown_jobs = Vec::new();
         let documents: Vec<catalogue::Built> = jobs
             .iter()
             .enumerate()
             .filter_map(|(index, job)| {
-                let (output, page) = match job.edition {
-                    Edition::Pdf => (
-                        Some(job.output.as_path()),
-                        pages_by_pdf.get(&job.output).copied(),
-                    ),
+                let page = pages_by_name.get(&named(job)).copied();
+                let (output, page, epub) = match job.edition {
+                    Edition::Pdf => (Some(job.output.as_path()), page, job.epub.as_deref()),
+                    Edition::Epub => (None, page, Some(job.output.as_path())),
                     Edition::Html => {
-                        let pdf = job.output.with_extension(Edition::Pdf.extension());
-                        if pdfs.contains(pdf.as_path()) {
+                        if laid_out.contains(&named(job)) {
                             return None;
                         }
-                        (None, Some(job.output.as_path()))
+                        (None, Some(job.output.as_path()), None)
                     }
                 };
                 shown_jobs.push(index);
@@ -662,6 +660,7 @@ impl Run<'_, '_> {
                     listing: &job.prepared.listing,
                     output,
                     page,
+                    epub,
                     key: &job.key,
                     part: job.part,
                 })

@@ -49,6 +49,8 @@ pub struct Job {
     /// Where a web page links to (its PDF, an issue's members, a member's
     /// issue).
     pub links: Links,
+    /// The EPUB a PDF job also writes, made from the same layout.
+    pub epub: Option<PathBuf>,
 }
 
 impl Job {
@@ -89,6 +91,7 @@ impl Job {
             part,
             edition: Edition::Pdf,
             links: Links::default(),
+            epub: None,
         }
     }
 
@@ -112,6 +115,7 @@ impl Job {
                 pdf: pdf.then(|| file_name(&self.output)),
                 ..Links::default()
             },
+            epub: None,
         };
         page.rekey(pages);
         page
@@ -191,6 +195,8 @@ pub struct Editions<'a> {
     pub pdf: bool,
     /// The web pages' renderer, when the run writes them.
     pub web: Option<&'a Pages>,
+    /// The same, when the run writes EPUBs (their chapters are pages).
+    pub epub: Option<&'a Pages>,
 }
 
 impl Editions<'_> {
@@ -198,6 +204,7 @@ impl Editions<'_> {
     pub const PDF: Editions<'static> = Editions {
         pdf: true,
         web: None,
+        epub: None,
     };
 }
 
@@ -402,11 +409,40 @@ fn plan_document(
         },
     ));
     add_pages(jobs, start, editions);
+    add_books(&mut jobs[start..], editions);
+    if !editions.pdf {
+        let planned = jobs.split_off(start);
+        jobs.extend(
+            planned
+                .into_iter()
+                .filter(|job| job.edition != Edition::Pdf),
+        );
+    }
+}
+
+/// Gives each document's PDF job its EPUB, made from the same layout (a
+/// member of an issue is a chapter of the issue's book, a printed issue's
+/// book comes with its interior); when the run writes no PDFs, the job
+/// lays the document out for its EPUB alone.
+fn add_books(jobs: &mut [Job], editions: Editions) {
+    let Some(pages) = editions.epub else { return };
+    let books = jobs
+        .iter_mut()
+        .filter(|job| job.edition == Edition::Pdf && !job.member && job.part != Part::Cover);
+    for job in books {
+        let book = job.output.with_extension(Edition::Epub.extension());
+        if editions.pdf {
+            job.epub = Some(book);
+        } else {
+            job.output = book;
+            job.edition = Edition::Epub;
+        }
+        job.key = hash_bytes(format!("{}\nepub {}\n", job.key, pages.fingerprint()).as_bytes());
+    }
 }
 
 /// Adds the web page of each PDF job from `start` (an issue's page links
-/// its members' pages, and theirs link back), and drops the PDF jobs when
-/// the run writes no PDFs.
+/// its members' pages, and theirs link back).
 fn add_pages(jobs: &mut Vec<Job>, start: usize, editions: Editions) {
     let Some(pages) = editions.web else { return };
     let pdfs = jobs.len();
@@ -433,9 +469,6 @@ fn add_pages(jobs: &mut Vec<Job>, start: usize, editions: Editions) {
             );
         }
         issue.rekey(pages);
-    }
-    if !editions.pdf {
-        jobs.drain(start..pdfs);
     }
 }
 

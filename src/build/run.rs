@@ -19,6 +19,7 @@ use crate::build::document;
 use crate::build::manifest::OutputStamp;
 use crate::build::plan::Job;
 use crate::diag::Diagnostic;
+use crate::export::epub;
 use crate::export::verify::Verified;
 use crate::export::web::{Pages, media};
 use crate::fsgate::WriteError;
@@ -192,40 +193,90 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
     if job.edition == Edition::Html {
         return write_page(typesetter, pages, job, prepared, file);
     }
-    let result = document::build_with(
-        typesetter,
-        prepared,
-        file,
-        job.part,
-        job.thumbnail.is_some(),
-    )
-    .and_then(|built| {
-        let gate = typesetter.project().gate();
-        if let (Some(path), Some(thumbnails)) = (&job.thumbnail, &built.thumbnail) {
-            // A missing thumbnail is rendered again by the catalogue.
-            let _ = thumbnails.write(gate, path);
-        }
-        gate.write(&job.output, &built.pdf).map_err(|err| {
-            vec![
-                Diagnostic::error(err.to_string())
-                    .with_code(err.code())
-                    .in_file(&file.display),
-            ]
-        })?;
-        let stamp = OutputStamp::of(&job.output, &built.pdf);
-        Ok((built, stamp))
-    });
+    let book = match job.edition {
+        Edition::Epub => Some(&job.output),
+        _ => job.epub.as_ref(),
+    };
+    let wanted = document::Wanted {
+        pdf: job.edition == Edition::Pdf,
+        thumbnail: job.thumbnail.is_some(),
+        pagination: book.is_some(),
+    };
+    let gate = typesetter.project().gate();
+    let written = |err: WriteError| {
+        vec![
+            Diagnostic::error(err.to_string())
+                .with_code(err.code())
+                .in_file(&file.display),
+        ]
+    };
+    let result =
+        document::build_with(typesetter, prepared, file, job.part, wanted).and_then(|mut built| {
+            if let (Some(path), Some(thumbnails)) = (&job.thumbnail, &built.thumbnail) {
+                // A missing thumbnail is rendered again by the catalogue.
+                let _ = thumbnails.write(gate, path);
+            }
+            // The EPUB first: a PDF on disk says its job is done.
+            let mut companions = Vec::new();
+            let mut stamp = None;
+            if let (Some(path), Some(pagination)) = (book, &built.pagination) {
+                let made = make_book(typesetter, pages, prepared, file, pagination)?;
+                gate.write(path, &made.bytes).map_err(written)?;
+                built.files_read.extend(made.files_read);
+                match job.edition {
+                    Edition::Epub => stamp = OutputStamp::of(path, &made.bytes),
+                    _ => companions.push(path.clone()),
+                }
+            }
+            if job.edition == Edition::Pdf {
+                gate.write(&job.output, &built.pdf).map_err(written)?;
+                stamp = OutputStamp::of(&job.output, &built.pdf);
+            }
+            Ok((built, stamp, companions))
+        });
     match result {
-        Ok((built, stamp)) => Outcome::Built {
+        Ok((built, stamp, companions)) => Outcome::Built {
             pages: built.pages,
             warnings: built.warnings,
             files_read: built.files_read,
             stamp,
-            companions: Vec::new(),
+            companions,
             verified: built.verified,
         },
         Err(diagnostics) => Outcome::Failed(diagnostics),
     }
+}
+
+/// The EPUB of a document, from its layout's page starts and cover.
+fn make_book(
+    typesetter: &Typesetter,
+    pages: &Pages,
+    prepared: &Prepared,
+    file: &SourceFile,
+    pagination: &document::Pagination,
+) -> Result<epub::Book, Vec<Diagnostic>> {
+    let project = typesetter.project();
+    let source = project
+        .gate()
+        .relative(&file.path)
+        .unwrap_or_else(|_| file.display.clone());
+    let edition = epub::Edition {
+        prepared,
+        source: source
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        starts: &pagination.starts,
+        cover: pagination.cover.clone(),
+        modified: crate::export::pdf::modified(prepared.stamp, project.time())?,
+    };
+    epub::make(project, pages, &edition).map_err(|diagnostics| {
+        diagnostics
+            .into_iter()
+            .map(|d| d.placed_in(&file.display))
+            .collect()
+    })
 }
 
 /// Renders a web page and writes it, with its images beside it in

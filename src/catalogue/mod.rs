@@ -121,6 +121,8 @@ struct Listed {
     bytes: u64,
     /// Its web page (relative, with `/`) and its size.
     page: Option<(String, u64)>,
+    /// Its EPUB (relative, with `/`) and its size.
+    epub: Option<(String, u64)>,
     thumbnail: Option<String>,
     /// A printed issue's cover PDF (relative, with `/`) and its size.
     cover: Option<(String, u64)>,
@@ -140,6 +142,8 @@ pub struct Built<'a> {
     pub output: Option<&'a Path>,
     /// Its web page, when the run writes the web edition.
     pub page: Option<&'a Path>,
+    /// Its EPUB, when the run writes the EPUB edition.
+    pub epub: Option<&'a Path>,
     /// The key of its PDF (else its page), which names its thumbnail.
     pub key: &'a str,
     pub part: Part,
@@ -175,8 +179,12 @@ pub fn write(
             let path = path?;
             Some((relative(out_dir, path)?, path.metadata().ok()?.len()))
         };
-        let (pdf, page) = (present(document.output), present(document.page));
-        if pdf.is_none() && page.is_none() {
+        let (pdf, page, epub) = (
+            present(document.output),
+            present(document.page),
+            present(document.epub),
+        );
+        if pdf.is_none() && page.is_none() && epub.is_none() {
             continue;
         }
         let cover = covers.get(document.id).copied();
@@ -198,6 +206,7 @@ pub fn write(
         let (pdf, bytes) = pdf.unwrap_or_default();
         let mut item = listing(document.listing, pdf, bytes, thumbnail);
         item.page = page;
+        item.epub = epub;
         item.cover = cover.and_then(|cover| present(documents[cover].output));
         listed.push(item);
     }
@@ -259,6 +268,7 @@ fn list_notice(project: &Project, out_dir: &Path, notice: &NoticeData) -> Result
         pdf,
         bytes,
         page: None,
+        epub: None,
         thumbnail,
         cover: None,
     })
@@ -270,13 +280,15 @@ impl Listed {
         self.date.as_ref().map(|date| date.iso.as_str())
     }
 
-    /// The file the title links: the PDF, else the web page.
+    /// The file the title links: the PDF, else the web page, else the EPUB.
     fn main_file(&self) -> Option<&str> {
-        match (&self.pdf, &self.page) {
-            (pdf, _) if !pdf.is_empty() => Some(pdf),
-            (_, Some((page, _))) => Some(page),
-            _ => None,
+        if !self.pdf.is_empty() {
+            return Some(&self.pdf);
         }
+        self.page
+            .as_ref()
+            .or(self.epub.as_ref())
+            .map(|(file, _)| file.as_str())
     }
 
     /// The date as printed ("February 2024"), empty when undated.
@@ -297,6 +309,7 @@ fn listing(listing: &Listing, pdf: String, bytes: u64, thumbnail: Option<String>
         pdf,
         bytes,
         page: None,
+        epub: None,
         thumbnail,
         cover: None,
     }
@@ -389,6 +402,7 @@ fn write_pdf(
                     "thumbnail": thumbnail,
                     "thumbnail_alt": format!("{what} {}", item.title),
                     "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"pdf": web::href(pdf), "size": size(*bytes)})),
+                    "epub": item.epub.as_ref().map(|(epub, bytes)| json!({"href": web::href(epub), "name": epub, "size": size(*bytes)})),
                 })
             })
             .collect();
@@ -630,6 +644,7 @@ fn card(item: &Listed) -> Value {
         "size": size(item.bytes),
         "cover": item.cover.as_ref().map(|(pdf, bytes)| json!({"href": web::href(pdf), "pdf": pdf, "size": size(*bytes)})),
         "page": item.page.as_ref().map(|(page, bytes)| json!({"href": web::href(page), "name": page, "size": size(*bytes)})),
+        "epub": item.epub.as_ref().map(|(epub, bytes)| json!({"href": web::href(epub), "name": epub, "size": size(*bytes)})),
     })
 }
 

@@ -1,8 +1,9 @@
 //! Pages -> files: PDF with the archive and accessibility standards,
-//! verified against them on the final bytes, and the web edition's HTML
-//! pages, written atomically so that a failed build never leaves a partial
-//! file.
+//! verified against them on the final bytes, the web edition's HTML
+//! pages and the EPUB edition made from them, written atomically so that a
+//! failed build never leaves a partial file.
 
+pub mod epub;
 pub mod extract;
 pub mod pdf;
 pub mod print;

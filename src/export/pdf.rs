@@ -68,6 +68,22 @@ fn standard(standard: Standard) -> PdfStandard {
     }
 }
 
+/// The PDF's timestamp as W3C date and time in UTC
+/// (`CCYY-MM-DDThh:mm:ssZ`), for editions that carry the same one.
+pub fn modified(date: PartialDate, time: BuildTime) -> Result<String, Vec<Diagnostic>> {
+    let stamp = timestamp(date, time)?;
+    let part = |value: Option<u8>| value.unwrap_or(0);
+    Ok(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        stamp.year().unwrap_or(1980),
+        part(stamp.month()),
+        part(stamp.day()),
+        part(stamp.hour()),
+        part(stamp.minute()),
+        part(stamp.second())
+    ))
+}
+
 fn timestamp(date: PartialDate, time: BuildTime) -> Result<Datetime, Vec<Diagnostic>> {
     if time.fixed {
         return from_unix(time.seconds).ok_or_else(|| {

@@ -102,8 +102,8 @@ pub struct BuildConfig {
     /// The output profile of builds (`--profile` wins): `screen`, `print`
     /// or `archive`.
     pub profile: Option<Profile>,
-    /// The editions every build writes (`--edition` wins): `pdf`, `html`
-    /// (`["pdf"]` by default).
+    /// The editions every build writes (`--edition` wins): `pdf`, `html`,
+    /// `epub` (`["pdf"]` by default).
     #[schemars(with = "Option<Vec<String>>")]
     pub editions: Option<Spanned<Vec<Spanned<String>>>>,
 }
@@ -115,16 +115,20 @@ pub enum Edition {
     Pdf,
     /// An accessible web page beside the PDF, with its images.
     Html,
+    /// An EPUB 3 book beside the PDF, its chapters the web edition's pages,
+    /// marked with the PDF's page breaks.
+    Epub,
 }
 
 impl Edition {
-    pub const ALL: [Edition; 2] = [Edition::Pdf, Edition::Html];
+    pub const ALL: [Edition; 3] = [Edition::Pdf, Edition::Html, Edition::Epub];
 
     /// The name `[build] editions` and `--edition` use.
     pub fn name(self) -> &'static str {
         match self {
             Edition::Pdf => "pdf",
             Edition::Html => "html",
+            Edition::Epub => "epub",
         }
     }
 

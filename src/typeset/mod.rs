@@ -8,6 +8,7 @@ pub mod downsample;
 pub mod folder;
 pub mod fonts;
 pub mod output;
+pub mod pagination;
 pub mod resample_cache;
 pub mod resolution;
 pub mod templates;

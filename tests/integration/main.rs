@@ -15,6 +15,7 @@ mod conformance;
 mod contract;
 mod corpus;
 mod emit;
+mod epub;
 mod errors;
 mod extract;
 mod fixtures_mistakes;

@@ -15,7 +15,7 @@ use crate::support::{
 
 /// The samples built once, with every edition, for the tests that only
 /// read them.
-fn samples() -> &'static Path {
+pub(crate) fn samples() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -47,14 +47,14 @@ fn pages(out: &Path) -> Vec<PathBuf> {
 
 /// The PDFs of documents in an output folder (not the catalogue's, not
 /// the notices' copies).
-fn document_pdfs(out: &Path) -> Vec<PathBuf> {
+pub(crate) fn document_pdfs(out: &Path) -> Vec<PathBuf> {
     files_named(out, "pdf")
         .into_iter()
         .filter(|pdf| !pdf.ends_with("catalogue.pdf") && !pdf.starts_with(out.join("notices")))
         .collect()
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
@@ -107,7 +107,7 @@ fn every_document_gets_a_page_that_passes_the_nu_html_checker() {
 /// (running heads print in capitals), split at anything but letters,
 /// marks and digits (so punctuation, URLs broken over lines and markers
 /// glued to a word do not matter), bidi controls and soft hyphens dropped.
-fn tokens(text: &str) -> Vec<String> {
+pub(crate) fn tokens(text: &str) -> Vec<String> {
     let cleaned: String = text
         .chars()
         .filter(|c| !matches!(c, '\u{00AD}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
@@ -124,7 +124,7 @@ fn tokens(text: &str) -> Vec<String> {
 /// piece of a word a running head cuts short with an ellipsis; with the
 /// first halves of words hyphenated at a line end (the second half may
 /// come after a page break, behind a running head).
-fn pdf_words(pdf: &Path) -> (Vec<String>, HashSet<String>) {
+pub(crate) fn pdf_words(pdf: &Path) -> (Vec<String>, HashSet<String>) {
     let text = pdf_text(pdf);
     let pages = text.matches('\u{c}').count().max(1);
     let uncut: Vec<String> = text
@@ -156,12 +156,41 @@ fn is_roman_folio(word: &str) -> bool {
     ["i", "ii", "iii", "iv", "v", "vi"].contains(&word)
 }
 
-/// Words of the visible text of pages, with each hyphenated compound also
-/// as one word (a PDF line may break it at its hyphen).
+/// Words of the visible text of pages.
 fn page_words(pages: &[PathBuf]) -> HashSet<String> {
+    let texts: Vec<String> = pages.iter().map(|page| read(page)).collect();
+    words_of_markup(texts.iter().map(String::as_str))
+}
+
+/// The words `pdf` prints that are not among the words `have` (a half of
+/// a hyphenated word counts as shown when the whole word is), each once.
+pub(crate) fn words_missing(pdf: &Path, have: &HashSet<String>) -> Vec<String> {
+    let (printed, halves) = pdf_words(pdf);
+    let half_shown = |word: &String| {
+        (halves.contains(word)
+            && have
+                .iter()
+                .any(|w| w.len() > word.len() && w.starts_with(word.as_str())))
+            || halves
+                .iter()
+                .any(|first| have.contains(&format!("{first}{word}")))
+    };
+    let mut missing: Vec<String> = printed
+        .into_iter()
+        .filter(|word| !have.contains(word) && !half_shown(word))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
+}
+
+/// Words of the visible text of pages' HTML (or XHTML), with each
+/// hyphenated compound also as one word (a PDF line may break it at its
+/// hyphen).
+pub(crate) fn words_of_markup<'a>(pages: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
     let mut have = HashSet::new();
     for page in pages {
-        let text = visible_text(&read(page));
+        let text = visible_text(page);
         have.extend(tokens(&text));
         for compound in text.split_whitespace().filter(|w| w.contains('-')) {
             have.extend(tokens(&compound.replace('-', "")));
@@ -182,24 +211,7 @@ fn every_page_shows_every_word_its_pdf_prints() {
         if members.is_dir() && pdf.parent() != Some(members.as_path()) {
             shown.extend(files_named(&members, "html"));
         }
-        let have = page_words(&shown);
-        let (printed, halves) = pdf_words(&pdf);
-        // A half of a hyphenated word is shown when the page has the word.
-        let half_shown = |word: &String| {
-            (halves.contains(word)
-                && have
-                    .iter()
-                    .any(|w| w.len() > word.len() && w.starts_with(word.as_str())))
-                || halves
-                    .iter()
-                    .any(|first| have.contains(&format!("{first}{word}")))
-        };
-        let mut missing: Vec<String> = printed
-            .into_iter()
-            .filter(|word| !have.contains(word) && !half_shown(word))
-            .collect();
-        missing.sort();
-        missing.dedup();
+        let missing = words_missing(&pdf, &page_words(&shown));
         assert!(
             missing.is_empty(),
             "{} shows words its pages do not: {missing:?}",
@@ -266,7 +278,7 @@ fn a_browser_prints_every_word_of_the_article_page() {
 
 /// Every file of an output folder but the run's own bookkeeping, with
 /// its bytes.
-fn outputs(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn outputs(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files_below(out)
         .into_iter()
         .filter(|path| {
@@ -283,7 +295,7 @@ fn outputs(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// Lines of a build's output naming what it built.
-fn built(stdout: &str) -> Vec<String> {
+pub(crate) fn built(stdout: &str) -> Vec<String> {
     let mut built: Vec<String> = stdout
         .lines()
         .filter_map(|line| line.strip_prefix("built   "))
@@ -387,6 +399,17 @@ fn the_catalogue_lists_every_edition_and_sums_cover_them() {
         );
     }
     assert!(index.contains("web page, "), "sizes of pages are listed");
+    for book in files_named(out, "epub") {
+        let inside = book
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            index.contains(&format!("href=\"{inside}\">{inside}</a> · EPUB, ")),
+            "the catalogue does not list {inside} with its size"
+        );
+    }
     let sums = read(&out.join("SHA256SUMS"));
     let media = files_below(out)
         .into_iter()
@@ -399,7 +422,8 @@ fn the_catalogue_lists_every_edition_and_sums_cover_them() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let listed = inside.ends_with(".html") || inside.contains("/media/");
+        let listed =
+            inside.ends_with(".html") || inside.ends_with(".epub") || inside.contains("/media/");
         if listed && inside != "index.html" {
             assert!(
                 sums.contains(&format!("  {inside}\n")),

@@ -41,6 +41,13 @@ pub struct Links {
     pub members: BTreeMap<String, String>,
     /// The issue a member's page belongs to.
     pub up: Option<Up>,
+    /// Whether the page is a chapter of the EPUB edition.
+    pub epub: bool,
+    /// Whether it is an EPUB chapter of one of an issue's documents.
+    pub in_issue: bool,
+    /// The issue's section a chapter opens (EPUB), printed above it as
+    /// the PDF prints it above the section's first article.
+    pub section: Option<String>,
 }
 
 /// The contents page of the issue a member's page belongs to.
@@ -96,16 +103,23 @@ impl Pages {
         prepared: &Prepared,
         links: &Links,
     ) -> Result<Page, Vec<Diagnostic>> {
-        let doc: Value = serde_json::from_slice(&prepared.data).map_err(|err| {
-            vec![
-                Diagnostic::error(format!("internal error: render data: {err}"))
-                    .with_code("internal"),
-            ]
-        })?;
+        let doc = data_of(prepared)?;
+        self.render_data(project, &doc, prepared.kind.name(), links)
+    }
+
+    /// The page of a document's render data `doc` (a whole document's, or
+    /// one member of an issue's), from `templates/<kind>.html`.
+    pub fn render_data(
+        &self,
+        project: &Project,
+        doc: &Value,
+        kind: &str,
+        links: &Links,
+    ) -> Result<Page, Vec<Diagnostic>> {
         let mut media = Vec::new();
         let mut shown = serde_json::Map::new();
         let mut files_read = Vec::new();
-        for (path, role) in placed_images(&doc) {
+        for (path, role) in placed_images(doc) {
             let inside = Path::new(path.trim_start_matches('/'));
             let original = project.read_image(inside).map_err(|why| {
                 vec![
@@ -147,9 +161,12 @@ impl Pages {
                 "members": links.members,
                 "up": links.up.as_ref().map(|up| json!({"href": up.href, "title": up.title})),
                 "generator": format!("briefpress {}", env!("CARGO_PKG_VERSION")),
+                "epub": links.epub,
+                "in_issue": links.in_issue,
+                "section": links.section,
             },
         });
-        let name = format!("{}.html", prepared.kind.name());
+        let name = format!("{kind}.html");
         let html = jinja::render(&self.engine, project, &name, &context)
             .map_err(|message| vec![jinja::diagnostic(message)])?;
         Ok(Page {
@@ -158,6 +175,13 @@ impl Pages {
             files_read,
         })
     }
+}
+
+/// The render data of a prepared document.
+pub fn data_of(prepared: &Prepared) -> Result<Value, Vec<Diagnostic>> {
+    serde_json::from_slice(&prepared.data).map_err(|err| {
+        vec![Diagnostic::error(format!("internal error: render data: {err}")).with_code("internal")]
+    })
 }
 
 /// The images a page shows, each once, with how: the lead image or
