@@ -1,6 +1,7 @@
 //! The benchmark harness (not a timed test): `cargo bench --bench pipeline`
 //! (`BENCH_ONLY=verify` for the cost of verifying PDFs alone, `resample`
-//! for what the cache of resampled images saves).
+//! for what the cache of resampled images saves, `epub` for what the EPUB
+//! edition adds to the issue's build).
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
@@ -44,6 +45,7 @@ fn main() {
     match std::env::var("BENCH_ONLY").as_deref() {
         Ok("verify") => validation_share(&bin, &root, repeats),
         Ok("resample") => resample_cache_gain(&bin, &root, repeats),
+        Ok("epub") => epub_share(&bin, &root, repeats),
         _ => {}
     }
     if std::env::var("BENCH_ONLY").is_ok() {
@@ -235,6 +237,60 @@ fn measure_process(
 /// Medians of two commands run alternately, so that the machine's load
 /// falls on both alike; each into an empty output folder (its last
 /// argument), so that nothing is skipped.
+/// What the EPUB edition adds to the 40-article issue's build (with its
+/// members' PDFs, as a folder build makes them), interleaved runs into
+/// empty folders; and the size of the issue's book against its PDF.
+fn epub_share(bin: &Path, root: &Path, repeats: usize) {
+    let (pdf, epub) = interleaved(
+        bin,
+        root,
+        &[
+            "build",
+            "issue/number.toml",
+            "--force",
+            "--out-dir",
+            "out/epub-pdf",
+        ],
+        &[
+            "build",
+            "issue/number.toml",
+            "--force",
+            "--edition",
+            "pdf,epub",
+            "--out-dir",
+            "out/epub-both",
+        ],
+        repeats,
+    );
+    row("issue of 40 with members, PDFs (interleaved)", (pdf, None));
+    row("the same with the EPUB edition (interleaved)", (epub, None));
+    println!(
+        "| EPUB edition / PDFs alone | {:.3} | |",
+        epub.as_secs_f64() / pdf.as_secs_f64()
+    );
+    // The issue's book (its members have none) and the PDF beside it.
+    fn find_epub(dir: &Path) -> Option<PathBuf> {
+        std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
+            let path = entry.path();
+            match path.is_dir() {
+                true => find_epub(&path),
+                false => path
+                    .extension()
+                    .is_some_and(|e| e == "epub")
+                    .then_some(path),
+            }
+        })
+    }
+    if let Some(book) = find_epub(&root.join("out/epub-both")) {
+        let size = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len());
+        println!(
+            "| issue of 40: EPUB / PDF bytes | {} / {} | |",
+            size(&book),
+            size(&book.with_extension("pdf"))
+        );
+    }
+}
+
 fn interleaved(
     bin: &Path,
     root: &Path,

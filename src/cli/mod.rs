@@ -242,8 +242,10 @@ pub struct BuildArgs {
     pub no_catalogue: bool,
 
     /// Editions to write, comma-separated: pdf, html (an accessible web
-    /// page beside the PDF, <id>.html, its images in media/) or all
-    /// [default: `[build] editions` in briefpress.toml, else pdf].
+    /// page beside the PDF, <id>.html, its images in media/), epub (an
+    /// EPUB 3 book beside the PDF, <id>.epub, with the PDF's page numbers;
+    /// an issue's documents are its chapters) or all [default: `[build]
+    /// editions` in briefpress.toml, else pdf].
     #[arg(long, value_name = "LIST", value_parser = parse_editions)]
     pub edition: Option<EditionList>,
 }
@@ -252,7 +254,7 @@ pub struct BuildArgs {
 #[derive(Debug, Clone)]
 pub struct EditionList(pub Vec<Edition>);
 
-/// `pdf`, `html`, `pdf,html` or `all`.
+/// `pdf`, `html`, `epub`, a comma-separated list of them, or `all`.
 fn parse_editions(text: &str) -> Result<EditionList, String> {
     let mut editions = Vec::new();
     for name in text.split(',').map(str::trim) {

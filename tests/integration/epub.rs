@@ -455,3 +455,149 @@ fn books_are_reproducible_and_made_again_only_when_needed() {
         words_of_markup(std::iter::once(text(&files, "EPUB/c01.xhtml").as_str()));
     assert!(words.contains("revives"));
 }
+
+/// An article with source titles in Arabic (shadda, tanween, hamza,
+/// lam-alef), Persian (ZWNJ) and Chinese.
+const SCRIPTS: &str = r#"kind = "article"
+headline = "Regional coverage in three scripts"
+date = 2024-03-01
+body = "Three sources follow, in Arabic, Persian and Chinese."
+
+[[sources]]
+title = "روسيا تُعزِّز وجودًا عسكريًّا لا سابق له في آسيا الوسطى"
+lang = "ar"
+translation = "Russia strengthens an unprecedented military presence in Central Asia"
+outlet = "Al Example"
+date = 2024-02-10
+url = "https://example.org/ar/1"
+excerpt_lang = "ar"
+excerpt = """
+أعلنت وزارة الدفاع في عام ٢٠٢٤ عن مناورات مشتركة مع NATO في منطقة آسيا الوسطى.
+"""
+
+[[sources]]
+title = "همکاری امنیتی ایران و تاجیکستان گسترش می‌یابد"
+lang = "fa"
+translation = "Iran-Tajikistan security cooperation expands"
+outlet = "Example Persian Daily"
+date = 2024-02-12
+url = "https://example.org/fa/2"
+
+[[sources]]
+title = "中国与中亚国家加强安全合作"
+lang = "zh"
+translation = "China and the Central Asian states strengthen security cooperation"
+outlet = "Example Daily"
+date = 2024-02-14
+url = "https://example.org/zh/3"
+"#;
+
+#[test]
+fn the_subset_fonts_draw_a_chapter_as_the_whole_fonts_do() {
+    let project = TempProject::new("epub-fonts");
+    project.write("scripts.toml", SCRIPTS);
+    let run = project.run(&[
+        "build",
+        "scripts.toml",
+        "--edition",
+        "epub",
+        "--out-dir",
+        "out",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let book = project.path("book");
+    let files = unzip(&project.path("out/scripts.epub"));
+    for (name, bytes) in &files {
+        let path = book.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let stylesheet = text(&files, "EPUB/fonts/fonts.css");
+    for family in [
+        "Noto Serif",
+        "Noto Sans",
+        "Noto Naskh Arabic",
+        "Noto Serif SC",
+    ] {
+        assert!(
+            stylesheet.contains(&format!("font-family: \"{family}\"")),
+            "{stylesheet}"
+        );
+    }
+    assert!(
+        files.contains_key("META-INF/OFL.txt"),
+        "the licence travels with the fonts"
+    );
+    let chinese = files["EPUB/fonts/NotoSerifSC-Regular.ttf"].len();
+    assert!(
+        chinese < 100_000,
+        "the Chinese font is subset: {chinese} bytes"
+    );
+
+    // The machine's fonts hidden: fontconfig knows one font with a tilde
+    // alone (with none at all, headless Chromium draws no text, web fonts
+    // included), so every letter drawn comes from the book.
+    let fontconfig = project.path("fontconfig");
+    std::fs::create_dir_all(fontconfig.join("fonts")).unwrap();
+    std::fs::create_dir_all(fontconfig.join("cache")).unwrap();
+    let tilde = hb_subset::subset(
+        &std::fs::read(crate::support::repo().join("fonts/NotoSans-Regular.ttf")).unwrap(),
+        ['~'],
+    )
+    .unwrap();
+    std::fs::write(fontconfig.join("fonts/tilde.ttf"), tilde).unwrap();
+    let config = fontconfig.join("fonts.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "<?xml version=\"1.0\"?>\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
+            fontconfig.join("fonts").display(),
+            fontconfig.join("cache").display()
+        ),
+    )
+    .unwrap();
+    let chapter = book.join("EPUB/c01.xhtml");
+    let shoot = |name: &str| -> Vec<u8> {
+        let png = project.path(&format!("{name}.png"));
+        let run = crate::support::chromium(&project.path(&format!("profile-{name}")))
+            .env("FONTCONFIG_FILE", &config)
+            // The book's fonts are files beside the chapter; the time budget
+            // lets every face load before the picture is taken.
+            .args([
+                "--allow-file-access-from-files",
+                "--virtual-time-budget=5000",
+            ])
+            .arg("--window-size=800,1000")
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(format!("file://{}", chapter.display()))
+            .output()
+            .expect(
+                "chromium is needed by this test (Debian package chromium; .ci/run installs it)",
+            );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let image = image::open(&png).unwrap().to_rgba8();
+        image.into_raw()
+    };
+    let subset = shoot("subset");
+    let fonts = book.join("EPUB/fonts");
+    for face in files_named(&fonts, "ttf") {
+        let whole = crate::support::repo()
+            .join("fonts")
+            .join(face.file_name().unwrap());
+        std::fs::copy(whole, &face).unwrap();
+    }
+    let whole = shoot("whole");
+    assert!(
+        subset == whole,
+        "the subset fonts draw the chapter differently from the whole fonts"
+    );
+    for face in files_named(&fonts, "ttf") {
+        std::fs::remove_file(face).unwrap();
+    }
+    let without = shoot("without");
+    assert!(subset != without, "the picture shows the book's fonts");
+}

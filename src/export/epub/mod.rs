@@ -5,6 +5,7 @@
 //! PDF's first page, drawn), and the accessibility metadata readers and
 //! shops look for. Nothing in it points outside the container.
 
+pub mod fonts;
 pub mod package;
 pub mod xhtml;
 
@@ -116,6 +117,17 @@ pub fn make(project: &Project, pages: &Pages, edition: &Edition) -> Result<Book,
     )));
     let parsed: Vec<Html> = chapters.iter().map(|c| c.html.clone()).collect();
     let breaks = xhtml::breaks(&parsed, edition.starts);
+    // The fonts for every character the book sets, its own pages included.
+    let mut text: String = parsed.iter().map(xhtml::text_of_document).collect();
+    text.push_str(&edition.prepared.title);
+    text.push_str(NAVIGATION_WORDS);
+    let embedded = fonts::embed(&text).map_err(|why| {
+        vec![
+            Diagnostic::error(format!("the EPUB's fonts cannot be made: {why}"))
+                .with_code("internal"),
+        ]
+    })?;
+    let stylesheet = Some(fonts::STYLESHEET);
     let mut items = Vec::new();
     let mut toc = Vec::new();
     let mut page_list = Vec::new();
@@ -123,7 +135,7 @@ pub fn make(project: &Project, pages: &Pages, edition: &Edition) -> Result<Book,
         items.push(Item {
             href: "cover.xhtml".into(),
             media_type: XHTML,
-            bytes: cover_page(&edition.prepared.title, &language).into_bytes(),
+            bytes: cover_page(&edition.prepared.title, &language, fonts::STYLESHEET).into_bytes(),
             properties: None,
             spine: true,
         });
@@ -136,7 +148,7 @@ pub fn make(project: &Project, pages: &Pages, edition: &Edition) -> Result<Book,
         });
     }
     for (chapter, breaks) in chapters.iter().zip(&breaks) {
-        let written = xhtml::write(&chapter.html, breaks, &language);
+        let written = xhtml::write(&chapter.html, breaks, &language, stylesheet);
         for mark in breaks {
             page_list.push((format!("{}#{}", chapter.file, mark.id), mark.label.clone()));
         }
@@ -174,6 +186,22 @@ pub fn make(project: &Project, pages: &Pages, edition: &Edition) -> Result<Book,
             spine: true,
         },
     );
+    items.push(Item {
+        href: fonts::STYLESHEET.into(),
+        media_type: "text/css",
+        bytes: embedded.stylesheet.into_bytes(),
+        properties: None,
+        spine: false,
+    });
+    for (name, bytes) in embedded.faces {
+        items.push(Item {
+            href: format!("{}/{name}", fonts::FOLDER),
+            media_type: "font/ttf",
+            bytes,
+            properties: None,
+            spine: false,
+        });
+    }
     let visual = !images.is_empty();
     for (name, image) in images {
         let bytes = image.bytes().map_err(|why| {
@@ -216,7 +244,8 @@ pub fn make(project: &Project, pages: &Pages, edition: &Edition) -> Result<Book,
         ),
         visual: visual || edition.cover.is_some(),
     };
-    let bytes = package::zip(&metadata, &items)
+    let licence = [("META-INF/OFL.txt", fonts::LICENCE.as_bytes())];
+    let bytes = package::zip(&metadata, &items, &licence)
         .map_err(|message| vec![Diagnostic::error(message).with_code("io")])?;
     Ok(Book { bytes, files_read })
 }
@@ -265,14 +294,19 @@ fn uuid(name: &str) -> uuid::Uuid {
     )
 }
 
+/// Words the book's own pages (cover, navigation) set besides titles.
+const NAVIGATION_WORDS: &str = "Cover: Contents Landmarks Pages 0123456789 ivxlcdm";
+
 /// The page that shows the cover.
-fn cover_page(title: &str, lang: &str) -> String {
+fn cover_page(title: &str, lang: &str, stylesheet: &str) -> String {
     let title = xhtml::escape(title, true);
     let lang = xhtml::escape(lang, true);
+    let stylesheet = xhtml::escape(stylesheet, true);
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
          <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n\
          <head><meta charset=\"utf-8\"/><title>{title}</title>\
+         <link rel=\"stylesheet\" type=\"text/css\" href=\"{stylesheet}\"/>\
          <style>body{{margin:0;text-align:center}}img{{max-width:100%;max-height:100vh}}</style></head>\n\
          <body epub:type=\"cover\"><img role=\"doc-cover\" src=\"cover.jpg\" alt=\"Cover: {title}\"/></body>\n</html>\n"
     )
@@ -293,10 +327,12 @@ fn navigation(
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
          <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{0}\" xml:lang=\"{0}\">\n\
-         <head><meta charset=\"utf-8\"/><title>{1}</title></head>\n<body>\n\
+         <head><meta charset=\"utf-8\"/><title>{1}</title>\
+         <link rel=\"stylesheet\" type=\"text/css\" href=\"{2}\"/></head>\n<body>\n\
          <nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\">\n<h1>Contents</h1>\n<ol>\n",
         a(lang),
-        e(title)
+        e(title),
+        a(fonts::STYLESHEET)
     );
     // A chapter: its first heading, its level-2 headings under it.
     let chapter = |out: &mut String, file: &str, headings: &[Heading]| {

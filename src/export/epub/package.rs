@@ -47,8 +47,13 @@ pub struct Item {
 }
 
 /// The zip of the book: `items` (chapters in reading order, then the
-/// rest) with the package document and the container file.
-pub fn zip(metadata: &Metadata, items: &[Item]) -> Result<Vec<u8>, String> {
+/// rest) with the package document, the container file and `notices`
+/// (licences, by their names in the container, outside the publication).
+pub fn zip(
+    metadata: &Metadata,
+    items: &[Item],
+    notices: &[(&str, &[u8])],
+) -> Result<Vec<u8>, String> {
     let opf = package_document(metadata, items);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let fixed = zip::DateTime::default();
@@ -64,6 +69,9 @@ pub fn zip(metadata: &Metadata, items: &[Item]) -> Result<Vec<u8>, String> {
     };
     add("mimetype", b"application/epub+zip", stored)?;
     add("META-INF/container.xml", CONTAINER.as_bytes(), deflated)?;
+    for (name, bytes) in notices {
+        add(name, bytes, deflated)?;
+    }
     add(&format!("{ROOT}/package.opf"), opf.as_bytes(), deflated)?;
     for item in items {
         // Images are compressed already.

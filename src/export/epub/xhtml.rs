@@ -221,13 +221,29 @@ pub struct Written {
     pub headings: Vec<Heading>,
 }
 
-/// Writes `html` as an XHTML document in `lang`, with `breaks` marked.
-pub fn write(html: &Html, breaks: &[Break], lang: &str) -> Written {
+/// Every character a document sets: its text but style and script.
+pub fn text_of_document(html: &Html) -> String {
+    fn walk(node: NodeRef<Node>, out: &mut String) {
+        match node.value() {
+            Node::Text(text) => out.push_str(text),
+            Node::Element(element) if matches!(element.name(), "style" | "script") => {}
+            _ => node.children().for_each(|child| walk(child, out)),
+        }
+    }
+    let mut out = String::new();
+    walk(html.tree.root(), &mut out);
+    out
+}
+
+/// Writes `html` as an XHTML document in `lang`, with `breaks` marked and
+/// the style sheet `stylesheet` (a link from the chapter) in its head.
+pub fn write(html: &Html, breaks: &[Break], lang: &str, stylesheet: Option<&str>) -> Written {
     let mut writer = Writer {
         out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"),
         breaks,
         texts: 0,
         lang,
+        stylesheet,
         headings: Vec::new(),
     };
     writer.node(html.tree.root(), false);
@@ -244,6 +260,7 @@ struct Writer<'a> {
     /// Text nodes written so far.
     texts: usize,
     lang: &'a str,
+    stylesheet: Option<&'a str>,
     headings: Vec<Heading>,
 }
 
@@ -303,6 +320,12 @@ impl Writer<'_> {
                 self.out.push('>');
                 for child in node.children() {
                     self.node(child, in_main);
+                }
+                if let (Some(href), "head") = (self.stylesheet, name) {
+                    self.out.push_str(&format!(
+                        "<link rel=\"stylesheet\" type=\"text/css\" href=\"{}\"/>",
+                        escape(href, true)
+                    ));
                 }
                 self.out.push_str(&format!("</{name}>"));
             }
@@ -380,13 +403,19 @@ mod tests {
             start(1, "2", "national affairs and ends. i Then"),
         ];
         let breaks = breaks(std::slice::from_ref(&html), &starts);
-        let written = write(&html, &breaks[0], "en");
+        let written = write(&html, &breaks[0], "en", Some("fonts/fonts.css"));
         let xhtml = written.xhtml;
         assert!(xhtml.starts_with("<?xml"));
         assert!(xhtml.contains("<h1 id=\"t\"><span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-1\" aria-label=\"1\"></span>A &amp; B</h1>"), "{xhtml}");
         assert!(xhtml.contains("with <span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-2\" aria-label=\"2\"></span>inter"), "{xhtml}");
-        assert!(xhtml.contains("<img src=\"x.png\" alt=\"\"/>"));
+        // A void element is closed: `<img …/>`.
+        let img = &xhtml[xhtml.find("<img ").expect("the image")..];
+        assert!(img[..img.find('>').unwrap()].ends_with('/'), "{img}");
         assert!(xhtml.contains("xmlns=\"http://www.w3.org/1999/xhtml\""));
+        assert!(
+            xhtml.contains("href=\"fonts/fonts.css\"/></head>"),
+            "{xhtml}"
+        );
         assert_eq!(written.headings.len(), 1);
         assert_eq!(written.headings[0].text, "A & B");
         roxmltree::Document::parse_with_options(
