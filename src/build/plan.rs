@@ -47,7 +47,7 @@ pub struct Job {
     /// Which edition it is.
     pub edition: Edition,
     /// Where a web page links to (its PDF, an issue's members, a member's
-    /// issue).
+    /// issue); for a PDF job with a book, the PDF on the web, if published.
     pub links: Links,
     /// The EPUB a PDF job also writes, made from the same layout.
     pub epub: Option<PathBuf>,
@@ -409,7 +409,16 @@ fn plan_document(
         },
     ));
     add_pages(jobs, start, editions);
-    add_books(&mut jobs[start..], editions);
+    let published = match destination {
+        Destination::Folder(folder) => typesetter
+            .project()
+            .config()
+            .url
+            .as_deref()
+            .map(|url| (url, *folder)),
+        Destination::File(_) => None,
+    };
+    add_books(&mut jobs[start..], editions, published);
     if !editions.pdf {
         let planned = jobs.split_off(start);
         jobs.extend(
@@ -423,8 +432,9 @@ fn plan_document(
 /// Gives each document's PDF job its EPUB, made from the same layout (a
 /// member of an issue is a chapter of the issue's book, a printed issue's
 /// book comes with its interior); when the run writes no PDFs, the job
-/// lays the document out for its EPUB alone.
-fn add_books(jobs: &mut [Job], editions: Editions) {
+/// lays the document out for its EPUB alone. A book links its PDF only
+/// where the output folder is `published` (`[publication] url`).
+fn add_books(jobs: &mut [Job], editions: Editions, published: Option<(&str, &Path)>) {
     let Some(pages) = editions.epub else { return };
     let books = jobs
         .iter_mut()
@@ -433,11 +443,27 @@ fn add_books(jobs: &mut [Job], editions: Editions) {
         let book = job.output.with_extension(Edition::Epub.extension());
         if editions.pdf {
             job.epub = Some(book);
+            job.links.pdf = published.and_then(|(url, folder)| {
+                let inside = job.output.strip_prefix(folder).ok()?;
+                let path: Vec<String> = inside
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                Some(format!("{url}/{}", web::href(&path.join("/"))))
+            });
         } else {
             job.output = book;
             job.edition = Edition::Epub;
         }
-        job.key = hash_bytes(format!("{}\nepub {}\n", job.key, pages.fingerprint()).as_bytes());
+        job.key = hash_bytes(
+            format!(
+                "{}\nepub {}\n{:?}\n",
+                job.key,
+                pages.fingerprint(),
+                job.links.pdf
+            )
+            .as_bytes(),
+        );
     }
 }
 

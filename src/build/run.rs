@@ -220,7 +220,8 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
             let mut companions = Vec::new();
             let mut stamp = None;
             if let (Some(path), Some(pagination)) = (book, &built.pagination) {
-                let made = make_book(typesetter, pages, prepared, file, pagination)?;
+                let pdf = job.links.pdf.clone();
+                let made = make_book(typesetter, pages, prepared, file, pagination, pdf)?;
                 gate.write(path, &made.bytes).map_err(written)?;
                 built.files_read.extend(made.files_read);
                 match job.edition {
@@ -247,13 +248,15 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
     }
 }
 
-/// The EPUB of a document, from its layout's page starts and cover.
+/// The EPUB of a document, from its layout's page starts and cover,
+/// linking its PDF on the web at `pdf` if anywhere.
 fn make_book(
     typesetter: &Typesetter,
     pages: &Pages,
     prepared: &Prepared,
     file: &SourceFile,
     pagination: &document::Pagination,
+    pdf: Option<String>,
 ) -> Result<epub::Book, Vec<Diagnostic>> {
     let project = typesetter.project();
     let source = project
@@ -270,6 +273,7 @@ fn make_book(
         starts: &pagination.starts,
         cover: pagination.cover.clone(),
         modified: crate::export::pdf::modified(prepared.stamp, project.time())?,
+        pdf,
     };
     epub::make(project, pages, &edition).map_err(|diagnostics| {
         diagnostics

@@ -55,6 +55,10 @@ pub struct PublicationConfig {
     /// Language of documents that do not name one (BCP 47), `en` by default.
     #[schemars(with = "Option<String>")]
     pub language: Option<Spanned<String>>,
+    /// Where the output folder is published on the web (`https://…/`): the
+    /// EPUB edition links each document's PDF there, never beside it.
+    #[schemars(with = "Option<String>")]
+    pub url: Option<Spanned<String>>,
 }
 
 /// `[style]`: the look every template shares.
@@ -292,6 +296,9 @@ pub struct Config {
     pub profile: Profile,
     /// The editions a build writes, in [`Edition`] order, at least one.
     pub editions: Vec<Edition>,
+    /// `[publication] url`: where the output folder is published, without
+    /// its trailing `/`.
+    pub url: Option<String>,
     pub limits: Limits,
     /// The logo as written and where, checked once the project is open.
     pub logo: Option<Spanned<String>>,
@@ -312,6 +319,7 @@ impl Default for Config {
             standards: vec![Standard::A2b, Standard::Ua1],
             profile: Profile::default(),
             editions: vec![Edition::Pdf],
+            url: None,
             limits: Limits::DEFAULT,
             logo: None,
             fonts_named: vec![],
@@ -384,6 +392,20 @@ fn resolve(file: SourceFile, written: ConfigFile) -> Result<Config, Vec<Diagnost
         logo: None,
     };
     config.logo = publication.logo;
+    if let Some(url) = &publication.url {
+        let text = url.get_ref();
+        let web = ["https://", "http://"]
+            .iter()
+            .any(|scheme| text.len() > scheme.len() && text.starts_with(scheme));
+        if web && !text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            config.url = Some(text.trim_end_matches('/').to_string());
+        } else {
+            errors.push(
+                file.error_at(url.span(), format!("`{text}` is not a web address"))
+                    .with_hint("write where the output folder is published, e.g. `https://example.org/briefs/`"),
+            );
+        }
+    }
     if let Some(tag) = &publication.language {
         match LangData::parse(tag.get_ref()) {
             Some(lang) => config.language = Some(lang),

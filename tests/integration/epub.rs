@@ -9,6 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::layout::RTL_ARTICLE;
 use crate::support::{TempProject, files_named, pdf_info, visible_text};
 use crate::web::{
     built, document_pdfs, outputs, read, samples, tokens, words_missing, words_of_markup,
@@ -456,46 +457,35 @@ fn books_are_reproducible_and_made_again_only_when_needed() {
     assert!(words.contains("revives"));
 }
 
-/// An article with source titles in Arabic (shadda, tanween, hamza,
-/// lam-alef), Persian (ZWNJ) and Chinese.
-const SCRIPTS: &str = r#"kind = "article"
-headline = "Regional coverage in three scripts"
-date = 2024-03-01
-body = "Three sources follow, in Arabic, Persian and Chinese."
+/// The right-to-left layout fixture (Arabic and Persian with ZWNJ) with
+/// two sources more: an Arabic title with shadda, tanween, hamza and
+/// lam-alef, and a Chinese one.
+fn scripts_article() -> String {
+    format!(
+        "{RTL_ARTICLE}
+[[sources]]
+title = \"روسيا تُعزِّز وجودًا عسكريًّا لا سابق له\"
+lang = \"ar\"
+translation = \"Russia strengthens an unprecedented military presence\"
+outlet = \"Al Example\"
+date = 2024-02-11
+url = \"https://example.org/ar/4\"
 
 [[sources]]
-title = "روسيا تُعزِّز وجودًا عسكريًّا لا سابق له في آسيا الوسطى"
-lang = "ar"
-translation = "Russia strengthens an unprecedented military presence in Central Asia"
-outlet = "Al Example"
-date = 2024-02-10
-url = "https://example.org/ar/1"
-excerpt_lang = "ar"
-excerpt = """
-أعلنت وزارة الدفاع في عام ٢٠٢٤ عن مناورات مشتركة مع NATO في منطقة آسيا الوسطى.
-"""
-
-[[sources]]
-title = "همکاری امنیتی ایران و تاجیکستان گسترش می‌یابد"
-lang = "fa"
-translation = "Iran-Tajikistan security cooperation expands"
-outlet = "Example Persian Daily"
-date = 2024-02-12
-url = "https://example.org/fa/2"
-
-[[sources]]
-title = "中国与中亚国家加强安全合作"
-lang = "zh"
-translation = "China and the Central Asian states strengthen security cooperation"
-outlet = "Example Daily"
+title = \"中国与中亚国家加强安全合作\"
+lang = \"zh\"
+translation = \"China and the Central Asian states strengthen security cooperation\"
+outlet = \"Example Daily\"
 date = 2024-02-14
-url = "https://example.org/zh/3"
-"#;
+url = \"https://example.org/zh/3\"
+"
+    )
+}
 
 #[test]
 fn the_subset_fonts_draw_a_chapter_as_the_whole_fonts_do() {
     let project = TempProject::new("epub-fonts");
-    project.write("scripts.toml", SCRIPTS);
+    project.write("scripts.toml", scripts_article());
     let run = project.run(&[
         "build",
         "scripts.toml",
@@ -512,6 +502,22 @@ fn the_subset_fonts_draw_a_chapter_as_the_whole_fonts_do() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
+    // Every title, in every script, stands in the chapter as written
+    // (Arabic marks, Persian ZWNJ and all); the book passes epubcheck.
+    let chapter = text(&files, "EPUB/c01.xhtml");
+    let titles: Vec<String> = scripts_article()
+        .lines()
+        .filter_map(|line| line.strip_prefix("title = \""))
+        .map(|title| title.trim_end_matches('"').to_string())
+        .collect();
+    assert_eq!(titles.len(), 4);
+    for title in &titles {
+        assert!(
+            chapter.contains(title.as_str()),
+            "{title} is not in the chapter"
+        );
+    }
+    assert_eq!(epubcheck(&project.path("out/scripts.epub")), None);
     let stylesheet = text(&files, "EPUB/fonts/fonts.css");
     for family in [
         "Noto Serif",
@@ -600,4 +606,52 @@ fn the_subset_fonts_draw_a_chapter_as_the_whole_fonts_do() {
     }
     let without = shoot("without");
     assert!(subset != without, "the picture shows the book's fonts");
+}
+
+#[test]
+fn a_book_links_its_pdf_only_where_the_publication_puts_it() {
+    let project = TempProject::new("epub-url");
+    project.sample_article(800, 500);
+    project.write(
+        "briefpress.toml",
+        "[publication]\nname = \"OE Watch\"\nurl = \"https://example.org/oe-watch/\"\n",
+    );
+    let run = project.run(&[
+        "build",
+        "briefs",
+        "--edition",
+        "pdf,epub",
+        "--out-dir",
+        "out",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let files = unzip(&project.path("out/central-asia/china-bri-security.epub"));
+    let chapter = text(&files, "EPUB/c01.xhtml");
+    assert!(
+        chapter
+            .contains("href=\"https://example.org/oe-watch/central-asia/china-bri-security.pdf\""),
+        "the colophon links the published PDF"
+    );
+    assert!(!chapter.contains("href=\"china-bri-security.pdf\""));
+
+    // Anything but a web address is refused at its line.
+    project.write(
+        "briefpress.toml",
+        "[publication]\nname = \"OE Watch\"\nurl = \"../out\"\n",
+    );
+    let refused = project.run(&[
+        "build",
+        "briefs",
+        "--edition",
+        "pdf,epub",
+        "--out-dir",
+        "out2",
+    ]);
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("briefpress.toml:3:7")
+            && refused.stderr.contains("`../out` is not a web address"),
+        "{}",
+        refused.stderr
+    );
 }

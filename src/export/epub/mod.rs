@@ -3,7 +3,8 @@
 //! chapter of their own, in contents order), the print edition's page
 //! breaks marked in them and listed, a navigation document, a cover (the
 //! PDF's first page, drawn), and the accessibility metadata readers and
-//! shops look for. Nothing in it points outside the container.
+//! shops look for. Nothing in it points outside the container but the
+//! web: sources' addresses, and the PDF edition where it is published.
 
 pub mod fonts;
 pub mod package;
@@ -35,6 +36,9 @@ pub struct Edition<'a> {
     pub cover: Option<Vec<u8>>,
     /// The PDF's timestamp, `CCYY-MM-DDThh:mm:ssZ`.
     pub modified: String,
+    /// The PDF edition on the web (`[publication] url`), linked from the
+    /// book's colophon; never a file beside the book.
+    pub pdf: Option<String>,
 }
 
 /// A book ready to write.
@@ -73,6 +77,7 @@ pub fn make(project: &Project, pages: &Pages, edition: &Edition) -> Result<Book,
     };
     let chapter_links = Links {
         epub: true,
+        pdf: edition.pdf.clone(),
         ..Links::default()
     };
     if edition.prepared.kind.name() == "issue" {
