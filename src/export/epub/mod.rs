@@ -120,10 +120,13 @@ pub fn make(project: &Project, pages: &Pages, edition: &Edition) -> Result<Book,
     let language = web::jinja::bcp47(&web::jinja::lang_of(&minijinja::Value::from_serialize(
         &doc["lang"],
     )));
-    let parsed: Vec<Html> = chapters.iter().map(|c| c.html.clone()).collect();
+    let parsed: Vec<&Html> = chapters.iter().map(|c| &c.html).collect();
     let breaks = xhtml::breaks(&parsed, edition.starts);
     // The fonts for every character the book sets, its own pages included.
-    let mut text: String = parsed.iter().map(xhtml::text_of_document).collect();
+    let mut text: String = parsed
+        .iter()
+        .map(|html| xhtml::text_of_document(html))
+        .collect();
     text.push_str(&edition.prepared.title);
     text.push_str(NAVIGATION_WORDS);
     let embedded = fonts::embed(&text).map_err(|why| {

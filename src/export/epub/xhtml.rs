@@ -57,7 +57,7 @@ struct Letters {
 }
 
 impl Letters {
-    fn of(chapters: &[Html]) -> Self {
+    fn of(chapters: &[&Html]) -> Self {
         let mut letters = Letters {
             folded: String::new(),
             spots: Vec::new(),
@@ -138,7 +138,7 @@ const LEAST_LETTERS: usize = 12;
 /// Where each page of `starts` begins in `chapters`, per chapter. A page
 /// whose words are not found (a page of the PDF that the chapters do not
 /// have) is marked where the previous one was.
-pub fn breaks(chapters: &[Html], starts: &[PageStart]) -> Vec<Vec<Break>> {
+pub fn breaks(chapters: &[&Html], starts: &[PageStart]) -> Vec<Vec<Break>> {
     let letters = Letters::of(chapters);
     let mut found: Vec<Vec<Break>> = vec![Vec::new(); chapters.len()];
     let Some(first) = letters.spots.first().map(|(_, spot)| *spot) else {
@@ -192,7 +192,7 @@ fn find(letters: &Letters, words: &[String], from: usize) -> Option<usize> {
 /// The start of the word `spot` falls in, within its text node: a page
 /// that begins with the tail of a hyphenated word is marked before the
 /// whole word.
-fn word_start(chapters: &[Html], spot: Spot) -> usize {
+fn word_start(chapters: &[&Html], spot: Spot) -> usize {
     let mut count = 0;
     let text = nth_text(chapters[spot.chapter].tree.root(), spot.text, &mut count);
     let Some(text) = text else { return spot.offset };
@@ -402,7 +402,7 @@ mod tests {
             // A page opening on a hyphenated word's tail, a note marker set apart.
             start(1, "2", "national affairs and ends. i Then"),
         ];
-        let breaks = breaks(std::slice::from_ref(&html), &starts);
+        let breaks = breaks(&[&html], &starts);
         let written = write(&html, &breaks[0], "en", Some("fonts/fonts.css"));
         let xhtml = written.xhtml;
         assert!(xhtml.starts_with("<?xml"));
@@ -436,7 +436,7 @@ mod tests {
             start(0, "i", "Some words"),
             start(1, "ii", "Nowhere to be found at all"),
         ];
-        let breaks = breaks(std::slice::from_ref(&html), &starts);
+        let breaks = breaks(&[&html], &starts);
         assert_eq!(breaks[0].len(), 2);
         assert_eq!(breaks[0][1].text, breaks[0][0].text);
         assert_eq!(breaks[0][1].offset, breaks[0][0].offset);
