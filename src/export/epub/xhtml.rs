@@ -49,35 +49,40 @@ struct Spot {
 
 /// The text of the chapters' `<main>` as letters and digits only, in
 /// lower case, with where each came from.
-struct Letters {
+struct Letters<'a> {
     folded: String,
     /// For each byte offset in `folded` where a character starts, its
     /// spot (sorted by offset).
     spots: Vec<(usize, Spot)>,
+    /// Each chapter's text nodes, in document order (a spot's `text`
+    /// indexes them).
+    texts: Vec<Vec<&'a str>>,
 }
 
-impl Letters {
-    fn of(chapters: &[&Html]) -> Self {
+impl<'a> Letters<'a> {
+    fn of(chapters: &[&'a Html]) -> Self {
         let mut letters = Letters {
             folded: String::new(),
             spots: Vec::new(),
+            texts: Vec::new(),
         };
         for (chapter, html) in chapters.iter().enumerate() {
-            let mut count = 0;
-            letters.walk(html.tree.root(), chapter, &mut count, false);
+            letters.texts.push(Vec::new());
+            letters.walk(html.tree.root(), chapter, false);
         }
         letters
     }
 
-    fn walk(&mut self, node: NodeRef<Node>, chapter: usize, count: &mut usize, in_main: bool) {
+    fn walk(&mut self, node: NodeRef<'a, Node>, chapter: usize, in_main: bool) {
         match node.value() {
             Node::Text(text) => {
+                let index = self.texts[chapter].len();
                 if in_main {
                     for (offset, c) in text.char_indices() {
                         for folded in fold(c) {
                             let spot = Spot {
                                 chapter,
-                                text: *count,
+                                text: index,
                                 offset,
                             };
                             self.spots.push((self.folded.len(), spot));
@@ -85,7 +90,7 @@ impl Letters {
                         }
                     }
                 }
-                *count += 1;
+                self.texts[chapter].push(text);
             }
             Node::Element(element) => {
                 // Style and script text is counted, never read.
@@ -95,15 +100,29 @@ impl Letters {
                     _ => in_main,
                 };
                 for child in node.children() {
-                    self.walk(child, chapter, count, in_main);
+                    self.walk(child, chapter, in_main);
                 }
             }
             _ => {
                 for child in node.children() {
-                    self.walk(child, chapter, count, in_main);
+                    self.walk(child, chapter, in_main);
                 }
             }
         }
+    }
+
+    /// The start of the word `spot` falls in, within its text node: a page
+    /// that begins with the tail of a hyphenated word is marked before the
+    /// whole word.
+    fn word_start(&self, spot: Spot) -> usize {
+        let Some(text) = self.texts[spot.chapter].get(spot.text) else {
+            return spot.offset;
+        };
+        text[..spot.offset.min(text.len())]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(at, c)| at + c.len_utf8())
     }
 
     /// The spot of the character at byte `at` of `folded`.
@@ -161,7 +180,7 @@ pub fn breaks(chapters: &[&Html], starts: &[PageStart]) -> Vec<Vec<Break>> {
             None => last,
         };
         last = spot;
-        let offset = word_start(chapters, spot);
+        let offset = letters.word_start(spot);
         found[spot.chapter].push(Break {
             text: spot.text,
             offset,
@@ -189,31 +208,6 @@ fn find(letters: &Letters, words: &[String], from: usize) -> Option<usize> {
     None
 }
 
-/// The start of the word `spot` falls in, within its text node: a page
-/// that begins with the tail of a hyphenated word is marked before the
-/// whole word.
-fn word_start(chapters: &[&Html], spot: Spot) -> usize {
-    let mut count = 0;
-    let text = nth_text(chapters[spot.chapter].tree.root(), spot.text, &mut count);
-    let Some(text) = text else { return spot.offset };
-    let before = &text[..spot.offset.min(text.len())];
-    before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(at, c)| at + c.len_utf8())
-}
-
-fn nth_text<'a>(node: NodeRef<'a, Node>, n: usize, count: &mut usize) -> Option<&'a str> {
-    match node.value() {
-        Node::Text(text) => {
-            *count += 1;
-            (*count - 1 == n).then_some(&**text)
-        }
-        _ => node.children().find_map(|child| nth_text(child, n, count)),
-    }
-}
-
 /// A chapter written as XHTML.
 pub struct Written {
     pub xhtml: String,
@@ -223,16 +217,18 @@ pub struct Written {
 
 /// Every character a document sets: its text but style and script.
 pub fn text_of_document(html: &Html) -> String {
-    fn walk(node: NodeRef<Node>, out: &mut String) {
-        match node.value() {
-            Node::Text(text) => out.push_str(text),
-            Node::Element(element) if matches!(element.name(), "style" | "script") => {}
-            _ => node.children().for_each(|child| walk(child, out)),
-        }
-    }
     let mut out = String::new();
-    walk(html.tree.root(), &mut out);
+    text_below(html.tree.root(), &mut out);
     out
+}
+
+/// Appends the text of `node` and its descendants but style and script.
+fn text_below(node: NodeRef<Node>, out: &mut String) {
+    match node.value() {
+        Node::Text(text) => out.push_str(text),
+        Node::Element(element) if matches!(element.name(), "style" | "script") => {}
+        _ => node.children().for_each(|child| text_below(child, out)),
+    }
 }
 
 /// Writes `html` as an XHTML document in `lang`, with `breaks` marked and
@@ -350,13 +346,8 @@ fn heading_level(name: &str) -> Option<u8> {
 
 /// The text of an element, its spacing collapsed.
 fn text_of(node: NodeRef<Node>) -> String {
-    let text: String = node
-        .descendants()
-        .filter_map(|n| match n.value() {
-            Node::Text(text) => Some(&**text),
-            _ => None,
-        })
-        .collect();
+    let mut text = String::new();
+    text_below(node, &mut text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
