@@ -125,7 +125,7 @@ fn walk_value(
                 value.span(),
                 format!(
                     "this text is {} KB, over the limit of {} KB for one field",
-                    text.value().len() / 1024,
+                    text.value().len().div_ceil(1024), // 2049 bytes: 3 KB, over 2
                     limits.field_bytes / 1024
                 ),
             ))
@@ -375,6 +375,124 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_table_gives_the_defaults() {
+        // Every row of the README's "Limits and their defaults", in the
+        // units `[limits]` takes, equals the default a run uses.
+        let readme = include_str!("../README.md");
+        let table = readme
+            .split("**Limits and their defaults**")
+            .nth(1)
+            .expect("the README has the limits table");
+        let rows: Vec<(&str, u64)> = table
+            .lines()
+            .skip_while(|line| !line.starts_with("| `"))
+            .take_while(|line| line.starts_with("| `"))
+            .map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let number = cells[2].split_whitespace().next().unwrap_or("");
+                (cells[1].trim_matches('`'), number.parse().unwrap_or(0))
+            })
+            .collect();
+        let d = Limits::DEFAULT;
+        let (kb, mb) = (1024, 1024 * 1024);
+        let expected = [
+            ("document_kb", d.document_bytes as u64 / kb),
+            ("field_kb", d.field_bytes as u64 / kb),
+            ("notes", d.notes as u64),
+            ("nesting", d.nesting as u64),
+            ("image_megapixels", d.image_pixels / 1_000_000),
+            ("document_megapixels", d.document_pixels / 1_000_000),
+            ("image_mb", d.image_bytes / mb),
+            ("combining_marks", d.combining_marks as u64),
+            ("compendium_entries", d.compendium_entries as u64),
+            ("template_kb", d.template_bytes / kb),
+            ("pdf_mb", d.pdf_bytes / mb),
+        ];
+        assert_eq!(rows, expected);
+        // Exact multiples: a default is never a fraction of its unit.
+        assert_eq!(
+            d.image_bytes % mb + d.pdf_bytes % mb + d.template_bytes % kb,
+            0
+        );
+    }
+
+    #[test]
+    fn the_largest_file_is_the_largest_cap() {
+        let d = Limits::DEFAULT;
+        assert_eq!(d.largest_file(), 256 * 1024 * 1024);
+        let images = Limits {
+            image_bytes: 512 * 1024 * 1024,
+            ..d
+        };
+        assert_eq!(images.largest_file(), 512 * 1024 * 1024);
+        let documents = Limits {
+            document_bytes: 1 << 30,
+            template_bytes: 1 << 29,
+            ..d
+        };
+        assert_eq!(documents.largest_file(), 1 << 30);
+        let templates = Limits {
+            template_bytes: 1 << 30,
+            ..d
+        };
+        assert_eq!(templates.largest_file(), 1 << 30);
+    }
+
+    #[test]
+    fn nesting_is_counted_through_tables_arrays_and_inline_tables() {
+        let limits = Limits {
+            nesting: 4,
+            ..Limits::DEFAULT
+        };
+        let check = |toml: &str| {
+            check_toml(
+                toml_edit::ImDocument::parse(toml).unwrap().as_table(),
+                &limits,
+            )
+            .map(|found| found.message)
+        };
+        let deep =
+            |text: &str| check(text).is_some_and(|m| m.contains("deeper than the limit of 4"));
+        // Four levels of each kind pass, a fifth is refused.
+        let tables = ["[a.b.c.d]\nx = 1\n", "[a.b.c.d.e]\nx = 1\n"];
+        let arrays_of_tables = [
+            "[[a]]\n[[a.b]]\n[[a.b.c]]\n[[a.b.c.d]]\nx = 1\n",
+            "[[a]]\n[[a.b]]\n[[a.b.c]]\n[[a.b.c.d]]\n[[a.b.c.d.e]]\nx = 1\n",
+        ];
+        let inline_tables = [
+            "a = {b = {c = {d = {x = 1}}}}\n",
+            "a = {b = {c = {d = {e = {x = 1}}}}}\n",
+        ];
+        let arrays = ["a = [[[[1]]]]\n", "a = [[[[[1]]]]]\n"];
+        let mixed = ["a = [{b = [{c = 1}]}]\n", "a = [{b = [{c = [1]}]}]\n"];
+        for [fits, too_deep] in [tables, arrays_of_tables, inline_tables, arrays, mixed] {
+            assert_eq!(check(fits), None, "{fits}");
+            assert!(deep(too_deep), "{too_deep}: {:?}", check(too_deep));
+        }
+    }
+
+    #[test]
+    fn a_field_may_be_as_long_as_its_limit() {
+        let limits = Limits {
+            field_bytes: 2048,
+            ..Limits::DEFAULT
+        };
+        let field = |len: usize| {
+            let toml = format!("body = \"{}\"\n", "x".repeat(len));
+            check_toml(
+                toml_edit::ImDocument::parse(&toml).unwrap().as_table(),
+                &limits,
+            )
+            .map(|found| found.message)
+        };
+        assert_eq!(field(2048), None);
+        assert_eq!(
+            field(2049).as_deref(),
+            Some("this text is 3 KB, over the limit of 2 KB for one field")
+        );
+    }
+
+    #[test]
     fn reads_sizes_from_headers() {
         let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         png.extend_from_slice(&100_000u32.to_be_bytes());
@@ -390,18 +508,83 @@ mod tests {
     }
 
     #[test]
+    fn reads_webp_sizes_and_walks_jpeg_segments() {
+        let webp = |chunk: &[u8; 4], body: &[u8]| {
+            let mut file = b"RIFF\0\0\0\0WEBP".to_vec();
+            file.extend_from_slice(chunk);
+            file.extend_from_slice(&[0; 4]); // chunk size
+            file.extend_from_slice(body);
+            file.resize(30, 0);
+            file
+        };
+        // Extended: 24-bit width and height, less one (a height over
+        // 65,536 uses the third byte).
+        let extended = webp(b"VP8X", &[0, 0, 0, 0, 0x1F, 0x03, 0, 0x6F, 0x11, 0x01]);
+        assert_eq!(image_size(&extended), Some((800, 70_000)));
+        // Lossless: 14 bits each after the signature byte, less one.
+        let bits: u32 = 799 | (599 << 14);
+        let mut body = vec![0x2F];
+        body.extend_from_slice(&bits.to_le_bytes());
+        assert_eq!(image_size(&webp(b"VP8L", &body)), Some((800, 600)));
+        // Lossy: 14 bits of width and height, the top two are a scale.
+        let lossy = webp(
+            b"VP8 ",
+            &[0, 0, 0, 0x9D, 0x01, 0x2A, 0x20, 0x43, 0x58, 0x82],
+        );
+        assert_eq!(image_size(&lossy), Some((800, 600)));
+        assert_eq!(image_size(&webp(b"VP8Z", &[])), None);
+        assert_eq!(image_size(&extended[..29]), None);
+        let mut not_riff = extended.clone();
+        not_riff[..4].copy_from_slice(b"RIFX");
+        assert_eq!(image_size(&not_riff), None);
+
+        // Fill bytes, a restart marker and a Huffman table (0xC4, not a
+        // frame) before a progressive frame header (0xC2).
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xD0, 0xFF, 0xC4, 0, 4, 0, 0, 0xFF,
+            0xC2, 0, 11, 8, 0x02, 0x58, 0x03, 0x20, 3,
+        ];
+        assert_eq!(image_size(&jpeg), Some((800, 600)));
+        // The image data or its end before any frame header: no size.
+        assert_eq!(image_size(&[0xFF, 0xD8, 0xFF, 0xDA, 0, 2]), None);
+        assert_eq!(image_size(&[0xFF, 0xD8, 0xFF, 0xD9]), None);
+        // A length under 2 is no segment (its own two bytes count); an
+        // empty segment is skipped.
+        assert_eq!(
+            image_size(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 1, 0xFF, 0xC0]),
+            None
+        );
+        let empty_segment = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 2, 0xFF, 0xC0, 0, 11, 8, 0x02, 0x58, 0x03, 0x20, 3,
+        ];
+        assert_eq!(image_size(&empty_segment), Some((800, 600)));
+        // Cut off inside the frame header, or not a marker where one must be.
+        assert_eq!(image_size(&jpeg[..24]), None);
+        assert_eq!(image_size(&[0xFF, 0xD8, 0x00, 0xC0]), None);
+        // A PNG cut before its size, and a GIF cut before its height.
+        assert_eq!(image_size(b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x03"), None);
+        assert_eq!(image_size(b"GIF89a\x20\x03\x58"), None);
+    }
+
+    #[test]
     fn control_bidi_marks_and_pdf_strings_are_found_at_their_place() {
         let problem = |key: &str, text: &str| text_problem(key, text, &Limits::DEFAULT);
         let (at, message, _) = problem("body", "ab\u{1b}[2J").unwrap();
         assert_eq!(at, 2..3);
         assert!(message.contains("U+001B"), "{message}");
         assert!(problem("body", "a\tb\r\nc\nd").is_none());
+        // A carriage return ends a line only before a line feed.
+        assert_eq!(problem("body", "a\rb").unwrap().0, 1..2);
+        assert_eq!(problem("body", "a\u{1b}\nb").unwrap().0, 1..2);
         assert_eq!(problem("body", "a\u{85}").unwrap().0, 1..3);
         let (at, message, code) = problem("title", "x \u{202E}abc").unwrap();
         assert_eq!((at, code), (2..5, "bidi-control"));
         assert!(message.contains("never closed"), "{message}");
         assert!(problem("title", "x \u{2067}عربي\u{2069} y").is_none());
         assert!(problem("title", "x \u{202B}a\u{202C}").is_none());
+        // On a later line, at its place in the whole text.
+        let (at, _, _) = problem("body", "one\ntwo\nx \u{202E}abc").unwrap();
+        assert_eq!(at, 10..13);
         assert!(
             problem("title", "\u{2069}")
                 .unwrap()
@@ -416,6 +599,9 @@ mod tests {
                 .contains("31 combining marks")
         );
         assert!(problem("body", &format!("e{}", "\u{301}".repeat(30))).is_none());
+        // The caret covers the character and its marks, wherever it is.
+        let late = format!("ab e{}", "\u{301}".repeat(31));
+        assert_eq!(problem("body", &late).unwrap().0, 3..4 + 62);
         assert_eq!(problem("headline", "  ").unwrap().2, "empty");
         assert_eq!(problem("takeaways", "").unwrap().2, "empty");
         assert!(problem("body", "").is_none());
@@ -427,6 +613,7 @@ mod tests {
                 .contains("at most 8000")
         );
         assert!(problem("body", &long).is_none());
+        assert!(problem("headline", &long[1..]).is_none(), "8000 fit");
     }
 
     #[test]

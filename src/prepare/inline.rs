@@ -282,8 +282,8 @@ fn link_at(
 /// Whether a link target is one a reader's PDF viewer may safely open.
 pub fn allowed_link(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")) && url.len() > 8
-        || lower.starts_with("mailto:") && url.len() > 7
+    let after = |p| lower.strip_prefix(p).is_some_and(|s: &str| !s.is_empty());
+    after("https://") || after("http://") || after("mailto:")
 }
 
 /// The URL at the start of `text`, without trailing punctuation that ends the
@@ -472,9 +472,24 @@ mod tests {
                 span: 4..37,
             }
         );
-        assert!(
-            runs.iter()
-                .any(|r| matches!(r, Inline::Comment { text, .. } if text == "x"))
+        // The rest of the paragraph goes on after the comment's `<<}`, and a
+        // comment in a link's text keeps its place in the field.
+        assert_eq!(
+            runs[2..],
+            [
+                text(" more "),
+                Inline::Text {
+                    text: "see ".into(),
+                    emph: false,
+                    strong: false,
+                    link: Some("https://a.org".into()),
+                },
+                Inline::Comment {
+                    text: "x".into(),
+                    span: 48..55,
+                },
+                text("."),
+            ]
         );
         assert_eq!(parse("a {>>open").unwrap()[0], vec![text("a {>>open")]);
     }
@@ -503,12 +518,40 @@ mod tests {
         assert_eq!(one("5 * 3 * 2"), vec![text("5 * 3 * 2")]);
         assert_eq!(one("*open only"), vec![text("*open only")]);
         assert_eq!(one("\\*not\\*"), vec![text("*not*")]);
+        // Uneven runs pair what they can; the rest prints, styled as the
+        // text around it.
+        assert_eq!(one("**a*"), [text("*"), styled("a", true, false)]);
+        assert_eq!(one("*a**"), [styled("a", true, false), text("*")]);
+        assert_eq!(one("**a * b**"), [styled("a * b", false, true)]);
+        assert_eq!(one("*a ** b*"), [styled("a ** b", true, false)]);
+        // A link's text takes the emphasis around the link and keeps its own.
+        let linked = |t: &str, emph: bool, strong: bool| Inline::Text {
+            text: t.into(),
+            emph,
+            strong,
+            link: Some("https://a.org".into()),
+        };
+        assert_eq!(
+            one("*see [the **report**](https://a.org) now*"),
+            [
+                styled("see ", true, false),
+                linked("the ", true, false),
+                linked("report", true, true),
+                styled(" now", true, false),
+            ]
+        );
+        assert_eq!(one("**[a](https://a.org)**"), [linked("a", false, true)]);
+        assert_eq!(
+            one("[*a* b](https://a.org)"),
+            [linked("a", true, false), linked(" b", false, false)]
+        );
     }
 
     #[test]
     fn links_and_bare_urls() {
         let runs = one("see [the *report*](https://example.org/a_(b)) now");
         assert_eq!(runs.len(), 4, "{runs:?}");
+        assert_eq!(runs[3], text(" now"));
         assert!(
             matches!(&runs[1], Inline::Text { text, link: Some(l), emph: false, .. }
             if text == "the " && l == "https://example.org/a_(b)")
@@ -517,7 +560,37 @@ mod tests {
         assert!(matches!(&runs[1], Inline::Text { text, link: Some(l), .. }
             if text == "https://kloop.kg/x/" && l == "https://kloop.kg/x/"));
         assert_eq!(runs[2], text(". Then"));
+        // A bare URL keeps its own balanced parentheses, not the sentence's.
+        let link = |url: &str| Inline::Text {
+            text: url.into(),
+            emph: false,
+            strong: false,
+            link: Some(url.into()),
+        };
+        assert_eq!(
+            one("(at https://x.org/a_(b))."),
+            [text("(at "), link("https://x.org/a_(b)"), text(").")]
+        );
+        assert_eq!(
+            one("(at https://x.org/a)"),
+            [text("(at "), link("https://x.org/a"), text(")")]
+        );
         assert_eq!(one("[RG1] stays"), vec![text("[RG1] stays")]);
+        // An escaped bracket does not close the link's text.
+        assert_eq!(
+            one("[a \\] b](https://x.org)"),
+            [Inline::Text {
+                text: "a ] b".into(),
+                emph: false,
+                strong: false,
+                link: Some("https://x.org".into()),
+            }]
+        );
+        // Brackets before an empty target, or one with a space, are text.
+        assert_eq!(
+            one("[x]() [y](mailto:a b)"),
+            [text("[x]() [y](mailto:a b)")]
+        );
         let err = parse("[x](javascript:alert(1))").unwrap_err();
         assert!(err.message.contains("http, https or mailto"), "{err:?}");
         let err = parse("[x](file:///etc/passwd)").unwrap_err();
@@ -525,16 +598,41 @@ mod tests {
     }
 
     #[test]
+    fn a_link_needs_an_address_after_its_scheme() {
+        for (url, allowed) in [
+            ("https://", false),
+            ("https://a", true),
+            ("http://", false),
+            ("http://a", true),
+            ("HTTPS://A.ORG", true),
+            ("mailto:", false),
+            ("mailto:a", true),
+            ("ftp://a.org", false),
+            ("javascript:x", false),
+            ("", false),
+        ] {
+            assert_eq!(allowed_link(url), allowed, "{url}");
+        }
+    }
+
+    #[test]
     fn note_references_keep_their_span() {
         let runs = one("Evils,”[^three-evils] operation");
         assert_eq!(
-            runs[1],
-            Inline::NoteRef {
-                key: "three-evils".into(),
-                span: 9..23
-            }
+            runs,
+            [
+                text("Evils,”"),
+                Inline::NoteRef {
+                    key: "three-evils".into(),
+                    span: 9..23
+                },
+                text(" operation"),
+            ]
         );
         assert_eq!(one("[^] and [^ x]"), vec![text("[^] and [^ x]")]);
+        // A key running to the paragraph's end (through a two-byte letter)
+        // is no reference.
+        assert_eq!(one("see [^aé"), vec![text("see [^aé")]);
     }
 
     #[test]

@@ -75,6 +75,11 @@ mod tests {
             got,
             ["i", "ii", "iv", "ix", "xiv", "xl", "xc", "cd", "mcmxciv"]
         );
+        // The edges: 3,999 is the last roman number; 0 and 4,000 print as
+        // digits instead of an empty or a four-m marker.
+        assert_eq!(roman(3999), "mmmcmxcix");
+        assert_eq!(roman(4000), "4000");
+        assert_eq!(roman(0), "0");
     }
 
     #[test]

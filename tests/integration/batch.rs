@@ -289,10 +289,13 @@ impl Watching {
         Self { child, lines }
     }
 
-    /// Reads lines until one contains `needle` (10 s at most).
+    /// Reads lines until one contains `needle`: the watcher prints
+    /// `watching` when a rebuild has ended, so the test waits for that event
+    /// and not for a fixed time; 60 s of silence is a failure, generous for
+    /// a loaded CI machine.
     fn wait_for(&self, needle: &str, step: &str) -> Vec<String> {
         let mut seen = Vec::new();
-        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(10)) {
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(60)) {
             let found = line.contains(needle);
             seen.push(line);
             if found {
