@@ -374,6 +374,14 @@ pub fn image_size(head: &[u8]) -> Option<(u64, u64)> {
 mod tests {
     use super::*;
 
+    /// What `check_toml` finds in a document's text.
+    fn exceeded(toml: &str, limits: &Limits) -> Option<Exceeded> {
+        check_toml(
+            toml_edit::ImDocument::parse(toml).unwrap().as_table(),
+            limits,
+        )
+    }
+
     #[test]
     fn the_readme_table_gives_the_defaults() {
         // Every row of the README's "Limits and their defaults", in the
@@ -444,13 +452,7 @@ mod tests {
             nesting: 4,
             ..Limits::DEFAULT
         };
-        let check = |toml: &str| {
-            check_toml(
-                toml_edit::ImDocument::parse(toml).unwrap().as_table(),
-                &limits,
-            )
-            .map(|found| found.message)
-        };
+        let check = |toml: &str| exceeded(toml, &limits).map(|found| found.message);
         let deep =
             |text: &str| check(text).is_some_and(|m| m.contains("deeper than the limit of 4"));
         // Four levels of each kind pass, a fifth is refused.
@@ -479,11 +481,7 @@ mod tests {
         };
         let field = |len: usize| {
             let toml = format!("body = \"{}\"\n", "x".repeat(len));
-            check_toml(
-                toml_edit::ImDocument::parse(&toml).unwrap().as_table(),
-                &limits,
-            )
-            .map(|found| found.message)
+            exceeded(&toml, &limits).map(|found| found.message)
         };
         assert_eq!(field(2048), None);
         assert_eq!(
@@ -622,11 +620,7 @@ mod tests {
             "body = \"{}\"\n",
             "x".repeat(Limits::DEFAULT.field_bytes + 1)
         );
-        let found = check_toml(
-            toml_edit::ImDocument::parse(&long).unwrap().as_table(),
-            &Limits::DEFAULT,
-        )
-        .unwrap();
+        let found = exceeded(&long, &Limits::DEFAULT).unwrap();
         assert!(
             found.message.contains("over the limit of 256 KB"),
             "{}",
@@ -634,20 +628,8 @@ mod tests {
         );
         assert_eq!(found.span.start, 7);
         let deep = format!("a = {}1{}\n", "[".repeat(40), "]".repeat(40));
-        let found = check_toml(
-            toml_edit::ImDocument::parse(&deep).unwrap().as_table(),
-            &Limits::DEFAULT,
-        )
-        .expect("40 levels are over the limit of 32");
+        let found = exceeded(&deep, &Limits::DEFAULT).expect("40 levels are over the limit of 32");
         assert!(found.message.contains("nested deeper"), "{}", found.message);
-        assert!(
-            check_toml(
-                toml_edit::ImDocument::parse("a = [[1], [2]]\n")
-                    .unwrap()
-                    .as_table(),
-                &Limits::DEFAULT
-            )
-            .is_none()
-        );
+        assert!(exceeded("a = [[1], [2]]\n", &Limits::DEFAULT).is_none());
     }
 }
