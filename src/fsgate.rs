@@ -688,9 +688,8 @@ fn checked(inside: &Path) -> Result<PathBuf, GateError> {
 /// at the disk, so a path that leaves the root is refused the same way
 /// whether or not something exists there.
 pub fn join(base: &Path, written: &Path) -> Result<PathBuf, GateError> {
-    if written.is_absolute() || written.has_root() {
-        return Err(GateError::Outside);
-    }
+    // An absolute `written` replaces `base` in the join and is refused at
+    // its root component below.
     let mut out = PathBuf::new();
     for component in base.join(written).components() {
         match component {
@@ -914,6 +913,136 @@ mod tests {
         let listing = gate.list(Path::new(""), false).unwrap();
         assert_eq!(listing.files, vec![PathBuf::from("a/x.toml")]);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn mkfifo(path: &Path) {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success(), "mkfifo {} failed", path.display());
+    }
+
+    /// Runs `read` on another thread and fails if it blocks: opening a
+    /// FIFO without a writer must return at once. A blocked reader is
+    /// released by opening the FIFO for writing.
+    fn without_blocking<T: Send + 'static>(
+        fifo: &Path,
+        read: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(read()));
+        match receive.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(result) => result,
+            Err(_) => {
+                let _ = std::fs::OpenOptions::new().write(true).open(fifo);
+                panic!("reading {} blocked", fifo.display());
+            }
+        }
+    }
+
+    #[test]
+    fn reads_up_to_the_cap_fresh_and_cached() {
+        let dir = scratch("cap");
+        std::fs::write(dir.join("a.txt"), "123456").unwrap();
+        let gate = Gate::open(&dir).unwrap();
+        let a = Path::new("a.txt");
+        assert!(matches!(
+            gate.read(a, 5),
+            Err(GateError::TooLarge { size: 6, cap: 5 })
+        ));
+        assert_eq!(&*gate.read(a, 6).unwrap().bytes, b"123456");
+        // From the cache now: the same cap decides.
+        assert_eq!(&*gate.read(a, 6).unwrap().bytes, b"123456");
+        assert!(matches!(
+            gate.read(a, 5),
+            Err(GateError::TooLarge { size: 6, cap: 5 })
+        ));
+        assert_eq!(
+            &*gate.read(Path::new("./a.txt"), 6).unwrap().bytes,
+            b"123456"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_fifo_without_waiting_for_a_writer() {
+        let dir = scratch("fifo");
+        let fifo = dir.join("pipe.toml");
+        mkfifo(&fifo);
+        let gate = Arc::new(Gate::open(&dir).unwrap());
+        let read = without_blocking(&fifo, move || {
+            gate.read(Path::new("pipe.toml"), 100).map(|_| ())
+        });
+        assert!(matches!(
+            read,
+            Err(GateError::NotRegular("a named pipe (FIFO)"))
+        ));
+        let outside = fifo.clone();
+        let read = without_blocking(&fifo, move || read_regular(&outside, 100));
+        assert!(matches!(read, Err(GateError::NotRegular("a special file"))));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn reads_regular_files_outside_up_to_the_cap() {
+        let dir = scratch("outside");
+        let file = dir.join("m.json");
+        std::fs::write(&file, "{}\n").unwrap();
+        assert_eq!(read_regular(&file, 3).unwrap(), b"{}\n");
+        let (bytes, identity) = read_regular_with_identity(&file, 3).unwrap();
+        assert_eq!((bytes.len(), identity.size), (3, 3));
+        assert!(matches!(
+            read_regular(&file, 2),
+            Err(GateError::TooLarge { size: 3, cap: 2 })
+        ));
+        assert!(matches!(
+            read_regular(&dir, 100),
+            Err(GateError::NotRegular("a folder"))
+        ));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_grew_past_the_cap_is_refused_not_cut() {
+        assert_eq!(read_capped(&b"abc"[..], 1, 3).unwrap(), b"abc");
+        assert!(matches!(
+            read_capped(&b"abcd"[..], 1, 3),
+            Err(GateError::TooLarge { size: 4, cap: 3 })
+        ));
+    }
+
+    #[test]
+    fn lists_hidden_entries_only_when_asked_and_refuses_special_files() {
+        let dir = scratch("hidden");
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::write(dir.join(".git/x.toml"), "").unwrap();
+        std::fs::write(dir.join(".h.toml"), "").unwrap();
+        std::fs::write(dir.join("a.toml"), "").unwrap();
+        mkfifo(&dir.join("pipe.toml"));
+        let gate = Gate::open(&dir).unwrap();
+        let listing = gate.list(Path::new(""), false).unwrap();
+        assert_eq!(listing.files, vec![PathBuf::from("a.toml")]);
+        assert_eq!(listing.refused.len(), 1);
+        assert_eq!(listing.refused[0].0, Path::new("pipe.toml"));
+        assert!(matches!(
+            listing.refused[0].1,
+            GateError::NotRegular("a named pipe (FIFO)")
+        ));
+        let all = gate.list(Path::new("."), true).unwrap();
+        let names = [".git/x.toml", ".h.toml", "a.toml"];
+        assert_eq!(all.files, names.map(PathBuf::from));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn takes_paths_inside_without_dots_and_absolute_ones_from_the_working_directory() {
+        assert_eq!(checked(Path::new("./a/./b")).unwrap(), Path::new("a/b"));
+        assert!(matches!(checked(Path::new("/a")), Err(GateError::Outside)));
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(absolute(Path::new("x/y")), cwd.join("x/y"));
+        assert_eq!(absolute(Path::new("/x/y")), Path::new("/x/y"));
+        assert_eq!(normalize(Path::new("/a/./b/../c")), Path::new("/a/c"));
     }
 
     #[test]

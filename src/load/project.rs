@@ -265,15 +265,14 @@ impl Project {
         if written.contains("://") || written.starts_with("file:") {
             return refuse(&"URLs are not allowed; give a file path relative to the document");
         }
-        let relative = Path::new(written);
-        if relative.is_absolute() || written.starts_with('/') || written.starts_with('\\') {
+        if written.starts_with('/') || written.starts_with('\\') {
             return refuse(&"absolute paths are not allowed; give a path relative to the document");
         }
         let document = self
             .inside(document)
             .map_err(|why| AssetError::from(format!("image `{written}` is refused: {why}")))?;
         let base = document.parent().unwrap_or(Path::new(""));
-        let inside = match fsgate::join(base, relative) {
+        let inside = match fsgate::join(base, Path::new(written)) {
             Ok(inside) => inside,
             Err(_) => return refuse(&"it points outside the project root"),
         };
@@ -460,4 +459,107 @@ pub fn shown(path: &Path) -> PathBuf {
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .filter(|relative| !relative.as_os_str().is_empty())
         .unwrap_or_else(|| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A project in a fresh folder with the given files.
+    fn project(name: &str, files: &[(&str, &str)]) -> (PathBuf, Project) {
+        let dir =
+            std::env::temp_dir().join(format!("briefpress-project-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let project = Project::open(&dir).unwrap();
+        (dir, project)
+    }
+
+    const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"/>"#;
+
+    #[test]
+    fn resolves_an_image_beside_the_document_to_its_template_path() {
+        let (dir, project) = project("resolve", &[("briefs/images/map.svg", SVG)]);
+        let document = project.root().join("briefs/a.toml");
+        let asset = project
+            .resolve_asset(&document, "./images/map.svg")
+            .unwrap();
+        assert_eq!(asset.path, "/briefs/images/map.svg");
+        // A vector image decodes to no pixels of its own.
+        assert_eq!((asset.pixels, asset.linked.len()), (0, 0));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_empty_urls_absolute_and_outside_paths_each_with_its_reason() {
+        let (dir, project) = project("refuse", &[("x.svg", SVG)]);
+        let document = project.root().join("briefs/a.toml");
+        let refused = |written: &str| {
+            project
+                .resolve_asset(&document, written)
+                .unwrap_err()
+                .message
+        };
+        assert!(
+            refused(" ").ends_with("the path is empty"),
+            "{}",
+            refused(" ")
+        );
+        for url in ["https://example.org/x.svg", "file:x.svg", "file:///x.svg"] {
+            assert!(refused(url).contains("URLs are not allowed"), "{url}");
+        }
+        for absolute in ["/etc/passwd", "\\x.svg"] {
+            assert!(
+                refused(absolute).contains("absolute paths are not allowed"),
+                "{absolute}"
+            );
+        }
+        assert!(refused("../../x.svg").contains("it points outside the project root"));
+        // `..` that stays inside the root is fine.
+        assert!(project.resolve_asset(&document, "../x.svg").is_ok());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_missing_image_names_the_files_of_the_same_name() {
+        let (dir, project) = project(
+            "near",
+            &[
+                ("briefs/images/map.JPG", ""),
+                ("briefs/images/two.png", ""),
+                ("briefs/images/two.webp", ""),
+            ],
+        );
+        let document = project.root().join("briefs/a.toml");
+        let missing = |written: &str| project.resolve_asset(&document, written).unwrap_err();
+
+        let one = missing("images/map.jpg");
+        assert!(
+            one.message
+                .starts_with("image `images/map.jpg` not found (looked for ")
+        );
+        assert!(
+            one.message.ends_with("; the folder has `images/map.JPG`"),
+            "{}",
+            one.message
+        );
+        assert_eq!(one.instead.as_deref(), Some("images/map.JPG"));
+
+        let two = missing("images/two.gif");
+        assert!(
+            two.message
+                .ends_with("; the folder has `images/two.png` and `images/two.webp`")
+        );
+        assert_eq!(two.instead, None);
+
+        let none = missing("images/other.png");
+        assert!(!none.message.contains("the folder has"), "{}", none.message);
+        assert!(none.message.ends_with("other.png)"), "{}", none.message);
+        assert_eq!(none.instead, None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
