@@ -988,13 +988,15 @@ mod tests {
     fn reads_regular_files_outside_up_to_the_cap() {
         let dir = scratch("outside");
         let file = dir.join("m.json");
-        std::fs::write(&file, "{}\n").unwrap();
-        assert_eq!(read_regular(&file, 3).unwrap(), b"{}\n");
-        let (bytes, identity) = read_regular_with_identity(&file, 3).unwrap();
-        assert_eq!((bytes.len(), identity.size), (3, 3));
+        std::fs::write(&file, "[1, 2]").unwrap();
+        assert_eq!(read_regular(&file, 6).unwrap(), b"[1, 2]");
+        assert_eq!(read_regular(&file, 100).unwrap(), b"[1, 2]");
+        let (bytes, identity) = read_regular_with_identity(&file, 6).unwrap();
+        assert_eq!((bytes.len(), identity.size), (6, 6));
+        // Refused by its size before reading: the size is the file's.
         assert!(matches!(
             read_regular(&file, 2),
-            Err(GateError::TooLarge { size: 3, cap: 2 })
+            Err(GateError::TooLarge { size: 6, cap: 2 })
         ));
         assert!(matches!(
             read_regular(&dir, 100),

@@ -85,7 +85,7 @@ impl SourceFile {
                 file.toml = Some(Arc::new(document));
                 Ok(file)
             }
-            Err(err) => Err(toml_error(&file, &err.into())),
+            Err(err) => Err(syntax_error(&file, &err)),
         }
     }
 
@@ -233,7 +233,7 @@ fn from_parsed(
     };
     match &parsed.toml {
         Some(Ok(toml)) => file.toml = Some(toml.clone()),
-        Some(Err(err)) => return Err(toml_error(&file, &err.clone().into())),
+        Some(Err(err)) => return Err(syntax_error(&file, err)),
         None => {}
     }
     let document = parse(&file, limits)?;
@@ -352,16 +352,29 @@ pub fn deserialize<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnost
             .error_at(0..0, "the file was not parsed")
             .with_code("internal"));
     };
-    toml_edit::de::from_document(Toml::clone(document)).map_err(|err| toml_error(file, &err))
+    toml_edit::de::from_document(Toml::clone(document)).map_err(|err| schema_error(file, &err))
 }
 
-/// Rewrites a TOML or serde error in the publication's terms.
-fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
+/// A file that does not parse as TOML: in the analyst's words where the
+/// mistake is a known one (see [`explain_syntax`]).
+fn syntax_error(file: &SourceFile, err: &toml_edit::TomlError) -> Diagnostic {
     let span = err.span().unwrap_or(0..0);
-    let message = err.message().trim();
     if let Some(explained) = explain_syntax(file, &span) {
         return explained;
     }
+    let message = err.message().trim();
+    let code = if message.starts_with("duplicate key") {
+        "duplicate-key"
+    } else {
+        "syntax"
+    };
+    file.error_at(span, message).with_code(code)
+}
+
+/// A parsed file the schema does not take, in the publication's terms.
+fn schema_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
+    let span = err.span().unwrap_or(0..0);
+    let message = err.message().trim();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = backticked(rest);
         if let Some((unknown, valid)) = names.split_first() {
@@ -380,7 +393,7 @@ fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("missing field ")
         && let Some(field) = backticked(rest).first()
     {
-        let table = table_at(&file.text, span.start);
+        let table = table_at(file, span.start);
         // Missing from the document itself: shown at its `kind` line, not
         // at the comment the file may start with.
         let span = match (table.is_empty(), kind_line(file)) {
@@ -411,12 +424,11 @@ fn toml_error(file: &SourceFile, err: &toml_edit::de::Error) -> Diagnostic {
                 .with_hint(format!("expected one of: {}", valid.join(", ")));
         }
     }
+    // `invalid value: …, expected …`, `invalid length …, expected …`: a
+    // value the schema rejects, which the README counts as syntax.
     let code = if message.starts_with("invalid type: ") {
         "wrong-type"
-    } else if message.contains("duplicate key") {
-        "duplicate-key"
-    } else if err.span().is_some() && message.starts_with("invalid") || message.contains("expected")
-    {
+    } else if message.contains("expected") {
         "syntax"
     } else {
         "invalid"
@@ -432,36 +444,56 @@ fn kind_line(file: &SourceFile) -> Option<Range<usize>> {
 }
 
 /// The last name of the table whose header (`[image]`, `[[sources]]`) or
-/// inline table (`image = { ... }`) starts at byte `at`: `""` for the
-/// document itself.
-fn table_at(text: &str, at: usize) -> String {
+/// inline table (`image = { ... }`, an element of `authors = [ ... ]`)
+/// starts at byte `at`: `""` for the document itself.
+fn table_at(file: &SourceFile, at: usize) -> String {
+    let text: &str = &file.text;
     let Some(rest) = text.get(at..) else {
         return String::new();
     };
-    let line = rest.lines().next().unwrap_or_default();
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let name = if line.starts_with('[') {
-        line.trim_start_matches('[')
-            .split(']')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    } else if line.starts_with('{') {
-        // `key = { ... }`: the key before the brace.
-        text[line_start..at]
-            .split('=')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    } else {
-        String::new()
-    };
-    name.rsplit('.')
+    if rest.starts_with('{') {
+        return file
+            .table()
+            .and_then(|table| inline_table_key(table, at))
+            .unwrap_or_default();
+    }
+    if !rest.starts_with('[') {
+        return String::new();
+    }
+    let header = rest.lines().next().unwrap_or_default();
+    header
+        .trim_start_matches('[')
+        .split(']')
+        .next()
+        .unwrap_or_default()
+        .rsplit('.')
         .next()
         .unwrap_or_default()
         .trim()
         .trim_matches('"')
         .to_string()
+}
+
+/// The key of the inline table that starts at byte `at` of the file
+/// `table` was parsed from: its own key, or its array's.
+fn inline_table_key(table: &toml_edit::Table, at: usize) -> Option<String> {
+    use toml_edit::{Item, Value};
+    fn in_value(key: &str, value: &Value, at: usize) -> Option<String> {
+        match value {
+            Value::InlineTable(inline) if inline.span().is_some_and(|s| s.start == at) => {
+                Some(key.to_string())
+            }
+            Value::InlineTable(inline) => inline.iter().find_map(|(k, v)| in_value(k, v, at)),
+            Value::Array(array) => array.iter().find_map(|v| in_value(key, v, at)),
+            _ => None,
+        }
+    }
+    table.iter().find_map(|(key, item)| match item {
+        Item::Table(inner) => inline_table_key(inner, at),
+        Item::ArrayOfTables(array) => array.iter().find_map(|t| inline_table_key(t, at)),
+        Item::Value(value) => in_value(key, value, at),
+        Item::None => None,
+    })
 }
 
 /// A syntax error in the analyst's words, for the mistakes text pasted from
@@ -677,5 +709,252 @@ mod tests {
         assert_eq!(&raw[raw_offset(raw, 10)..], "[^z]'''");
         let raw = r#""\u00e9 [^w]""#;
         assert_eq!(&raw[raw_offset(raw, 3)..], "[^w]\"");
+    }
+
+    /// The diagnostic for `text`, whether it does not parse or the schema
+    /// refuses it.
+    fn refused(text: &str) -> Diagnostic {
+        match SourceFile::parse("t.toml".into(), "t.toml".into(), Arc::from(text)) {
+            Err(diag) => diag,
+            Ok(file) => parse(&file, &Limits::DEFAULT).unwrap_err(),
+        }
+    }
+
+    /// The text a diagnostic points at.
+    fn pointed(diag: &Diagnostic) -> &str {
+        let at = diag.location.as_ref().expect("a location");
+        &at.text[at.span.clone()]
+    }
+
+    /// The text a diagnostic's fix replaces, and what with.
+    fn fixed(diag: &Diagnostic) -> (&str, &str) {
+        let at = diag.location.as_ref().expect("a location");
+        let fix = diag.fix.as_ref().expect("a fix");
+        let [(range, with)] = fix.edits.as_slice() else {
+            panic!("one edit: {fix:?}");
+        };
+        (&at.text[range.clone()], with)
+    }
+
+    fn line_col(diag: &Diagnostic) -> (usize, usize) {
+        diag.location.as_ref().expect("a location").line_col()
+    }
+
+    const KIND: &str = "kind = \"article\"\n";
+
+    #[test]
+    fn curly_quotes_are_explained_on_any_line_with_or_without_a_space() {
+        for (line, column, hint) in [
+            ("headline = “Title”", 12, "headline = \"Title\""),
+            ("headline =“Title”", 11, "headline = \"Title\""),
+            ("headline =  ‘Title’", 13, "headline = 'Title'"),
+        ] {
+            let diag = refused(&format!("{KIND}{line}\n"));
+            assert_eq!(diag.code, "syntax", "{line}");
+            let value = line.split('=').nth(1).unwrap().trim();
+            let quote = value.chars().next().unwrap();
+            assert_eq!(
+                diag.message,
+                format!(
+                    "`{quote}` is a curly quotation mark, which TOML does not take for a quote"
+                )
+            );
+            assert_eq!(pointed(&diag), quote.to_string());
+            assert_eq!(line_col(&diag), (2, column), "{line}");
+            assert_eq!(
+                diag.hints,
+                [format!("write the value between straight quotes: {hint}")]
+            );
+            let straight = hint.split(" = ").nth(1).unwrap();
+            assert_eq!(fixed(&diag), (value, straight));
+        }
+    }
+
+    #[test]
+    fn a_quote_that_ends_a_string_early_is_explained() {
+        let diag = refused(&format!("{KIND}headline = \"He said \"no\" today\"\n"));
+        assert_eq!(
+            diag.message,
+            "the string ended early at this quote mark, and the rest of the line is not TOML"
+        );
+        assert_eq!((pointed(&diag), line_col(&diag)), ("\"", (2, 21)));
+        assert_eq!(
+            diag.hints,
+            [
+                r#"write a quote inside a string as \" (headline = "He said \"no\" today"), or put the text between triple single quotes: headline = '''He said "no" today'''"#
+            ]
+        );
+        // No quote further on: TOML's own message.
+        let diag = refused(&format!("{KIND}headline = \"x\" y\n"));
+        assert_eq!(diag.code, "syntax");
+        assert!(!diag.message.contains("ended early"), "{}", diag.message);
+    }
+
+    #[test]
+    fn dates_with_slashes_or_dots_are_rewritten_in_iso_order() {
+        for (written, fix) in [
+            ("2021/03/03", "2021-03-03"),
+            ("2021/04/03", "2021-04-03"),
+            ("03/04/2021", "2021-04-03"),
+            ("3.4.2021", "2021-04-03"),
+            ("2021/3", "\"2021-03\""),
+            ("3/2021", "\"2021-03\""),
+        ] {
+            let diag = refused(&format!("{KIND}date = {written}\n"));
+            assert_eq!(diag.code, "date", "{written}");
+            assert_eq!(
+                diag.message,
+                format!("`{written}` is not a date TOML reads")
+            );
+            assert_eq!((pointed(&diag), line_col(&diag)), (written, (2, 8)));
+            assert_eq!(fixed(&diag), (written, fix));
+            assert!(
+                diag.hints[0].ends_with(&format!("date = {fix}")),
+                "{:?}",
+                diag.hints
+            );
+        }
+        // Not all numbers, or an empty part: not taken for a date.
+        for written in ["2021/03/x3", "2021//03", "01.5"] {
+            let diag = refused(&format!("{KIND}date = {written}\n"));
+            assert_ne!(diag.code, "date", "{written}: {}", diag.message);
+        }
+    }
+
+    #[test]
+    fn an_invisible_character_beside_a_key_is_pointed_at() {
+        for odd in ['\u{00A0}', '\u{200B}'] {
+            let diag = refused(&format!("{KIND}headline{odd}= \"x\"\n"));
+            assert_eq!(
+                diag.message,
+                format!(
+                    "an invisible character (U+{:04X}) stands beside the key",
+                    odd as u32
+                )
+            );
+            let odd = odd.to_string();
+            assert_eq!((pointed(&diag), line_col(&diag)), (&*odd, (2, 9)));
+            assert_eq!(fixed(&diag), (&*odd, " "));
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Small {
+        #[serde(rename = "n")]
+        _n: u8,
+        #[serde(rename = "m", default, deserialize_with = "never")]
+        _m: u8,
+    }
+
+    fn never<'de, D: serde::Deserializer<'de>>(_: D) -> Result<u8, D::Error> {
+        Err(serde::de::Error::custom("no m is good"))
+    }
+
+    #[test]
+    fn each_kind_of_schema_and_syntax_error_has_its_code() {
+        let schema = |text: &str| deserialize::<Small>(&file(text)).unwrap_err();
+        let diag = schema("n = 300\n");
+        assert_eq!((diag.code, pointed(&diag)), ("syntax", "300"));
+        assert_eq!(diag.message, "invalid value: integer `300`, expected u8");
+        let diag = schema("n = \"3\"\n");
+        assert_eq!(diag.code, "wrong-type");
+        assert!(
+            diag.message.starts_with("wrong type: string"),
+            "{}",
+            diag.message
+        );
+        let diag = schema("n = 3\nm = 4\n");
+        assert_eq!((diag.code, pointed(&diag)), ("invalid", "4"));
+        assert_eq!(diag.message, "no m is good");
+
+        let diag = refused(&format!("{KIND}kind = \"brief\"\n"));
+        assert_eq!((diag.code, line_col(&diag).0), ("duplicate-key", 2));
+        let diag = refused(&format!("{KIND}headline = \"x\n"));
+        assert_eq!((diag.code, line_col(&diag).0), ("syntax", 2));
+
+        let diag = refused(&format!("{KIND}headlin = \"x\"\n"));
+        assert_eq!(diag.hints.len(), 2, "{:?}", diag.hints);
+        assert!(
+            diag.hints[1].starts_with("valid keys here: "),
+            "{:?}",
+            diag.hints
+        );
+        assert!(diag.hints[1].contains("headline"), "{:?}", diag.hints);
+    }
+
+    #[test]
+    fn a_missing_key_is_shown_where_it_belongs() {
+        // Missing from the document: at its `kind` line, after a comment.
+        let diag = refused(&format!("# a note\n{KIND}"));
+        assert_eq!(diag.code, "missing-key");
+        assert_eq!(pointed(&diag), "kind = \"article\"");
+        assert!(
+            diag.hints.iter().any(|h| h.ends_with("to the document")),
+            "{:?}",
+            diag.hints
+        );
+        let head = format!("{KIND}headline = \"h\"\nbody = \"b\"\ndate = 2024-01-01\n");
+        // Missing from a dotted-key table: at its key, not at `kind`.
+        let diag = refused(&format!("{head}image.path = \"x.png\"\n"));
+        assert_eq!(diag.message, "missing required key `alt`");
+        assert_eq!((pointed(&diag), line_col(&diag)), ("image", (5, 1)));
+        // Missing from an inline table of an array written over several
+        // lines: that table, named after its array.
+        let diag = refused(&format!("{head}sources = [\n  {{ title = \"t\" }},\n]\n"));
+        assert_eq!(diag.message, "missing required key `lang`");
+        assert_eq!(line_col(&diag), (6, 3));
+        assert!(diag.hints[0].starts_with("`lang`: the language of the title"));
+        assert_eq!(
+            diag.hints[1],
+            "add a line such as `lang = \"zh\"` to this table"
+        );
+    }
+
+    #[test]
+    fn names_the_table_a_header_or_an_inline_table_starts() {
+        let f = file(concat!(
+            "[image]\npath = 1\n[[sources]]\nx = 1\n[a.\"b c\"]\n",
+            "image = { path = \"p\" }\nauthors = [\n  { name = \"a\" },\n  { name = \"b\" },\n]\n",
+        ));
+        let at = |needle: &str| f.text.find(needle).unwrap();
+        assert_eq!(table_at(&f, at("[image]")), "image");
+        assert_eq!(table_at(&f, at("[[sources]]")), "sources");
+        assert_eq!(table_at(&f, at("[a.")), "b c");
+        assert_eq!(table_at(&f, at("{ path")), "image");
+        assert_eq!(table_at(&f, at("{ name = \"b\"")), "authors");
+        assert_eq!(table_at(&f, at("path = 1")), "");
+        assert_eq!(table_at(&f, f.text.len() + 1), "");
+    }
+
+    #[test]
+    fn maps_offsets_through_every_kind_of_escape() {
+        let offset = |raw: &'static str, decoded: usize| &raw[raw_offset(raw, decoded)..];
+        // A CRLF right after the opening delimiter is not in the value.
+        assert_eq!(offset("\"\"\"\r\nab [^x]\"\"\"", 3), "[^x]\"\"\"");
+        // An eight-digit escape is one character of four bytes.
+        assert_eq!(offset(r#""\U0001F600 [^x]""#, 5), "[^x]\"");
+        // An escaped backslash is one backslash, not a line ending.
+        assert_eq!(offset(r#""a\\b [^x]""#, 4), "[^x]\"");
+        // Past the end: the end of the literal; an unquoted value as is.
+        assert_eq!(raw_offset("\"ab\"", 10), 4);
+        assert_eq!(raw_offset("123", 2), 2);
+        assert_eq!(raw_offset("123", 5), 3);
+    }
+
+    #[test]
+    fn points_inside_a_string_and_keeps_the_severity() {
+        let f = file("headline = \"a\\tb [^x]\"\n");
+        let literal = f.text.find('"').unwrap()..f.text.rfind('"').unwrap() + 1;
+        let error = f.error_in_string(literal.clone(), 4..8, "e");
+        assert_eq!(pointed(&error), "[^x]");
+        assert_eq!(error.severity, crate::diag::Severity::Error);
+        let warning = f.warning_in_string(literal.clone(), 4..8, "w");
+        assert_eq!(pointed(&warning), "[^x]");
+        assert_eq!(warning.severity, crate::diag::Severity::Warning);
+        // An empty or reversed piece points at its start.
+        assert_eq!(f.span_in_string(literal.clone(), 4..4), 17..17);
+        let reversed = Range { start: 8, end: 4 };
+        assert_eq!(f.span_in_string(literal, reversed), 21..21);
+        assert_eq!(f.span_in_string(100..104, 0..1), 100..104);
     }
 }

@@ -479,6 +479,24 @@ mod tests {
         (dir, project)
     }
 
+    /// A decodable PNG of `width` × `height` black pixels.
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::GrayImage::new(width, height)
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .unwrap();
+        bytes.into_inner()
+    }
+
+    /// An SVG linking the files `hrefs` beside it.
+    fn svg_linking(hrefs: &[&str]) -> String {
+        let images: String = hrefs
+            .iter()
+            .map(|href| format!(r#"<image href="{href}" width="1" height="1"/>"#))
+            .collect();
+        format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3">{images}</svg>"#)
+    }
+
     const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"/>"#;
 
     #[test]
@@ -560,6 +578,50 @@ mod tests {
         assert!(!none.message.contains("the folder has"), "{}", none.message);
         assert!(none.message.ends_with("other.png)"), "{}", none.message);
         assert_eq!(none.instead, None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_svg_counts_the_pixels_of_the_images_it_links_within_the_limit() {
+        let (dir, project) = project(
+            "linked",
+            &[("briefpress.toml", "[limits]\nimage_megapixels = 1\n")],
+        );
+        let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
+        write("a.png", &png(3, 2));
+        write("b.png", &png(4, 5));
+        write("half.png", &png(1000, 500));
+        write("other-half.png", &png(500, 1000));
+        write(
+            "sum.svg",
+            svg_linking(&["a.png", "b.png", "a.png"]).as_bytes(),
+        );
+        write(
+            "full.svg",
+            svg_linking(&["half.png", "other-half.png"]).as_bytes(),
+        );
+        write(
+            "over.svg",
+            svg_linking(&["half.png", "other-half.png", "a.png"]).as_bytes(),
+        );
+        write("nested.svg", svg_linking(&["sum.svg"]).as_bytes());
+        let checked = |name: &str| project.read_image(Path::new(name));
+
+        let sum = checked("sum.svg").unwrap();
+        assert_eq!(sum.pixels, 6 + 20);
+        assert_eq!(sum.linked, [PathBuf::from("a.png"), PathBuf::from("b.png")]);
+        // Exactly at the limit of one megapixel: allowed.
+        assert_eq!(checked("full.svg").unwrap().pixels, 1_000_000);
+        let over = checked("over.svg").unwrap_err().to_string();
+        assert_eq!(
+            over,
+            "with the images it links the SVG is 1 megapixels, over the limit of 1 megapixels"
+        );
+        let nested = checked("nested.svg").unwrap_err().to_string();
+        assert_eq!(
+            nested,
+            "the SVG links `sum.svg`: it links further files; link raster images only"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -453,6 +453,14 @@ mod tests {
             link: None,
         }
     }
+    fn linked(t: &str, url: &str, emph: bool, strong: bool) -> Inline {
+        Inline::Text {
+            text: t.into(),
+            emph,
+            strong,
+            link: Some(url.into()),
+        }
+    }
     fn one(input: &str) -> Vec<Inline> {
         let mut paras = parse(input).unwrap();
         assert_eq!(paras.len(), 1, "{input}: {paras:?}");
@@ -525,12 +533,7 @@ mod tests {
         assert_eq!(one("**a * b**"), [styled("a * b", false, true)]);
         assert_eq!(one("*a ** b*"), [styled("a ** b", true, false)]);
         // A link's text takes the emphasis around the link and keeps its own.
-        let linked = |t: &str, emph: bool, strong: bool| Inline::Text {
-            text: t.into(),
-            emph,
-            strong,
-            link: Some("https://a.org".into()),
-        };
+        let linked = |t: &str, emph: bool, strong: bool| linked(t, "https://a.org", emph, strong);
         assert_eq!(
             one("*see [the **report**](https://a.org) now*"),
             [
@@ -561,12 +564,7 @@ mod tests {
             if text == "https://kloop.kg/x/" && l == "https://kloop.kg/x/"));
         assert_eq!(runs[2], text(". Then"));
         // A bare URL keeps its own balanced parentheses, not the sentence's.
-        let link = |url: &str| Inline::Text {
-            text: url.into(),
-            emph: false,
-            strong: false,
-            link: Some(url.into()),
-        };
+        let link = |url: &str| linked(url, url, false, false);
         assert_eq!(
             one("(at https://x.org/a_(b))."),
             [text("(at "), link("https://x.org/a_(b)"), text(").")]
@@ -579,12 +577,7 @@ mod tests {
         // An escaped bracket does not close the link's text.
         assert_eq!(
             one("[a \\] b](https://x.org)"),
-            [Inline::Text {
-                text: "a ] b".into(),
-                emph: false,
-                strong: false,
-                link: Some("https://x.org".into()),
-            }]
+            [linked("a ] b", "https://x.org", false, false)]
         );
         // Brackets before an empty target, or one with a space, are text.
         assert_eq!(
