@@ -768,6 +768,9 @@ mod tests {
             let straight = hint.split(" = ").nth(1).unwrap();
             assert_eq!(fixed(&diag), (value, straight));
         }
+        // Any other character where the value starts is not a curly quote.
+        let diag = refused(&format!("{KIND}headline = x\n"));
+        assert!(!diag.message.contains("curly"), "{}", diag.message);
     }
 
     #[test]
@@ -784,10 +787,15 @@ mod tests {
                 r#"write a quote inside a string as \" (headline = "He said \"no\" today"), or put the text between triple single quotes: headline = '''He said "no" today'''"#
             ]
         );
-        // No quote further on: TOML's own message.
-        let diag = refused(&format!("{KIND}headline = \"x\" y\n"));
-        assert_eq!(diag.code, "syntax");
+        // A multi-line string that ends early is not explained so.
+        let diag = refused(&format!("{KIND}headline = \"\"\"a\"\"\"b\"\n"));
         assert!(!diag.message.contains("ended early"), "{}", diag.message);
+        // No quote further on: TOML's own message.
+        for line in ["headline = \"x\" y", "headline = \"x\"y"] {
+            let diag = refused(&format!("{KIND}{line}\n"));
+            assert_eq!(diag.code, "syntax");
+            assert!(!diag.message.contains("ended early"), "{}", diag.message);
+        }
     }
 
     #[test]
@@ -915,6 +923,7 @@ mod tests {
         let f = file(concat!(
             "[image]\npath = 1\n[[sources]]\nx = 1\n[a.\"b c\"]\n",
             "image = { path = \"p\" }\nauthors = [\n  { name = \"a\" },\n  { name = \"b\" },\n]\n",
+            "credit = { person = { name = \"n\" } }\n",
         ));
         let at = |needle: &str| f.text.find(needle).unwrap();
         assert_eq!(table_at(&f, at("[image]")), "image");
@@ -922,6 +931,7 @@ mod tests {
         assert_eq!(table_at(&f, at("[a.")), "b c");
         assert_eq!(table_at(&f, at("{ path")), "image");
         assert_eq!(table_at(&f, at("{ name = \"b\"")), "authors");
+        assert_eq!(table_at(&f, at("{ name = \"n\"")), "person");
         assert_eq!(table_at(&f, at("path = 1")), "");
         assert_eq!(table_at(&f, f.text.len() + 1), "");
     }
