@@ -528,11 +528,12 @@ fn explain_syntax(file: &SourceFile, span: &Range<usize>) -> Option<Diagnostic> 
         );
     }
     // `title = "He said "no" today"`: the string ended at the second quote.
-    if value.starts_with('"') && !value.starts_with("\"\"\"") && at > value_start {
+    if value.starts_with('"') && !value.starts_with("\"\"\"") {
         // The error is right after the quote that closed the string, and
         // the line goes on to another quote: a quote meant inside.
-        let closed = text[value_start + 1..at]
-            .rfind('"')
+        let closed = text
+            .get(value_start + 1..at)
+            .and_then(|before| before.rfind('"'))
             .map(|i| value_start + 1 + i);
         let inside = closed.filter(|&quote| at == quote + 1 && text[at..line_end].contains('"'));
         if let Some(quote) = inside {
