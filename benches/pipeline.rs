@@ -1,7 +1,8 @@
 //! The benchmark harness (not a timed test): `cargo bench --bench pipeline`
 //! (`BENCH_ONLY=verify` for the cost of verifying PDFs alone, `resample`
 //! for what the cache of resampled images saves, `epub` for what the EPUB
-//! edition adds to the issue's build).
+//! edition adds to the issue's build, `stock` for the ratio against stock
+//! Typst compiling briefpress's own `--emit-typst` export).
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
@@ -46,6 +47,7 @@ fn main() {
         Ok("verify") => validation_share(&bin, &root, repeats),
         Ok("resample") => resample_cache_gain(&bin, &root, repeats),
         Ok("epub") => epub_share(&bin, &root, repeats),
+        Ok("stock") => against_stock_typst(&bin, &root, repeats),
         _ => {}
     }
     if std::env::var("BENCH_ONLY").is_ok() {
@@ -189,6 +191,164 @@ fn median(repeats: usize, mut f: impl FnMut() -> Duration) -> Duration {
     let mut times: Vec<Duration> = (0..repeats).map(|_| f()).collect();
     times.sort();
     times[times.len() / 2]
+}
+
+/// Fresh-process builds against stock Typst (the PyPI binding `typst`, in
+/// the virtual environment `BENCH_TYPST_PYTHON` names, by default
+/// `target/tools/typst-py/bin/python`) compiling the `--emit-typst` export
+/// of the same document with the same fonts, standards and timestamp;
+/// interleaved runs, medians, peak RSS, and the ratio against issue 18's
+/// goals.
+fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
+    let python = std::env::var_os("BENCH_TYPST_PYTHON").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/typst-py/bin/python"),
+        PathBuf::from,
+    );
+    let found = Command::new(&python)
+        .args(["-c", "import typst"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !found {
+        println!(
+            "stock Typst not found: python3 -m venv target/tools/typst-py && \
+             target/tools/typst-py/bin/pip install typst==0.15.0"
+        );
+        return;
+    }
+    println!();
+    println!(
+        "| case | briefpress (min-max) | peak RSS | stock Typst (min-max) | peak RSS | ratio | goal |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    let cases: [(&str, &str, &[&str], f64); 3] = [
+        ("sample article", "articles/a01.toml", &[], 0.70),
+        ("sample brief", "briefs/b001.toml", &[], 0.55),
+        (
+            "issue of 40 alone",
+            "issue/number.toml",
+            &["--no-members"],
+            1.00,
+        ),
+    ];
+    for (name, document, extra, goal) in cases {
+        // The export, once: main.typ and the flags stock Typst needs.
+        let export = root.join("out/stock").join(name.replace(' ', "-"));
+        let _ = std::fs::remove_dir_all(&export);
+        let mut args = vec!["build", document, "--force", "-q", "--no-catalogue"];
+        args.extend_from_slice(extra);
+        let pdf = export.join("briefpress.pdf");
+        let out = Command::new(bin)
+            .args(&args)
+            .arg("-o")
+            .arg(&pdf)
+            .arg("--emit-typst")
+            .arg(export.join("typst"))
+            .current_dir(root)
+            .output()
+            .expect("briefpress runs");
+        assert!(
+            out.status.success(),
+            "{name}: the export failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let project = std::fs::read_dir(export.join("typst"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.join("main.typ").exists())
+            .expect("an exported project");
+        let script = std::fs::read_to_string(project.join("compile.sh")).unwrap();
+        let flag = |name: &str| -> Vec<String> {
+            let words: Vec<&str> = script.split_whitespace().collect();
+            words
+                .windows(2)
+                .filter(|w| w[0] == name)
+                .map(|w| w[1].to_string())
+                .collect()
+        };
+        let standards = flag("--pdf-standard")
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let timestamp = flag("--creation-timestamp")
+            .first()
+            .cloned()
+            .unwrap_or("None".into());
+        let compile = format!(
+            "import typst; typst.compile('main.typ', output='stock.pdf', root='.', \
+             font_paths=['../fonts'], ignore_system_fonts=True, pdf_standards=[{standards}], \
+             timestamp={timestamp})"
+        );
+        let ours: Vec<&str> = args.iter().copied().chain(["-o"]).collect();
+        let mut briefpress = Vec::new();
+        let mut stock = Vec::new();
+        let (mut ours_rss, mut stock_rss) = (0, 0);
+        for _ in 0..repeats {
+            let (time, rss) = timed(Command::new(bin).args(&ours).arg(&pdf).current_dir(root));
+            briefpress.push(time);
+            ours_rss = ours_rss.max(rss);
+            let (time, rss) = timed(
+                Command::new(&python)
+                    .args(["-c", &compile])
+                    .current_dir(&project),
+            );
+            stock.push(time);
+            stock_rss = stock_rss.max(rss);
+        }
+        let spread = |times: &mut Vec<Duration>| {
+            times.sort();
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            (
+                ms(times[times.len() / 2]),
+                ms(times[0]),
+                ms(times[times.len() - 1]),
+            )
+        };
+        let (ours_median, ours_min, ours_max) = spread(&mut briefpress);
+        let (stock_median, stock_min, stock_max) = spread(&mut stock);
+        let ratio = ours_median / stock_median;
+        // The same work: the same number of pages from both.
+        let pages = |pdf: &Path| {
+            let info = Command::new("pdfinfo").arg(pdf).output().ok()?;
+            String::from_utf8_lossy(&info.stdout)
+                .lines()
+                .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()))
+        };
+        let (ours_pages, stock_pages) = (pages(&pdf), pages(&project.join("stock.pdf")));
+        assert_eq!(ours_pages, stock_pages, "{name}: page counts differ");
+        println!(
+            "| {name} ({} pages) | {ours_median:.0} ms ({ours_min:.0}-{ours_max:.0}) | {} MB | {stock_median:.0} ms ({stock_min:.0}-{stock_max:.0}) | {} MB | {ratio:.2} | <= {goal:.2} {} |",
+            ours_pages.unwrap_or_else(|| "?".into()),
+            ours_rss / 1024,
+            stock_rss / 1024,
+            if ratio <= goal { "met" } else { "missed" }
+        );
+    }
+}
+
+/// Wall time and peak RSS (KB, from GNU time; 0 without it) of a command
+/// that must succeed.
+fn timed(command: &mut Command) -> (Duration, u64) {
+    let gnu_time = Path::new("/usr/bin/time").exists();
+    let mut wrapped = if gnu_time {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "%M"]).arg(command.get_program());
+        c.args(command.get_args());
+        if let Some(dir) = command.get_current_dir() {
+            c.current_dir(dir);
+        }
+        c
+    } else {
+        std::mem::replace(command, Command::new("true"))
+    };
+    let started = Instant::now();
+    let out = wrapped.output().expect("the command runs");
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{command:?}: {stderr}");
+    let kb = stderr.lines().last().and_then(|l| l.trim().parse().ok());
+    (elapsed, kb.unwrap_or(0))
 }
 
 /// Median wall time and the largest peak RSS of `briefpress args`.
