@@ -468,11 +468,12 @@ impl Run<'_, '_> {
         self.fail(&failures);
         let cap = project.limits().largest_file();
 
+        // Screen copies of images are kept in the output folder, by -o
+        // builds too (in the project's): a fresh build of one document
+        // need not resample its images again.
+        typesetter.keep_resampled_in(out_dir);
         // Incremental builds keep a manifest in the output folder (not for -o).
         let out_dir = options.output.is_none().then_some(out_dir);
-        if let Some(out_dir) = out_dir {
-            typesetter.keep_resampled_in(out_dir);
-        }
         let manifest = out_dir.map(Manifest::load).unwrap_or_default();
         let (mut stale, fresh): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
             let Some(out_dir) = out_dir else { return true };

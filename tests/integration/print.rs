@@ -275,6 +275,11 @@ fn screen_pdfs_carry_images_at_200_dpi_print_pdfs_the_originals() {
         "6.6 in at 200 dpi is 1,320 pixels, found {resampled}"
     );
     assert_eq!(widest_image(&print), 3000);
+    // A build with -o keeps its screen copy in the project's output folder
+    // for the next build; print builds make none.
+    let kept = std::fs::read_dir(project.path("out/.briefpress-cache/resampled"))
+        .map_or(0, |dir| dir.count());
+    assert_eq!(kept, 1);
     let size = |p: &Path| std::fs::metadata(p).unwrap().len();
     assert!(
         size(&screen) < size(&print),
