@@ -237,19 +237,14 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
         let mut args = vec!["build", document, "--force", "-q", "--no-catalogue"];
         args.extend_from_slice(extra);
         let pdf = export.join("briefpress.pdf");
-        let out = Command::new(bin)
-            .args(&args)
-            .arg("-o")
-            .arg(&pdf)
-            .arg("--emit-typst")
-            .arg(export.join("typst"))
-            .current_dir(root)
-            .output()
-            .expect("briefpress runs");
-        assert!(
-            out.status.success(),
-            "{name}: the export failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+        timed(
+            Command::new(bin)
+                .args(&args)
+                .arg("-o")
+                .arg(&pdf)
+                .arg("--emit-typst")
+                .arg(export.join("typst"))
+                .current_dir(root),
         );
         let project = std::fs::read_dir(export.join("typst"))
             .unwrap()
@@ -283,7 +278,7 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
         let ours: Vec<&str> = args.iter().copied().chain(["-o"]).collect();
         let mut briefpress = Vec::new();
         let mut stock = Vec::new();
-        let (mut ours_rss, mut stock_rss) = (0, 0);
+        let (mut ours_rss, mut stock_rss) = (None, None);
         for _ in 0..repeats {
             let (time, rss) = timed(Command::new(bin).args(&ours).arg(&pdf).current_dir(root));
             briefpress.push(time);
@@ -320,35 +315,37 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
         println!(
             "| {name} ({} pages) | {ours_median:.0} ms ({ours_min:.0}-{ours_max:.0}) | {} MB | {stock_median:.0} ms ({stock_min:.0}-{stock_max:.0}) | {} MB | {ratio:.2} | <= {goal:.2} {} |",
             ours_pages.unwrap_or_else(|| "?".into()),
-            ours_rss / 1024,
-            stock_rss / 1024,
+            ours_rss.map_or(0, |kb| kb / 1024),
+            stock_rss.map_or(0, |kb| kb / 1024),
             if ratio <= goal { "met" } else { "missed" }
         );
     }
 }
 
-/// Wall time and peak RSS (KB, from GNU time; 0 without it) of a command
-/// that must succeed.
-fn timed(command: &mut Command) -> (Duration, u64) {
+/// Wall time and peak RSS (KB, from GNU time where installed) of a
+/// command that must succeed.
+fn timed(command: &mut Command) -> (Duration, Option<u64>) {
     let gnu_time = Path::new("/usr/bin/time").exists();
-    let mut wrapped = if gnu_time {
-        let mut c = Command::new("/usr/bin/time");
-        c.args(["-f", "%M"]).arg(command.get_program());
-        c.args(command.get_args());
-        if let Some(dir) = command.get_current_dir() {
-            c.current_dir(dir);
-        }
-        c
+    let mut run = if gnu_time {
+        let mut time = Command::new("/usr/bin/time");
+        time.args(["-f", "%M"]).arg(command.get_program());
+        time
     } else {
-        std::mem::replace(command, Command::new("true"))
+        Command::new(command.get_program())
     };
+    run.args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        run.current_dir(dir);
+    }
     let started = Instant::now();
-    let out = wrapped.output().expect("the command runs");
+    let out = run.output().expect("the command runs");
     let elapsed = started.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{command:?}: {stderr}");
-    let kb = stderr.lines().last().and_then(|l| l.trim().parse().ok());
-    (elapsed, kb.unwrap_or(0))
+    let kb = gnu_time
+        .then(|| stderr.lines().last()?.trim().parse().ok())
+        .flatten();
+    (elapsed, kb)
 }
 
 /// Median wall time and the largest peak RSS of `briefpress args`.
@@ -358,38 +355,11 @@ fn measure_process(
     args: &[&str],
     repeats: usize,
 ) -> (Duration, Option<u64>) {
-    let gnu_time = Path::new("/usr/bin/time").exists();
     let mut rss = None;
     let wall = median(repeats, || {
-        let mut command = if gnu_time {
-            let mut c = Command::new("/usr/bin/time");
-            c.args(["-f", "%M"]).arg(bin);
-            c
-        } else {
-            Command::new(bin)
-        };
-        let started = Instant::now();
-        let out = command
-            .args(args)
-            .arg("-q")
-            .current_dir(root)
-            .output()
-            .expect("briefpress runs");
-        let elapsed = started.elapsed();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if gnu_time {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let kb = stderr
-                .lines()
-                .last()
-                .and_then(|l| l.trim().parse::<u64>().ok());
-            rss = rss.max(kb);
-        }
-        elapsed
+        let (time, kb) = timed(Command::new(bin).args(args).arg("-q").current_dir(root));
+        rss = rss.max(kb);
+        time
     });
     (wall, rss)
 }
@@ -462,15 +432,13 @@ fn interleaved(
         if let Some(out) = args.last() {
             let _ = std::fs::remove_dir_all(root.join(out));
         }
-        let started = Instant::now();
-        let status = Command::new(bin)
-            .args(args)
-            .arg("--quiet")
-            .current_dir(root)
-            .status()
-            .expect("briefpress runs");
-        assert!(status.success(), "{args:?}");
-        started.elapsed()
+        timed(
+            Command::new(bin)
+                .args(args)
+                .arg("--quiet")
+                .current_dir(root),
+        )
+        .0
     };
     let (mut first, mut second) = (Vec::new(), Vec::new());
     for _ in 0..repeats {
