@@ -23,3 +23,6 @@ pub mod load;
 pub mod model;
 pub mod prepare;
 pub mod typeset;
+
+#[cfg(test)]
+mod testing;

@@ -255,9 +255,7 @@ mod tests {
 
     #[test]
     fn fresh_only_while_key_inputs_and_output_are_unchanged() {
-        let dir = std::env::temp_dir().join(format!("briefpress-manifest-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::testing::scratch("manifest");
         let input = dir.join("a.toml");
         let output = dir.join("a.pdf");
         std::fs::write(&input, "one").unwrap();

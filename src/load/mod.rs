@@ -443,41 +443,20 @@ fn kind_line(file: &SourceFile) -> Option<Range<usize>> {
     Some(key.span()?.start..value.span()?.end)
 }
 
-/// The last name of the table whose header (`[image]`, `[[sources]]`) or
+/// The name of the table whose header (`[image]`, `[[sources]]`) or
 /// inline table (`image = { ... }`, an element of `authors = [ ... ]`)
-/// starts at byte `at`: `""` for the document itself.
+/// starts at byte `at`, found in the parsed tree (the last part of a
+/// dotted name, an inline table in an array by its array's): `""` for the
+/// document itself.
 fn table_at(file: &SourceFile, at: usize) -> String {
-    let text: &str = &file.text;
-    let Some(rest) = text.get(at..) else {
-        return String::new();
-    };
-    if rest.starts_with('{') {
-        return file
-            .table()
-            .and_then(|table| inline_table_key(table, at))
-            .unwrap_or_default();
-    }
-    if !rest.starts_with('[') {
-        return String::new();
-    }
-    let header = rest.lines().next().unwrap_or_default();
-    header
-        .trim_start_matches('[')
-        .split(']')
-        .next()
+    file.table()
+        .and_then(|table| table_key(table, at))
         .unwrap_or_default()
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .trim_matches('"')
-        .to_string()
 }
 
-/// The key of the inline table that starts at byte `at` of the file
-/// `table` was parsed from: its own key, or its array's.
-fn inline_table_key(table: &toml_edit::Table, at: usize) -> Option<String> {
+fn table_key(table: &toml_edit::Table, at: usize) -> Option<String> {
     use toml_edit::{Item, Value};
+    let starts = |span: Option<Range<usize>>| span.is_some_and(|s| s.start == at);
     fn in_value(key: &str, value: &Value, at: usize) -> Option<String> {
         match value {
             Value::InlineTable(inline) if inline.span().is_some_and(|s| s.start == at) => {
@@ -489,8 +468,15 @@ fn inline_table_key(table: &toml_edit::Table, at: usize) -> Option<String> {
         }
     }
     table.iter().find_map(|(key, item)| match item {
-        Item::Table(inner) => inline_table_key(inner, at),
-        Item::ArrayOfTables(array) => array.iter().find_map(|t| inline_table_key(t, at)),
+        Item::Table(inner) if starts(inner.span()) => Some(key.to_string()),
+        Item::Table(inner) => table_key(inner, at),
+        Item::ArrayOfTables(array) => array.iter().find_map(|inner| {
+            if starts(inner.span()) {
+                Some(key.to_string())
+            } else {
+                table_key(inner, at)
+            }
+        }),
         Item::Value(value) => in_value(key, value, at),
         Item::None => None,
     })
@@ -924,12 +910,13 @@ mod tests {
         let f = file(concat!(
             "[image]\npath = 1\n[[sources]]\nx = 1\n[a.\"b c\"]\n",
             "image = { path = \"p\" }\nauthors = [\n  { name = \"a\" },\n  { name = \"b\" },\n]\n",
-            "credit = { person = { name = \"n\" } }\n",
+            "credit = { person = { name = \"n\" } }\n[d.\"e.f\"]\ng = 1\n",
         ));
         let at = |needle: &str| f.text.find(needle).unwrap();
         assert_eq!(table_at(&f, at("[image]")), "image");
         assert_eq!(table_at(&f, at("[[sources]]")), "sources");
         assert_eq!(table_at(&f, at("[a.")), "b c");
+        assert_eq!(table_at(&f, at("[d.")), "e.f");
         assert_eq!(table_at(&f, at("{ path")), "image");
         assert_eq!(table_at(&f, at("{ name = \"b\"")), "authors");
         assert_eq!(table_at(&f, at("{ name = \"n\"")), "person");

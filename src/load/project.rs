@@ -464,12 +464,11 @@ pub fn shown(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::png;
 
     /// A project in a fresh folder with the given files.
     fn project(name: &str, files: &[(&str, &str)]) -> (PathBuf, Project) {
-        let dir =
-            std::env::temp_dir().join(format!("briefpress-project-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::testing::scratch(&format!("project-{name}"));
         for (path, text) in files {
             let path = dir.join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -477,15 +476,6 @@ mod tests {
         }
         let project = Project::open(&dir).unwrap();
         (dir, project)
-    }
-
-    /// A decodable PNG of `width` × `height` black pixels.
-    fn png(width: u32, height: u32) -> Vec<u8> {
-        let mut bytes = std::io::Cursor::new(Vec::new());
-        image::GrayImage::new(width, height)
-            .write_to(&mut bytes, image::ImageFormat::Png)
-            .unwrap();
-        bytes.into_inner()
     }
 
     /// An SVG linking the files `hrefs` beside it.

@@ -106,9 +106,7 @@ mod tests {
 
     /// An empty folder and its gate, for one test.
     fn scratch(name: &str) -> (PathBuf, Gate) {
-        let root = std::env::temp_dir().join(format!("bp-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
+        let root = crate::testing::scratch(name);
         let gate = Gate::open(&root).unwrap();
         (root, gate)
     }

@@ -152,12 +152,7 @@ mod tests {
     use super::*;
 
     fn png(width: u32, height: u32) -> Bytes {
-        let pixels = vec![128u8; (width * height * 3) as usize];
-        let mut bytes = Vec::new();
-        PngEncoder::new(Cursor::new(&mut bytes))
-            .write_image(&pixels, width, height, image::ExtendedColorType::Rgb8)
-            .unwrap();
-        Bytes::new(bytes)
+        Bytes::new(crate::testing::png(width, height))
     }
 
     fn place(original: &Bytes, role: Role) -> Result<Placed, String> {
