@@ -7,9 +7,12 @@ use std::path::Path;
 
 use crate::support::{files_named, repo};
 
-/// The top-level modules of `src/`, lowest first: the leaves (diagnostics,
-/// the file gate, limits, image checks), then the pipeline's layers.
+/// The top-level modules of `src/`, lowest first: the unit tests' helpers,
+/// the leaves (diagnostics, the file gate, limits, image checks), then the
+/// pipeline's layers.
 const ORDER: &[&str] = &[
+    // Helpers of the unit tests (cfg(test)), below everything they test.
+    "testing",
     "diag",
     "fsgate",
     "limits",
