@@ -187,6 +187,62 @@ fn arabic_and_persian_are_set_right_to_left_with_joined_forms() {
     }
 }
 
+/// Arabic vowel marks and punctuation are shaped with their letters, at the
+/// Arabic size: every run holding a damma, a kasra, a shadda, a tanween, an
+/// Arabic comma or question mark is set in Noto Naskh Arabic at 1.13 times
+/// the Latin size, and the mark lies over its letter. (Before, marks, of
+/// script Inherited, fell outside the script's size rule: they were shaped
+/// apart, at the Latin size, beside their letters.)
+#[test]
+fn arabic_marks_and_punctuation_are_set_with_their_letters() {
+    let project = TempProject::new("marks");
+    project.write(
+        "marks.toml",
+        "kind = \"article\"\nheadline = \"Marks\"\ndate = 2024-03-01\nbody = \"Text.\"\n\n\
+         [[sources]]\ntitle = \"روسيا تُعزِّز وجودًا عسكريًّا، لا سابق له؟\"\nlang = \"ar\"\n\
+         translation = \"Russia strengthens an unprecedented presence?\"\noutlet = \"Al Example\"\n\
+         date = 2024-02-11\nurl = \"https://example.org/ar/4\"\n",
+    );
+    let document = layout(&project, "marks.toml").unwrap();
+    let runs = text_runs(&document);
+    let latin = runs
+        .iter()
+        .find(|r| r.item.text.contains("unprecedented"))
+        .expect("the translation is set");
+    for mark in ['\u{064F}', '\u{0650}', '\u{0651}', '\u{064B}', '،', '؟'] {
+        let holders: Vec<&Placed> = runs
+            .iter()
+            .filter(|r| r.item.text.contains(mark))
+            .collect();
+        assert!(!holders.is_empty(), "U+{:04X} is not set", mark as u32);
+        for run in holders {
+            assert_eq!(run.item.font.info().family, "Noto Naskh Arabic");
+            let scale = run.item.size / latin.item.size;
+            assert!(
+                (scale - 1.13).abs() < 0.005,
+                "U+{:04X} in `{}` set at {scale} times the Latin size",
+                mark as u32,
+                run.item.text
+            );
+        }
+    }
+    // The damma of تُ lies over the teh: its run starts inside the letter's.
+    let teh: Vec<&Placed> = runs.iter().filter(|r| r.item.text == "ت\u{064F}").collect();
+    let [first, second] = teh.as_slice() else {
+        panic!("teh and damma are not two glyphs of one cluster: {}", teh.len());
+    };
+    let (letter, damma) = if first.item.width() > second.item.width() {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let offset = (damma.pos.x - letter.pos.x).to_pt();
+    assert!(
+        (0.0..letter.item.width().to_pt()).contains(&offset),
+        "the damma is {offset} pt from its letter"
+    );
+}
+
 #[test]
 fn central_asian_cyrillic_letters_in_every_style() {
     let letters = "ў қ ғ ҳ ӣ ӯ ң ү ө Ў Қ Ғ Ҳ Ӣ Ӯ Ң Ү Ө";
