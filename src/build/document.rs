@@ -207,9 +207,9 @@ struct Final {
     problems: Vec<Diagnostic>,
 }
 
-/// Exports, adds the print profile's page boxes, then verifies the bytes
-/// that will be written: what `build` writes and `check --deep` reports
-/// come from the same steps.
+/// Exports, takes the bidi controls out of the text layer, adds the print
+/// profile's page boxes, then verifies the bytes that will be written: what
+/// `build` writes and `check --deep` reports come from the same steps.
 fn final_pdf(
     document: &PagedDocument,
     prepared: &Prepared,
@@ -223,6 +223,11 @@ fn final_pdf(
         &standards,
         project.time(),
     )?;
+    if export::text_layer::has_bidi_controls(document) {
+        pdf = export::text_layer::without_bidi_controls(pdf).map_err(|why| {
+            vec![Diagnostic::error(format!("text layer: {why}")).with_code("pdf-export")]
+        })?;
+    }
     if project.profile() == Profile::Print {
         pdf = export::print::add_bleed_boxes(pdf, export::print::mm_to_pt(BLEED_MM)).map_err(
             |why| {

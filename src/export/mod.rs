@@ -7,6 +7,8 @@ pub mod epub;
 pub mod extract;
 pub mod pdf;
 pub mod print;
+pub mod text_layer;
 pub mod typst_project;
+mod update;
 pub mod verify;
 pub mod web;

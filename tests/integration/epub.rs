@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::layout::RTL_ARTICLE;
+use crate::layout::scripts_article;
 use crate::support::{TempProject, files_named, pdf_info, visible_text};
 use crate::web::{
     built, document_pdfs, outputs, read, samples, tokens, words_missing, words_of_markup,
@@ -455,31 +455,6 @@ fn books_are_reproducible_and_made_again_only_when_needed() {
     let words: HashSet<String> =
         words_of_markup(std::iter::once(text(&files, "EPUB/c01.xhtml").as_str()));
     assert!(words.contains("revives"));
-}
-
-/// The right-to-left layout fixture (Arabic and Persian with ZWNJ) with
-/// two sources more: an Arabic title with shadda, tanween, hamza and
-/// lam-alef, and a Chinese one.
-fn scripts_article() -> String {
-    format!(
-        "{RTL_ARTICLE}
-[[sources]]
-title = \"روسيا تُعزِّز وجودًا عسكريًّا لا سابق له\"
-lang = \"ar\"
-translation = \"Russia strengthens an unprecedented military presence\"
-outlet = \"Al Example\"
-date = 2024-02-11
-url = \"https://example.org/ar/4\"
-
-[[sources]]
-title = \"中国与中亚国家加强安全合作\"
-lang = \"zh\"
-translation = \"China and the Central Asian states strengthen security cooperation\"
-outlet = \"Example Daily\"
-date = 2024-02-14
-url = \"https://example.org/zh/3\"
-"
-    )
 }
 
 #[test]

@@ -93,6 +93,31 @@ excerpt = """
 """
 "#;
 
+/// The right-to-left layout fixture (Arabic and Persian with ZWNJ) with
+/// two sources more: an Arabic title with shadda, tanween, hamza and
+/// lam-alef, and a Chinese one.
+pub fn scripts_article() -> String {
+    format!(
+        "{RTL_ARTICLE}
+[[sources]]
+title = \"روسيا تُعزِّز وجودًا عسكريًّا لا سابق له\"
+lang = \"ar\"
+translation = \"Russia strengthens an unprecedented military presence\"
+outlet = \"Al Example\"
+date = 2024-02-11
+url = \"https://example.org/ar/4\"
+
+[[sources]]
+title = \"中国与中亚国家加强安全合作\"
+lang = \"zh\"
+translation = \"China and the Central Asian states strengthen security cooperation\"
+outlet = \"Example Daily\"
+date = 2024-02-14
+url = \"https://example.org/zh/3\"
+"
+    )
+}
+
 #[test]
 fn arabic_and_persian_are_set_right_to_left_with_joined_forms() {
     let project = TempProject::new("rtl");
@@ -210,10 +235,7 @@ fn arabic_marks_and_punctuation_are_set_with_their_letters() {
         .find(|r| r.item.text.contains("unprecedented"))
         .expect("the translation is set");
     for mark in ['\u{064F}', '\u{0650}', '\u{0651}', '\u{064B}', '،', '؟'] {
-        let holders: Vec<&Placed> = runs
-            .iter()
-            .filter(|r| r.item.text.contains(mark))
-            .collect();
+        let holders: Vec<&Placed> = runs.iter().filter(|r| r.item.text.contains(mark)).collect();
         assert!(!holders.is_empty(), "U+{:04X} is not set", mark as u32);
         for run in holders {
             assert_eq!(run.item.font.info().family, "Noto Naskh Arabic");
@@ -229,7 +251,10 @@ fn arabic_marks_and_punctuation_are_set_with_their_letters() {
     // The damma of تُ lies over the teh: its run starts inside the letter's.
     let teh: Vec<&Placed> = runs.iter().filter(|r| r.item.text == "ت\u{064F}").collect();
     let [first, second] = teh.as_slice() else {
-        panic!("teh and damma are not two glyphs of one cluster: {}", teh.len());
+        panic!(
+            "teh and damma are not two glyphs of one cluster: {}",
+            teh.len()
+        );
     };
     let (letter, damma) = if first.item.width() > second.item.width() {
         (first, second)

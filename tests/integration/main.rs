@@ -35,5 +35,6 @@ mod property;
 mod review;
 mod samples;
 mod support;
+mod text_layer;
 mod typography;
 mod web;
