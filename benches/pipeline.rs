@@ -2,7 +2,9 @@
 //! (`BENCH_ONLY=verify` for the cost of verifying PDFs alone, `resample`
 //! for what the cache of resampled images saves, `epub` for what the EPUB
 //! edition adds to the issue's build, `stock` for the ratio against stock
-//! Typst compiling briefpress's own `--emit-typst` export).
+//! Typst compiling briefpress's own `--emit-typst` export, `unchanged` for
+//! `check` and a rebuild with nothing changed, over 40 articles that each
+//! have their own print-resolution image).
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
@@ -48,6 +50,7 @@ fn main() {
         Ok("resample") => resample_cache_gain(&bin, &root, repeats),
         Ok("epub") => epub_share(&bin, &root, repeats),
         Ok("stock") => against_stock_typst(&bin, &root, repeats),
+        Ok("unchanged") => unchanged_and_check(&bin, &root, repeats),
         _ => {}
     }
     if std::env::var("BENCH_ONLY").is_ok() {
@@ -362,6 +365,74 @@ fn measure_process(
         time
     });
     (wall, rss)
+}
+
+/// What a run costs when there is little to do, over 40 articles that each
+/// have their own image (`distinct/`): `check` (no layout), and a rebuild
+/// with nothing changed against the forced build of the same folder.
+fn unchanged_and_check(bin: &Path, root: &Path, repeats: usize) {
+    distinct_articles(root);
+    let forced = measure_process(
+        bin,
+        root,
+        &[
+            "build",
+            "distinct",
+            "--force",
+            "--no-catalogue",
+            "--out-dir",
+            "out/distinct",
+        ],
+        repeats,
+    );
+    let unchanged = measure_process(
+        bin,
+        root,
+        &[
+            "build",
+            "distinct",
+            "--no-catalogue",
+            "--out-dir",
+            "out/distinct",
+        ],
+        repeats,
+    );
+    let check = measure_process(bin, root, &["check", "distinct"], repeats);
+    row("40 articles with their own images, forced build", forced);
+    row("the same, nothing changed", unchanged);
+    row("`check` of the same (no layout)", check);
+    println!(
+        "| nothing changed / forced | {:.3} | |",
+        unchanged.0.as_secs_f64() / forced.0.as_secs_f64()
+    );
+}
+
+/// `distinct/`: the sample articles cycled to 40, each placing its own copy
+/// of its lead image, made distinct by a few pixels (so that no decode or
+/// resample is shared between two articles).
+fn distinct_articles(root: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let samples = repo.join("briefs/central-asia");
+    std::fs::create_dir_all(root.join("distinct/images")).unwrap();
+    for i in 1..=40u8 {
+        let sample = ARTICLES[usize::from(i - 1) % ARTICLES.len()];
+        let text = std::fs::read_to_string(samples.join(format!("{sample}.toml"))).unwrap();
+        let line = text
+            .lines()
+            .find(|line| line.starts_with("path = \"images/"))
+            .expect("the sample has a lead image");
+        let written = line.trim_start_matches("path = \"").trim_end_matches('"');
+        let mut image = image::open(samples.join(written)).unwrap().to_rgb8();
+        for x in 0..8 {
+            image.put_pixel(x, 0, image::Rgb([i, 255 - i, x as u8]));
+        }
+        let name = format!("images/d{i:02}.png");
+        image.save(root.join("distinct").join(&name)).unwrap();
+        let text = text
+            .replace(&format!("id = \"{sample}\""), &format!("id = \"d{i:02}\""))
+            .replace(line, &format!("path = \"{name}\""));
+        std::fs::write(root.join(format!("distinct/d{i:02}.toml")), text).unwrap();
+    }
 }
 
 /// Medians of two commands run alternately, so that the machine's load

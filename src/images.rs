@@ -108,20 +108,44 @@ pub fn inspect(name: &Path, data: &Bytes, limits: &Limits) -> Result<Inspected, 
         ));
     }
     match format.exchange() {
-        Some(exchange) => {
-            let pixels = raster_pixels(data, limits)?;
-            // Decoded once here, with Typst's own memoized decoder, so a
-            // corrupt image is reported at its line and the compiler does
-            // not decode it again.
-            RasterImage::plain(data.clone(), exchange)
-                .map_err(|err| format!("it does not decode ({err})"))?;
-            Ok(Inspected {
-                pixels,
-                linked: Vec::new(),
-            })
-        }
+        // Judged from the header alone: decoding waits until the pixels
+        // are needed (see [`decodes`]), so a run that lays nothing out
+        // (an unchanged rebuild) decodes nothing.
+        Some(_) => Ok(Inspected {
+            pixels: raster_pixels(data, limits)?,
+            linked: Vec::new(),
+        }),
         None => svg_contents(data, limits),
     }
+}
+
+/// Whether a raster image's data decodes (an SVG is checked whole by
+/// [`inspect`]). Before a layout (`keep`) it is decoded with Typst's own
+/// memoized decoder, which the compiler then reuses; `check`, which lays
+/// nothing out, decodes it and lets the pixels go at once.
+pub fn decodes(data: &Bytes, keep: bool) -> Result<(), String> {
+    let Some(format) = Format::detect(data) else {
+        return Err("it is not a PNG, JPEG, GIF, WebP or SVG image".into());
+    };
+    let Some(exchange) = format.exchange() else {
+        return Ok(());
+    };
+    let decoded = if keep {
+        RasterImage::plain(data.clone(), exchange)
+            .map(drop)
+            .map_err(|err| err.to_string())
+    } else {
+        let format = match exchange {
+            ExchangeFormat::Png => image::ImageFormat::Png,
+            ExchangeFormat::Jpg => image::ImageFormat::Jpeg,
+            ExchangeFormat::Gif => image::ImageFormat::Gif,
+            ExchangeFormat::Webp => image::ImageFormat::WebP,
+        };
+        image::load_from_memory_with_format(data, format)
+            .map(drop)
+            .map_err(|err| err.to_string())
+    };
+    decoded.map_err(|err| format!("it does not decode ({err})"))
 }
 
 /// The pixels of a raster image from its header, within the limits.

@@ -23,7 +23,7 @@ use crate::export::web::Pages;
 use crate::fsgate;
 use crate::load::config::{self, Edition, Profile};
 use crate::load::project::{BuildTime, Project};
-use crate::prepare::lint;
+use crate::prepare::{ImageRef, lint};
 use crate::typeset::{self, Part, Typesetter, coverage, fonts, templates};
 use discover::Failure;
 use manifest::{Entry, Manifest};
@@ -715,6 +715,10 @@ impl Run<'_, '_> {
         for warning in plan.jobs.iter().flat_map(|job| &job.prepared.warnings) {
             self.tell(|o| o.diagnostic(warning));
         }
+        // Images were judged from their headers; whether their data decodes
+        // is checked here without a layout (the pixels let go at once).
+        let undecodable = self.undecodable_images(&plan.jobs);
+        self.fail(&undecodable);
         if deep {
             // An issue lays its members out; their own PDFs differ only in
             // running heads.
@@ -736,6 +740,47 @@ impl Run<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// The documents among `jobs` that place an image whose data does not
+    /// decode (a file planned twice, alone and as an issue's member, is
+    /// reported once); each distinct image is decoded once, on every core,
+    /// and its pixels dropped.
+    fn undecodable_images(&self, jobs: &[Job]) -> Vec<Failure> {
+        let project = self.typesetter.project();
+        let mut paths: Vec<&str> = jobs
+            .iter()
+            .flat_map(|job| &job.prepared.images)
+            .map(|image| image.path.as_str())
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let verdicts: Mutex<HashMap<&str, Result<(), String>>> = Mutex::new(HashMap::new());
+        run::each(paths.len(), |index| {
+            let verdict = typeset::image_decodes(project, paths[index], false);
+            if let Ok(mut verdicts) = verdicts.lock() {
+                verdicts.insert(paths[index], verdict);
+            }
+        });
+        let verdicts = verdicts.into_inner().unwrap_or_default();
+        let mut reported = HashSet::new();
+        let mut failures = Vec::new();
+        for job in jobs {
+            if !reported.insert(job.file.display.clone()) {
+                continue;
+            }
+            let images: Vec<&ImageRef> = job.prepared.images.iter().collect();
+            let diagnostics = typeset::undecodable(&images, |path| {
+                verdicts.get(path).cloned().unwrap_or(Ok(()))
+            });
+            if !diagnostics.is_empty() {
+                failures.push(Failure {
+                    display: job.file.display.clone(),
+                    diagnostics,
+                });
+            }
+        }
+        failures
     }
 
     fn catalogue(mut self) -> Result<(), Stop> {

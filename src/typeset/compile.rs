@@ -1,6 +1,7 @@
 //! Prepared document -> laid-out pages, with Typst's diagnostics pointing
 //! into the templates and a check for glyphs no font could supply.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,9 +14,11 @@ use typst_layout::PagedDocument;
 use super::output::{PRINT_SHEET_PAGES, Part};
 use super::world::{DocumentWorld, Typesetter};
 use crate::diag::{Diagnostic, Severity};
+use crate::images;
 use crate::load::SourceFile;
 use crate::load::config::Profile;
-use crate::prepare::Prepared;
+use crate::load::project::Project;
+use crate::prepare::{ImageRef, Prepared};
 
 /// A laid-out document and the warnings it produced.
 pub struct Typeset {
@@ -44,6 +47,17 @@ pub fn typeset_part(
     let (year, month, day) = prepared.stamp.first_day();
     let today = Datetime::from_ymd(year, month, day)
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
+    let images: Vec<&ImageRef> = prepared
+        .images
+        .iter()
+        .chain(prepared.members.iter().flat_map(|m| &m.prepared.images))
+        .collect();
+    let unusable = undecodable(&images, |path| {
+        image_decodes(typesetter.project(), path, true)
+    });
+    if !unusable.is_empty() {
+        return Err(unusable);
+    }
     let world = match typesetter.project().profile() {
         Profile::Screen | Profile::Print => {
             typesetter.world(prepared.kind.name(), prepared.data.clone(), part, today)
@@ -85,6 +99,48 @@ pub fn typeset_part(
         warnings,
         files_read: world.files_read(),
     })
+}
+
+/// Whether the image at `path` (as templates name it) decodes; `keep` as
+/// in [`images::decodes`].
+pub fn image_decodes(project: &Project, path: &str, keep: bool) -> Result<(), String> {
+    let inside = Path::new(path.trim_start_matches('/'));
+    let data = project.read_asset(inside).map_err(|why| why.to_string())?;
+    images::decodes(&data.bytes, keep)
+}
+
+/// The images among `images` whose `verdict` (asked once per distinct
+/// path) is an error, each reported where its document names it. Prepare
+/// judged images from their headers; this runs only where the pixels are
+/// needed.
+pub fn undecodable(
+    images: &[&ImageRef],
+    mut verdict: impl FnMut(&str) -> Result<(), String>,
+) -> Vec<Diagnostic> {
+    let mut verdicts: HashMap<&str, Result<(), String>> = HashMap::new();
+    let mut found = Vec::new();
+    for image in images {
+        let path = image.path.as_str();
+        let verdict = verdicts.entry(path).or_insert_with(|| verdict(path));
+        if let Err(why) = verdict {
+            let written = image
+                .file
+                .text
+                .get(image.span.clone())
+                .unwrap_or_default()
+                .trim_matches(['"', '\'']);
+            found.push(
+                image
+                    .file
+                    .error_at(
+                        image.span.clone(),
+                        format!("image `{written}` cannot be used: {why}"),
+                    )
+                    .with_code("image"),
+            );
+        }
+    }
+    found
 }
 
 /// Lays out a page briefpress makes itself (the catalogue): `template`

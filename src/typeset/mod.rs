@@ -14,7 +14,7 @@ pub mod resolution;
 pub mod templates;
 pub mod world;
 
-pub use compile::{Typeset, typeset, typeset_own, typeset_part};
+pub use compile::{Typeset, image_decodes, typeset, typeset_own, typeset_part, undecodable};
 pub use output::Part;
 pub use world::Typesetter;
 

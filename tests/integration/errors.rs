@@ -140,6 +140,46 @@ fn missing_image_names_the_toml_line() {
     );
 }
 
+/// An image whose header is sound and whose data is not: `check` (no
+/// layout), `check --deep` and `build` all name it at its TOML line, and
+/// the good document beside it is still built. (Images are judged from
+/// their headers when prepared and decoded only where pixels are needed,
+/// so an unchanged rebuild decodes nothing.)
+#[test]
+fn an_image_that_does_not_decode_names_the_toml_line() {
+    let project = project();
+    let mut png = std::fs::read(project.path("briefs/img.png")).unwrap();
+    let idat = png.windows(4).position(|w| w == b"IDAT").unwrap();
+    for byte in &mut png[idat + 8..idat + 40] {
+        *byte ^= 0x5A;
+    }
+    project.write("briefs/broken.png", png);
+    project.write("briefs/good.toml", article("", "img.png", "Text.", ""));
+    let text = article("", "broken.png", "x", "");
+    let run = fails(
+        &project,
+        &text,
+        "briefs/doc.toml:8:8",
+        "image `broken.png` cannot be used: it does not decode",
+    );
+    assert!(project.path("out/good.pdf").exists(), "{}", run.stdout);
+    for args in [&["check"][..], &["check", "--deep"]] {
+        let run = project.run(args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        let report = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            report.contains("--> briefs/doc.toml:8:8"),
+            "{args:?}: {report}"
+        );
+        assert!(report.contains("it does not decode"), "{args:?}: {report}");
+        let errors = report.lines().filter(|l| l.starts_with("error:")).count();
+        assert_eq!(
+            errors, 1,
+            "{args:?}: the good document has no error: {report}"
+        );
+    }
+}
+
 #[test]
 fn dangling_note_reference() {
     let text = article(
