@@ -26,7 +26,7 @@ use crate::fsgate::WriteError;
 use crate::load::SourceFile;
 use crate::load::config::Edition;
 use crate::prepare::Prepared;
-use crate::typeset::Typesetter;
+use crate::typeset::{self, Typesetter};
 
 /// Compilations run on threads with large stacks, so that deeply nested
 /// input cannot overflow them.
@@ -191,6 +191,15 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
         (&job.prepared, &job.file)
     };
     if job.edition == Edition::Html {
+        // A web page lays nothing out: its images are decoded here, as a
+        // layout would (and the pixels dropped), so a corrupt one fails the
+        // page as it fails the PDF.
+        let unusable = typeset::undecodable(&prepared.images_placed(), |path| {
+            typeset::image_decodes(typesetter.project(), path, false)
+        });
+        if !unusable.is_empty() {
+            return Outcome::Failed(unusable);
+        }
         return write_page(typesetter, pages, job, prepared, file);
     }
     let book = match job.edition {

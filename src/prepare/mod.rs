@@ -66,6 +66,17 @@ pub struct Prepared {
     pub listing: Listing,
 }
 
+impl Prepared {
+    /// The images it places, an issue's members' included: all that its
+    /// layout decodes.
+    pub fn images_placed(&self) -> Vec<&ImageRef> {
+        self.images
+            .iter()
+            .chain(self.members.iter().flat_map(|m| &m.prepared.images))
+            .collect()
+    }
+}
+
 /// An image a document places: its path inside the project (as templates
 /// read it) and where the document names it.
 #[derive(Debug, Clone)]

@@ -47,12 +47,7 @@ pub fn typeset_part(
     let (year, month, day) = prepared.stamp.first_day();
     let today = Datetime::from_ymd(year, month, day)
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
-    let images: Vec<&ImageRef> = prepared
-        .images
-        .iter()
-        .chain(prepared.members.iter().flat_map(|m| &m.prepared.images))
-        .collect();
-    let unusable = undecodable(&images, |path| {
+    let unusable = undecodable(&prepared.images_placed(), |path| {
         image_decodes(typesetter.project(), path, true)
     });
     if !unusable.is_empty() {

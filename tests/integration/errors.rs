@@ -141,7 +141,8 @@ fn missing_image_names_the_toml_line() {
 }
 
 /// An image whose header is sound and whose data is not: `check` (no
-/// layout), `check --deep` and `build` all name it at its TOML line, and
+/// layout), `check --deep`, `build` and a web-page-only build all name it
+/// at its TOML line, and
 /// the good document beside it is still built. (Images are judged from
 /// their headers when prepared and decoded only where pixels are needed,
 /// so an unchanged rebuild decodes nothing.)
@@ -163,6 +164,16 @@ fn an_image_that_does_not_decode_names_the_toml_line() {
         "image `broken.png` cannot be used: it does not decode",
     );
     assert!(project.path("out/good.pdf").exists(), "{}", run.stdout);
+    // A web page lays nothing out, and fails the same way.
+    let run = project.run(&["build", "--edition", "html", "--out-dir", "web"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> briefs/doc.toml:8:8"),
+        "{}",
+        run.stderr
+    );
+    assert!(!project.path("web/doc.html").exists());
+    assert!(project.path("web/good.html").exists());
     for args in [&["check"][..], &["check", "--deep"]] {
         let run = project.run(args);
         assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
