@@ -56,7 +56,7 @@ macro_rules! samples {
     };
 }
 
-pub const EXAMPLES: &[(&str, &[u8])] = samples![
+pub static EXAMPLES: &[(&str, &[u8])] = samples![
     "assets/logo.svg",
     "briefs/README.md",
     "briefs/central-asia/china-bri-security.toml",

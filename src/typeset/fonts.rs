@@ -24,8 +24,10 @@ macro_rules! bundled {
 
 /// Noto Serif and Noto Sans (Latin, Greek, Cyrillic including Uzbek, Kyrgyz
 /// and Tajik letters), Noto Naskh Arabic (Arabic, Persian), Noto Serif SC
-/// (Chinese). The templates name them in this fallback order.
-pub const BUNDLED: &[BundledFont] = bundled![
+/// (Chinese). The templates name them in this fallback order. A `static`,
+/// not a `const`: a constant is copied into every place that uses it, and
+/// with it 34.5 MB of font data (the binary held four copies).
+pub static BUNDLED: &[BundledFont] = bundled![
     "NotoSerif-Regular.ttf",
     "NotoSerif-Italic.ttf",
     "NotoSerif-Bold.ttf",

@@ -18,7 +18,7 @@ macro_rules! builtin {
     };
 }
 
-const BUILTIN: &[(&str, &str)] = builtin![
+static BUILTIN: &[(&str, &str)] = builtin![
     "theme.typ",
     "theme-overrides.typ",
     "base.typ",
