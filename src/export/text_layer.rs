@@ -66,12 +66,8 @@ pub fn without_bidi_controls(pdf: Vec<u8>) -> Result<Vec<u8>, String> {
 fn text_streams(document: &Document) -> Vec<(ObjectId, Kind)> {
     let mut streams = Vec::new();
     for object in document.objects.values() {
-        let dict = match object {
-            Object::Dictionary(dict) => dict,
-            Object::Stream(stream) => &stream.dict,
-            _ => continue,
-        };
-        if let Ok(Object::Reference(id)) = dict.get(b"ToUnicode") {
+        if let Ok(Object::Reference(id)) = object.as_dict().and_then(|font| font.get(b"ToUnicode"))
+        {
             streams.push((*id, Kind::Cmap));
         }
     }
@@ -114,7 +110,7 @@ fn compressed(dict: &Dictionary, data: &[u8]) -> Result<Stream, String> {
 }
 
 /// Where in a stream the text strings are.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
     /// A content stream: the string after `/ActualText` (Typst writes a
     /// non-ASCII text string in hex, UTF-16BE with a byte order mark). Its
@@ -323,6 +319,23 @@ mod tests {
     }
 
     #[test]
+    fn codes_of_four_bytes_stay_after_an_array() {
+        // A CMap with 4-byte codes: each code looks like a control and a
+        // letter; only the destinations are text.
+        let cmap = "1 beginbfchar\n<202C0627> <0627202C>\nendbfchar\n\
+                    2 beginbfrange\n<00100000> <00100001> [<0627> <202B0628>]\n\
+                    <202C0001> <202C0001> <0630202C>\nendbfrange";
+        assert_eq!(
+            clean(cmap, Kind::Cmap).as_deref(),
+            Some(
+                "1 beginbfchar\n<202C0627> <0627>\nendbfchar\n\
+                 2 beginbfrange\n<00100000> <00100001> [<0627> <0628>]\n\
+                 <202C0001> <202C0001> <0630>\nendbfrange"
+            )
+        );
+    }
+
+    #[test]
     fn text_without_controls_is_left_alone() {
         let content = "/Span<</ActualText<FEFF0644064B>>>BDC";
         assert_eq!(clean(content, Kind::Content), None);
@@ -358,8 +371,52 @@ mod tests {
                 "(/ActualText<FEFF202C0627> \\) (x)) Tj % /ActualText<FEFF202C0627>\n/ActualText<FEFF0627>"
             )
         );
+        // An escaped parenthesis does not end a literal string.
+        let escaped = "(\\) /ActualText<FEFF202C0627> \\() Tj";
+        assert_eq!(clean(escaped, Kind::Content), None);
         // Only the string right after the name is text.
         assert_eq!(clean("/ActualText (x) <FEFF202C0627>", Kind::Content), None);
+    }
+
+    #[test]
+    fn text_is_looked_for_in_pages_forms_tilings_and_cmaps() {
+        let mut document = Document::with_version("1.7");
+        let with = |key: &str, value: Object| {
+            let mut dict = Dictionary::new();
+            dict.set(key, value);
+            dict
+        };
+        let stream = |dict: Dictionary| Object::Stream(Stream::new(dict, Vec::new()));
+        let name = |name: &str| Object::Name(name.as_bytes().to_vec());
+        let cmap = document.add_object(stream(Dictionary::new()));
+        document.add_object(with("ToUnicode", Object::Reference(cmap)));
+        let form = document.add_object(stream(with("Subtype", name("Form"))));
+        let tiling = document.add_object(stream(with("PatternType", Object::Integer(1))));
+        document.add_object(stream(with("PatternType", Object::Integer(2))));
+        document.add_object(stream(with("Subtype", name("Image"))));
+        let content = document.add_object(stream(Dictionary::new()));
+        let pages = document.new_object_id();
+        let mut page = with("Type", name("Page"));
+        page.set("Parent", Object::Reference(pages));
+        page.set("Contents", Object::Reference(content));
+        let page = document.add_object(page);
+        let mut tree = with("Type", name("Pages"));
+        tree.set("Kids", Object::Array(vec![Object::Reference(page)]));
+        tree.set("Count", Object::Integer(1));
+        document.objects.insert(pages, Object::Dictionary(tree));
+        let mut catalog = with("Type", name("Catalog"));
+        catalog.set("Pages", Object::Reference(pages));
+        let catalog = document.add_object(catalog);
+        document.trailer.set("Root", Object::Reference(catalog));
+        assert_eq!(
+            text_streams(&document),
+            vec![
+                (cmap, Kind::Cmap),
+                (form, Kind::Content),
+                (tiling, Kind::Content),
+                (content, Kind::Content),
+            ]
+        );
     }
 
     #[test]
