@@ -715,11 +715,13 @@ impl Run<'_, '_> {
         for warning in plan.jobs.iter().flat_map(|job| &job.prepared.warnings) {
             self.tell(|o| o.diagnostic(warning));
         }
-        // Images were judged from their headers; whether their data decodes
-        // is checked here without a layout (the pixels let go at once).
-        let undecodable = self.undecodable_images(&plan.jobs);
-        self.fail(&undecodable);
-        if deep {
+        if !deep {
+            // Images were judged from their headers; whether their data
+            // decodes is checked here without a layout (the pixels let go
+            // at once). With --deep the layout decodes them.
+            let undecodable = self.undecodable_images(&plan.jobs);
+            self.fail(&undecodable);
+        } else {
             // An issue lays its members out; their own PDFs differ only in
             // running heads.
             let whole: Vec<&Job> = plan.jobs.iter().filter(|job| !job.member).collect();

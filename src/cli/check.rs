@@ -1,8 +1,8 @@
 //! `briefpress check`: every problem `build` would report, without writing
 //! a PDF. By default it stops before layout (loading, preparing, glyph
-//! coverage, warnings), fast enough to run on every save; `--deep` lays
-//! every document out as well, for the full set `build` gives plus images
-//! under print resolution.
+//! coverage, images decoded, warnings), fast enough to run on every save;
+//! `--deep` lays every document out as well, for the full set `build` gives
+//! plus images under print resolution.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
