@@ -757,14 +757,10 @@ impl Run<'_, '_> {
             .collect();
         paths.sort_unstable();
         paths.dedup();
-        let verdicts: Mutex<HashMap<&str, Result<(), String>>> = Mutex::new(HashMap::new());
+        // Decoded in parallel first; the verdicts stay with the files.
         run::each(paths.len(), |index| {
-            let verdict = typeset::image_decodes(project, paths[index], false);
-            if let Ok(mut verdicts) = verdicts.lock() {
-                verdicts.insert(paths[index], verdict);
-            }
+            let _ = typeset::image_decodes(project, paths[index], false);
         });
-        let verdicts = verdicts.into_inner().unwrap_or_default();
         let mut reported = HashSet::new();
         let mut failures = Vec::new();
         for job in jobs {
@@ -772,9 +768,7 @@ impl Run<'_, '_> {
                 continue;
             }
             let images: Vec<&ImageRef> = job.prepared.images.iter().collect();
-            let diagnostics = typeset::undecodable(&images, |path| {
-                verdicts.get(path).cloned().unwrap_or(Ok(()))
-            });
+            let diagnostics = typeset::undecodable(project, &images, false);
             if !diagnostics.is_empty() {
                 failures.push(Failure {
                     display: job.file.display.clone(),

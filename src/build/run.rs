@@ -191,12 +191,11 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
         (&job.prepared, &job.file)
     };
     if job.edition == Edition::Html {
-        // A web page lays nothing out: its images are decoded here, as a
-        // layout would (and the pixels dropped), so a corrupt one fails the
-        // page as it fails the PDF.
-        let unusable = typeset::undecodable(&prepared.images_placed(), |path| {
-            typeset::image_decodes(typesetter.project(), path, false)
-        });
+        // A web page lays nothing out: its images are checked here as a
+        // layout checks them (decoded, pixels dropped, unless the PDF's
+        // layout already did), so a corrupt one fails the page as the PDF.
+        let project = typesetter.project();
+        let unusable = typeset::undecodable(project, &prepared.images_placed(), false);
         if !unusable.is_empty() {
             return Outcome::Failed(unusable);
         }

@@ -1,7 +1,6 @@
 //! Prepared document -> laid-out pages, with Typst's diagnostics pointing
 //! into the templates and a check for glyphs no font could supply.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -47,9 +46,7 @@ pub fn typeset_part(
     let (year, month, day) = prepared.stamp.first_day();
     let today = Datetime::from_ymd(year, month, day)
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
-    let unusable = undecodable(&prepared.images_placed(), |path| {
-        image_decodes(typesetter.project(), path, true)
-    });
+    let unusable = undecodable(typesetter.project(), &prepared.images_placed(), true);
     if !unusable.is_empty() {
         return Err(unusable);
     }
@@ -96,28 +93,30 @@ pub fn typeset_part(
     })
 }
 
-/// Whether the image at `path` (as templates name it) decodes; `keep` as
-/// in [`images::decodes`].
+/// Whether an image's data decodes, kept with the bytes the gate read: a
+/// file is decoded to be checked once however many stages ask (its PDF's
+/// layout, its web page, `check`), and again only when it is read again
+/// (changed, in `watch`).
+struct Decodes(Result<(), String>);
+
+/// Whether the image at `path` (as templates name it) decodes. The first
+/// stage to ask decodes it, `keep` as in [`images::decodes`].
 pub fn image_decodes(project: &Project, path: &str, keep: bool) -> Result<(), String> {
     let inside = Path::new(path.trim_start_matches('/'));
     let data = project.read_asset(inside).map_err(|why| why.to_string())?;
-    images::decodes(&data.bytes, keep)
+    match data.derived(|_| Decodes(images::decodes(&data.bytes, keep))) {
+        Some(verdict) => verdict.0.clone(),
+        None => images::decodes(&data.bytes, keep),
+    }
 }
 
-/// The images among `images` whose `verdict` (asked once per distinct
-/// path) is an error, each reported where its document names it. Prepare
-/// judged images from their headers; this runs only where the pixels are
-/// needed.
-pub fn undecodable(
-    images: &[&ImageRef],
-    mut verdict: impl FnMut(&str) -> Result<(), String>,
-) -> Vec<Diagnostic> {
-    let mut verdicts: HashMap<&str, Result<(), String>> = HashMap::new();
+/// The images among `images` that do not decode (see [`image_decodes`]),
+/// each reported where its document names it. Prepare judged images from
+/// their headers; this runs only where the pixels are needed.
+pub fn undecodable(project: &Project, images: &[&ImageRef], keep: bool) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for image in images {
-        let path = image.path.as_str();
-        let verdict = verdicts.entry(path).or_insert_with(|| verdict(path));
-        if let Err(why) = verdict {
+        if let Err(why) = image_decodes(project, &image.path, keep) {
             let written = image
                 .file
                 .text
