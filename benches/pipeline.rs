@@ -4,7 +4,8 @@
 //! edition adds to the issue's build, `stock` for the ratio against stock
 //! Typst compiling briefpress's own `--emit-typst` export, `unchanged` for
 //! `check` and a rebuild with nothing changed, over 40 articles that each
-//! have their own print-resolution image).
+//! have their own print-resolution image; `BENCH_KEEP=1` keeps the corpus
+//! for a profiler).
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
@@ -54,7 +55,12 @@ fn main() {
         _ => {}
     }
     if std::env::var("BENCH_ONLY").is_ok() {
-        let _ = std::fs::remove_dir_all(&root);
+        // `BENCH_KEEP=1` leaves the corpus for a profiler.
+        if std::env::var("BENCH_KEEP").is_ok() {
+            println!("corpus kept in {}", root.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&root);
+        }
         return;
     }
 

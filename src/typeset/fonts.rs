@@ -1,6 +1,9 @@
 //! The bundled fonts, chosen per script and embedded in the binary, so that
 //! output never depends on the machine's fonts. They are parsed lazily: a
-//! run that sets no Chinese never parses the Chinese font.
+//! run that sets no Chinese never parses the Chinese font. What the font
+//! book needs of each (names, styles, coverage) is read from
+//! `fonts/info.json`, computed once from the same files: computing it at
+//! start-up took 4.5 ms a process, most of it the Chinese coverage.
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +45,36 @@ pub static BUNDLED: &[BundledFont] = bundled![
     "NotoSerifSC-Bold.ttf",
 ];
 
+/// What the font book knows of each bundled font, in [`BUNDLED`] order,
+/// with each file's size. Written by the test `stored_info_is_what_the_fonts_say`
+/// (`BRIEFPRESS_BLESS=1`), which fails when a font changes without it.
+const STORED_INFO: &str = include_str!("../../fonts/info.json");
+
+/// One entry of `fonts/info.json`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredInfo {
+    file: String,
+    bytes: usize,
+    info: FontInfo,
+}
+
+/// The font book's entry for each bundled font: the stored one where it is
+/// for this file (same name and size), else computed from the font.
+fn bundled_info() -> Result<Vec<FontInfo>, String> {
+    let stored: Vec<StoredInfo> = serde_json::from_str(STORED_INFO).unwrap_or_default();
+    BUNDLED
+        .iter()
+        .enumerate()
+        .map(|(i, font)| match stored.get(i) {
+            Some(entry) if entry.file == font.file && entry.bytes == font.data.len() => {
+                Ok(entry.info.clone())
+            }
+            _ => FontInfo::new(font.data, 0)
+                .ok_or_else(|| format!("bundled font {} cannot be read", font.file)),
+        })
+        .collect()
+}
+
 /// A bundled font, loaded on first use.
 struct LazyBundled(&'static [u8]);
 
@@ -73,9 +106,7 @@ pub fn load(extra: &[impl AsRef<Path>]) -> Result<Fonts, String> {
     let mut store = FontStore::new();
     let mut added = Vec::new();
     let mut files_read = Vec::new();
-    for font in BUNDLED {
-        let info = FontInfo::new(font.data, 0)
-            .ok_or_else(|| format!("bundled font {} cannot be read", font.file))?;
+    for (font, info) in BUNDLED.iter().zip(bundled_info()?) {
         store.push((LazyBundled(font.data), info));
     }
     for dir in extra {
@@ -110,4 +141,46 @@ fn is_font_file(path: &Path) -> bool {
             "ttf" | "otf" | "ttc" | "otc"
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fonts/info.json` says of each bundled font what the font itself
+    /// says; `BRIEFPRESS_BLESS=1` writes it anew (after changing a font).
+    #[test]
+    fn stored_info_is_what_the_fonts_say() {
+        let computed: Vec<StoredInfo> = BUNDLED
+            .iter()
+            .map(|font| StoredInfo {
+                file: font.file.to_string(),
+                bytes: font.data.len(),
+                info: FontInfo::new(font.data, 0).expect("a bundled font parses"),
+            })
+            .collect();
+        if std::env::var_os("BRIEFPRESS_BLESS").is_some() {
+            let lines: Vec<String> = computed
+                .iter()
+                .map(|entry| serde_json::to_string(entry).expect("font info serializes"))
+                .collect();
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/info.json");
+            std::fs::write(path, format!("[\n{}\n]\n", lines.join(",\n")))
+                .expect("fonts/info.json is writable");
+            return;
+        }
+        let stored: Vec<StoredInfo> =
+            serde_json::from_str(STORED_INFO).expect("fonts/info.json parses");
+        assert_eq!(stored.len(), computed.len(), "one entry per bundled font");
+        for (stored, computed) in stored.iter().zip(&computed) {
+            assert_eq!(
+                (&stored.file, stored.bytes, &stored.info),
+                (&computed.file, computed.bytes, &computed.info),
+                "fonts/info.json is stale: run BRIEFPRESS_BLESS=1 cargo test --release --lib stored_info"
+            );
+        }
+        let from_store = bundled_info().expect("bundled fonts read");
+        let expected: Vec<FontInfo> = computed.into_iter().map(|entry| entry.info).collect();
+        assert_eq!(from_store, expected);
+    }
 }
