@@ -3,7 +3,8 @@
 //! for what the cache of resampled images saves, `epub` for what the EPUB
 //! edition adds to the issue's build, `stock` for the ratio against stock
 //! Typst compiling briefpress's own `--emit-typst` export, `unchanged` for
-//! `check` and a rebuild with nothing changed, over 40 articles that each
+//! `check` and a rebuild with nothing changed, `watch` for the time from a
+//! save to the replaced PDF, over 40 articles that each
 //! have their own print-resolution image; `BENCH_KEEP=1` keeps the corpus
 //! for a profiler).
 //!
@@ -52,6 +53,7 @@ fn main() {
         Ok("epub") => epub_share(&bin, &root, repeats),
         Ok("stock") => against_stock_typst(&bin, &root, repeats),
         Ok("unchanged") => unchanged_and_check(&bin, &root, repeats),
+        Ok("watch") => watch_latency(&bin, &root, repeats),
         _ => {}
     }
     if std::env::var("BENCH_ONLY").is_ok() {
@@ -621,6 +623,72 @@ fn resample_cache_gain(bin: &Path, root: &Path, repeats: usize) {
 fn typesetter(root: &Path) -> Typesetter {
     let fonts = fonts::load(&[] as &[PathBuf]).expect("bundled fonts load");
     Typesetter::new(Project::open(root).expect("bench project"), fonts)
+}
+
+/// `briefpress watch` as an editor meets it: from the `rename(2)` that
+/// saves a TOML (a changed title each time, written beside it first, as
+/// editors save) to the rename that replaces its PDF, for the sample
+/// brief and article; `repeats` saves each, median, min and max.
+fn watch_latency(bin: &Path, root: &Path, repeats: usize) {
+    // A word added to the text (the usual edit: other paragraphs keep
+    // their memoized layout), and to the title (which is in the running
+    // heads and the document's metadata: every page is laid out again).
+    for (what, doc, marker) in [
+        ("brief, a takeaway edited", "briefs/b001.toml", "  \"China and"),
+        ("brief, the title edited", "briefs/b001.toml", "title = \""),
+        ("article, the body edited", "articles/a01.toml", "body = \"\"\"\n"),
+        ("article, the headline edited", "articles/a01.toml", "headline = \""),
+    ] {
+        let pdf = root.join(format!("out/watch-{}.pdf", &what[..5]));
+        let _ = std::fs::remove_file(&pdf);
+        let mut watcher = Command::new(bin)
+            .args(["watch", doc, "-q", "-o"])
+            .arg(&pdf)
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("briefpress watch starts");
+        let inode = || {
+            std::fs::metadata(&pdf)
+                .ok()
+                .map(|m| std::os::unix::fs::MetadataExt::ino(&m))
+        };
+        let started = Instant::now();
+        while inode().is_none() && started.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // The first build's follow-up work (thumbnails, the catalogue) done.
+        std::thread::sleep(Duration::from_secs(1));
+        let source = root.join(doc);
+        let original = std::fs::read_to_string(&source).expect("the sample reads");
+        assert!(original.contains(marker), "{doc} has {marker}");
+        let saved = source.with_extension("toml.saving");
+        let mut latencies = Vec::new();
+        for save in 0..repeats {
+            let before = inode();
+            let edited = original.replacen(marker, &format!("{marker}Edit{save} "), 1);
+            std::fs::write(&saved, edited).expect("the edit is written");
+            let renamed = Instant::now();
+            std::fs::rename(&saved, &source).expect("the save renames");
+            while inode() == before && renamed.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            latencies.push(renamed.elapsed());
+            std::thread::sleep(Duration::from_millis(400));
+        }
+        std::fs::write(&source, original).expect("the sample is restored");
+        let _ = watcher.kill();
+        let _ = watcher.wait();
+        latencies.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "| watch: save -> PDF replaced, {what} ({repeats} saves) | {:.0} ms (min {:.0}, max {:.0}) | |",
+            ms(latencies[latencies.len() / 2]),
+            ms(latencies[0]),
+            ms(latencies[latencies.len() - 1]),
+        );
+    }
 }
 
 /// Rebuild times after a one-word edit, with a warm typesetter as `watch`
