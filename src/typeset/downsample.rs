@@ -5,7 +5,8 @@
 
 use image::ImageEncoder;
 use image::codecs::jpeg::JpegEncoder;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{LazyLock, Mutex};
 use typst::foundations::{Bytes, Smart};
 use typst::layout::{Frame, FrameItem};
 use typst::utils::hash128;
@@ -26,6 +27,62 @@ const WORTH_IT: f64 = 0.9;
 
 /// JPEG quality of resampled photographs.
 const JPEG_QUALITY: u8 = 85;
+
+/// The resampled copies this process holds, in bytes (encoded and decoded):
+/// enough for the images of a document being edited in `watch`.
+const HELD_BYTES: usize = 64 << 20;
+
+/// Resampled copies made or read by this process, by the source image's
+/// hash and the size made: a rebuild in `watch`, or an issue's member after
+/// the issue, takes the copy without hashing, reading and decoding the
+/// kept file again (measured: 10 % of an article's rebuild).
+static HELD: LazyLock<Mutex<Held>> = LazyLock::new(|| Mutex::new(Held::new(HELD_BYTES)));
+
+/// The copies, oldest first; the oldest go past `cap` bytes.
+struct Held {
+    cap: usize,
+    copies: HashMap<(u128, u32, u32), RasterImage>,
+    order: VecDeque<(u128, u32, u32)>,
+    bytes: usize,
+}
+
+impl Held {
+    fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            copies: HashMap::new(),
+            order: VecDeque::new(),
+            bytes: 0,
+        }
+    }
+
+    fn get(&self, key: &(u128, u32, u32)) -> Option<RasterImage> {
+        self.copies.get(key).cloned()
+    }
+
+    fn put(&mut self, key: (u128, u32, u32), copy: RasterImage) {
+        let size = held_size(&copy);
+        if size > self.cap || self.copies.contains_key(&key) {
+            return;
+        }
+        while self.bytes + size > self.cap {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = self.copies.remove(&oldest) {
+                self.bytes -= held_size(&gone);
+            }
+        }
+        self.bytes += size;
+        self.order.push_back(key);
+        self.copies.insert(key, copy);
+    }
+}
+
+/// What a copy holds: its encoded bytes and its decoded pixels.
+fn held_size(copy: &RasterImage) -> usize {
+    copy.data().len() + copy.dynamic().as_bytes().len()
+}
 
 /// Where resampled copies are kept between builds, and the gate they are
 /// written through.
@@ -119,7 +176,8 @@ fn replace(
 /// A copy of `raster` with `share` of its width and height: JPEG for a
 /// photograph that was JPEG (so the PDF keeps it compressed as one), raw
 /// pixels otherwise (the PDF compresses them losslessly, as it would have
-/// the original's). Made once: later builds take it from `kept`.
+/// the original's). Made once: later builds take it from `kept`, and later
+/// documents of this process from [`HELD`].
 fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>) -> Option<Image> {
     let source = raster.dynamic();
     let width = ((f64::from(source.width()) * share).ceil() as u32).max(1);
@@ -131,57 +189,79 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>
         (false, true) => "rgba8".to_string(),
         (false, false) => "rgb8".to_string(),
     };
-    let recipe = Recipe {
-        source: raster.data(),
-        width,
-        height,
-        encoding: &encoding,
-    };
-    let bytes = match kept.and_then(|kept| kept.cache.get(&recipe)) {
-        Some(bytes) => bytes,
+    let key = (hash128(raster.data()), width, height);
+    let held = HELD.lock().ok().and_then(|held| held.get(&key));
+    let copy = match held {
+        Some(copy) => copy,
         None => {
-            let (pixels, channels) = if alpha {
-                (source.to_rgba8().into_raw(), 4)
-            } else {
-                (source.to_rgb8().into_raw(), 3)
+            let recipe = Recipe {
+                source: raster.data(),
+                width,
+                height,
+                encoding: &encoding,
             };
-            let from = (source.width() as usize, source.height() as usize);
-            let smaller = shrink(&pixels, channels, from, (width as usize, height as usize));
-            let bytes = if jpeg {
-                let mut bytes = Vec::new();
-                JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
-                    .write_image(&smaller, width, height, image::ExtendedColorType::Rgb8)
-                    .ok()?;
-                bytes
-            } else {
-                smaller
+            let bytes = match kept.and_then(|kept| kept.cache.get(&recipe)) {
+                Some(bytes) => bytes,
+                None => made(source, jpeg, alpha, (width, height), &recipe, kept)?,
             };
-            if let Some(kept) = kept {
-                kept.cache.put(kept.gate, &recipe, &bytes);
+            let format = if jpeg {
+                RasterFormat::Exchange(ExchangeFormat::Jpg)
+            } else {
+                RasterFormat::Pixel(PixelFormat {
+                    encoding: if alpha {
+                        PixelEncoding::Rgba8
+                    } else {
+                        PixelEncoding::Rgb8
+                    },
+                    width,
+                    height,
+                })
+            };
+            let icc = raster.icc().cloned().map_or(Smart::Auto, Smart::Custom);
+            let copy = RasterImage::new(Bytes::new(bytes), format, icc).ok()?;
+            if let Ok(mut held) = HELD.lock() {
+                held.put(key, copy.clone());
             }
-            bytes
+            copy
         }
     };
-    let format = if jpeg {
-        RasterFormat::Exchange(ExchangeFormat::Jpg)
-    } else {
-        RasterFormat::Pixel(PixelFormat {
-            encoding: if alpha {
-                PixelEncoding::Rgba8
-            } else {
-                PixelEncoding::Rgb8
-            },
-            width,
-            height,
-        })
-    };
-    let icc = raster.icc().cloned().map_or(Smart::Auto, Smart::Custom);
-    let raster = RasterImage::new(Bytes::new(bytes), format, icc).ok()?;
     Some(Image::new(
-        raster,
+        copy,
         image.alt().map(Into::into),
         image.scaling(),
     ))
+}
+
+/// Resamples `source` to `size` and encodes it (JPEG for a photograph,
+/// else raw pixels), keeping the result in `kept` for later runs.
+fn made(
+    source: &image::DynamicImage,
+    jpeg: bool,
+    alpha: bool,
+    (width, height): (u32, u32),
+    recipe: &Recipe,
+    kept: Option<Kept>,
+) -> Option<Vec<u8>> {
+    let (pixels, channels) = if alpha {
+        (source.to_rgba8().into_raw(), 4)
+    } else {
+        (source.to_rgb8().into_raw(), 3)
+    };
+    let from = (source.width() as usize, source.height() as usize);
+    let smaller = shrink(&pixels, channels, from, (width as usize, height as usize));
+    let bytes = if jpeg {
+        let mut bytes = Vec::new();
+        JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY)
+            .write_image(&smaller, width, height, image::ExtendedColorType::Rgb8)
+            .ok()?;
+        bytes
+    } else {
+        smaller
+    };
+    if let Some(kept) = kept {
+        kept.cache.put(kept.gate, recipe, &bytes);
+    }
+    Some(bytes)
 }
 
 /// Shrinks `pixels` (`channels` bytes a pixel, `from` = width x height) to
@@ -223,7 +303,41 @@ pub fn shrink(pixels: &[u8], channels: usize, from: (usize, usize), to: (usize, 
 
 #[cfg(test)]
 mod tests {
-    use super::shrink;
+    use super::*;
+
+    /// A grey `side` x `side` copy, held as it would be: 2 x side² bytes.
+    fn grey(side: u32) -> RasterImage {
+        let format = RasterFormat::Pixel(PixelFormat {
+            encoding: PixelEncoding::Luma8,
+            width: side,
+            height: side,
+        });
+        let pixels = vec![128u8; (side * side) as usize];
+        RasterImage::new(Bytes::new(pixels), format, Smart::Auto).expect("grey pixels")
+    }
+
+    #[test]
+    fn held_copies_give_way_oldest_first_and_never_pass_the_cap() {
+        let mut held = Held::new(3 * 2 * 100);
+        for n in 0..4 {
+            held.put((n, 10, 10), grey(10));
+        }
+        // Three fit; the first went when the fourth came.
+        assert!(held.get(&(0, 10, 10)).is_none());
+        for n in 1..4 {
+            assert!(held.get(&(n, 10, 10)).is_some(), "copy {n} held");
+        }
+        assert_eq!(held.bytes, 600);
+        // One bigger than the cap is not held, and pushes nothing out.
+        held.put((9, 20, 20), grey(20));
+        assert!(held.get(&(9, 20, 20)).is_none());
+        assert_eq!(held.copies.len(), 3);
+        // Keyed by size too: the same source at another size is another copy.
+        held.put((3, 5, 5), grey(5));
+        assert!(held.get(&(3, 5, 5)).is_some());
+        assert!(held.get(&(3, 10, 10)).is_some());
+        assert!(held.bytes <= 600);
+    }
 
     #[test]
     fn shrinking_averages_the_pixels_covered() {
