@@ -634,10 +634,22 @@ fn watch_latency(bin: &Path, root: &Path, repeats: usize) {
     // their memoized layout), and to the title (which is in the running
     // heads and the document's metadata: every page is laid out again).
     for (what, doc, marker) in [
-        ("brief, a takeaway edited", "briefs/b001.toml", "  \"China and"),
+        (
+            "brief, a takeaway edited",
+            "briefs/b001.toml",
+            "  \"China and",
+        ),
         ("brief, the title edited", "briefs/b001.toml", "title = \""),
-        ("article, the body edited", "articles/a01.toml", "body = \"\"\"\n"),
-        ("article, the headline edited", "articles/a01.toml", "headline = \""),
+        (
+            "article, the body edited",
+            "articles/a01.toml",
+            "body = \"\"\"\n",
+        ),
+        (
+            "article, the headline edited",
+            "articles/a01.toml",
+            "headline = \"",
+        ),
     ] {
         let pdf = root.join(format!("out/watch-{}.pdf", &what[..5]));
         let _ = std::fs::remove_file(&pdf);

@@ -7,12 +7,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
 use std::time::{Duration, SystemTime};
 
 use briefpress::build::{Action, Engine, Stop};
 use briefpress::load::config;
 use clap::Args;
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::BuildArgs;
@@ -30,7 +31,8 @@ pub struct WatchArgs {
     pub poll: bool,
 }
 
-/// How long events must stop before a rebuild starts: an editor's save is
+/// How long events must stop before a rebuild starts when the last one did
+/// not finish a write (see [`finishes_a_write`]): an editor's save is
 /// several events (write, rename, attributes) within a few milliseconds.
 const SETTLE: Duration = Duration::from_millis(10);
 
@@ -290,32 +292,59 @@ impl Scope {
     }
 }
 
-/// Waits for an event in scope, then until events stop for [`SETTLE`].
-/// `false` if the watcher is gone.
+/// Waits for an event in scope, then until the save is over: at once when
+/// the last change in scope finished a write (a file renamed into place,
+/// as editors save, or closed after writing), else when events stop for
+/// [`SETTLE`]. `false` if the watcher is gone.
 fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Scope) -> bool {
+    let in_scope = |event: &notify::Event| event.paths.iter().any(|path| scope.counts(path));
     let relevant = |event: &notify::Result<notify::Event>| match event {
         // Reading a file (the build does) is no change.
-        Ok(event) => {
-            !matches!(event.kind, EventKind::Access(_))
-                && event.paths.iter().any(|path| scope.counts(path))
-        }
+        Ok(event) => !matches!(event.kind, EventKind::Access(_)) && in_scope(event),
         // Events were lost (a queue overflow): rebuild to be safe.
         Err(_) => true,
     };
-    loop {
+    let mut finished = loop {
         match events.recv() {
-            Ok(event) if relevant(&event) => break,
+            Ok(event) if relevant(&event) => break event.as_ref().is_ok_and(finishes_a_write),
             Ok(_) => continue,
             Err(_) => return false,
         }
-    }
+    };
     loop {
-        match events.recv_timeout(SETTLE) {
+        // Events already queued are taken even when the save looks done: a
+        // later write in scope means waiting again.
+        let next = if finished {
+            events.try_recv().map_err(|err| match err {
+                TryRecvError::Empty => RecvTimeoutError::Timeout,
+                TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+            })
+        } else {
+            events.recv_timeout(SETTLE)
+        };
+        match next {
+            Ok(Ok(event)) if in_scope(&event) => {
+                if finishes_a_write(&event) {
+                    finished = true;
+                } else if !matches!(event.kind, EventKind::Access(_)) {
+                    finished = false;
+                }
+            }
             Ok(_) => continue,
             Err(RecvTimeoutError::Timeout) => return true,
             Err(RecvTimeoutError::Disconnected) => return false,
         }
     }
+}
+
+/// Whether `event` ends a write: a file renamed into place or closed
+/// after writing. Until then a file may be half written.
+fn finishes_a_write(event: &notify::Event) -> bool {
+    matches!(
+        event.kind,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    )
 }
 
 /// `path` from the root of the file system, links resolved where it exists
