@@ -36,6 +36,19 @@ pub struct WatchArgs {
 /// several events (write, rename, attributes) within a few milliseconds.
 const SETTLE: Duration = Duration::from_millis(10);
 
+/// [`SETTLE`], or (feature `test-hooks` only) `BRIEFPRESS_TEST_SETTLE_MS`,
+/// for a test that needs a save's steps to fall inside it on any machine.
+fn settle() -> Duration {
+    #[cfg(feature = "test-hooks")]
+    if let Some(ms) = std::env::var("BRIEFPRESS_TEST_SETTLE_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    SETTLE
+}
+
 /// How often `--poll` looks (and how long changes must stop: one look may
 /// catch the first step of a save, the next its rename over the document).
 const POLL: Duration = Duration::from_millis(200);
@@ -293,9 +306,9 @@ impl Scope {
 }
 
 /// Waits for an event in scope, then until the save is over: at once when
-/// the last change in scope finished a write (a file renamed into place,
-/// as editors save, or closed after writing), else when events stop for
-/// [`SETTLE`]. `false` if the watcher is gone.
+/// the last change in scope finished writing a file the builds read (see
+/// [`finishes_a_write`]), else when events stop for [`SETTLE`]. `false` if
+/// the watcher is gone.
 fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Scope) -> bool {
     let in_scope = |event: &notify::Event| event.paths.iter().any(|path| scope.counts(path));
     let relevant = |event: &notify::Result<notify::Event>| match event {
@@ -306,7 +319,11 @@ fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Sco
     };
     let mut finished = loop {
         match events.recv() {
-            Ok(event) if relevant(&event) => break event.as_ref().is_ok_and(finishes_a_write),
+            Ok(event) if relevant(&event) => {
+                break event
+                    .as_ref()
+                    .is_ok_and(|event| finishes_a_write(event, scope));
+            }
             Ok(_) => continue,
             Err(_) => return false,
         }
@@ -320,11 +337,11 @@ fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Sco
                 TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
             })
         } else {
-            events.recv_timeout(SETTLE)
+            events.recv_timeout(settle())
         };
         match next {
             Ok(Ok(event)) if in_scope(&event) => {
-                if finishes_a_write(&event) {
+                if finishes_a_write(&event, scope) {
                     finished = true;
                 } else if !matches!(event.kind, EventKind::Access(_)) {
                     finished = false;
@@ -337,14 +354,18 @@ fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Sco
     }
 }
 
-/// Whether `event` ends a write: a file renamed into place or closed
-/// after writing. Until then a file may be half written.
-fn finishes_a_write(event: &notify::Event) -> bool {
-    matches!(
-        event.kind,
+/// Whether `event` ends a write of a file the builds read: renamed into
+/// place, or closed after writing. A temporary file an editor writes and
+/// then renames over the document, or a backup it renames the old one to,
+/// is not such a file, so the rename still to come is waited for.
+fn finishes_a_write(event: &notify::Event, scope: &Scope) -> bool {
+    let written = match event.kind {
+        // The destination is the last path (`Both` names the source too).
         EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
-            | EventKind::Access(AccessKind::Close(AccessMode::Write))
-    )
+        | EventKind::Access(AccessKind::Close(AccessMode::Write)) => event.paths.last(),
+        _ => None,
+    };
+    written.is_some_and(|path| scope.files.contains(path))
 }
 
 /// `path` from the root of the file system, links resolved where it exists

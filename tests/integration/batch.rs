@@ -261,12 +261,17 @@ struct Watching {
 
 impl Watching {
     fn start(project: &TempProject, args: &[&str]) -> Self {
+        Self::start_with_env(project, args, &[])
+    }
+
+    fn start_with_env(project: &TempProject, args: &[&str], env: &[(&str, &str)]) -> Self {
         use std::io::{BufRead, BufReader};
         use std::process::{Command, Stdio};
 
         let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
             .arg("watch")
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(&project.root)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -378,6 +383,33 @@ fn watch_sees_saves_by_rename_new_documents_and_polls_on_request() {
         assert!(
             added.iter().any(|l| l.contains("-> out/added.pdf")),
             "{args:?}: {added:?}"
+        );
+    }
+}
+
+#[test]
+fn watch_waits_for_the_rename_after_a_temporary_file_is_written() {
+    // An editor writes and closes a temporary file beside the document,
+    // then renames it over the document. The close finishes no file the
+    // build reads, so the rebuild waits for the rename (events must stop
+    // for the settle time, made long here so that the 100 ms gap is
+    // inside it on any machine); a rename onto the document starts it at
+    // once. Before, the close started a rebuild of the unchanged document.
+    let project = project_with_articles("watch-temp", 1);
+    let watching =
+        Watching::start_with_env(&project, &[], &[("BRIEFPRESS_TEST_SETTLE_MS", "2000")]);
+    watching.wait_for("watching", "first build");
+    let a0 = project.path("briefs/a0.toml");
+    let original = std::fs::read_to_string(&a0).unwrap();
+    for save in 0..2 {
+        let edited = original.replace("Text of", &format!("Save {save}: text of"));
+        let swap = project.write("briefs/.a0.toml.swp", edited);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::fs::rename(&swap, &a0).unwrap();
+        let rebuild = watching.wait_for("watching", &format!("after save {save}"));
+        assert!(
+            rebuild.iter().any(|l| l.contains("-> out/a0.pdf")),
+            "save {save}: {rebuild:?}"
         );
     }
 }
