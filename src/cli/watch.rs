@@ -310,7 +310,15 @@ impl Scope {
 /// [`finishes_a_write`]), else when events stop for [`SETTLE`]. `false` if
 /// the watcher is gone.
 fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Scope) -> bool {
-    let in_scope = |event: &notify::Event| event.paths.iter().any(|path| scope.counts(path));
+    // inotify follows a rename's `From` and `To` with a `Both` naming the
+    // two paths: nothing new, and left in the queue it would start a
+    // second, empty rebuild.
+    let in_scope = |event: &notify::Event| {
+        !matches!(
+            event.kind,
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both))
+        ) && event.paths.iter().any(|path| scope.counts(path))
+    };
     let relevant = |event: &notify::Result<notify::Event>| match event {
         // Reading a file (the build does) is no change.
         Ok(event) => !matches!(event.kind, EventKind::Access(_)) && in_scope(event),
@@ -359,13 +367,12 @@ fn wait_for_events(events: &Receiver<notify::Result<notify::Event>>, scope: &Sco
 /// then renames over the document, or a backup it renames the old one to,
 /// is not such a file, so the rename still to come is waited for.
 fn finishes_a_write(event: &notify::Event, scope: &Scope) -> bool {
-    let written = match event.kind {
-        // The destination is the last path (`Both` names the source too).
-        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
-        | EventKind::Access(AccessKind::Close(AccessMode::Write)) => event.paths.last(),
-        _ => None,
-    };
-    written.is_some_and(|path| scope.files.contains(path))
+    let written = matches!(
+        event.kind,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To))
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    );
+    written && event.paths.iter().any(|path| scope.files.contains(path))
 }
 
 /// `path` from the root of the file system, links resolved where it exists
