@@ -41,7 +41,7 @@ const HELD_BYTES: usize = 24 << 20;
 /// article's rebuild).
 static HELD: LazyLock<Mutex<Held>> = LazyLock::new(|| Mutex::new(Held::new(HELD_BYTES)));
 
-/// The copies, oldest first; the oldest go past `cap` bytes.
+/// The copies, least recently used first; those go past `cap` bytes.
 struct Held {
     cap: usize,
     copies: HashMap<(u128, u32, u32), RasterImage>,
@@ -59,8 +59,14 @@ impl Held {
         }
     }
 
-    fn get(&self, key: &(u128, u32, u32)) -> Option<RasterImage> {
-        self.copies.get(key).cloned()
+    /// The copy for `key`, now the most recently used.
+    fn get(&mut self, key: &(u128, u32, u32)) -> Option<RasterImage> {
+        let copy = self.copies.get(key).cloned()?;
+        if let Some(at) = self.order.iter().position(|held| held == key) {
+            self.order.remove(at);
+            self.order.push_back(*key);
+        }
+        Some(copy)
     }
 
     fn put(&mut self, key: (u128, u32, u32), copy: RasterImage) {
@@ -193,7 +199,7 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>
         (false, false) => "rgb8".to_string(),
     };
     let key = (hash128(raster.data()), width, height);
-    let held = HELD.lock().ok().and_then(|held| held.get(&key));
+    let held = HELD.lock().ok().and_then(|mut held| held.get(&key));
     let copy = match held {
         Some(copy) => copy,
         None => {
@@ -320,14 +326,17 @@ mod tests {
     }
 
     #[test]
-    fn held_copies_give_way_oldest_first_and_never_pass_the_cap() {
+    fn held_copies_give_way_least_recently_used_first_and_never_pass_the_cap() {
         let mut held = Held::new(3 * 2 * 100);
-        for n in 0..4 {
+        for n in 0..3 {
             held.put((n, 10, 10), grey(10));
         }
-        // Three fit; the first went when the fourth came.
-        assert!(held.get(&(0, 10, 10)).is_none());
-        for n in 1..4 {
+        // Three fit; the first, used again, stays when a fourth comes, and
+        // the second, unused since it came, goes.
+        assert!(held.get(&(0, 10, 10)).is_some());
+        held.put((3, 10, 10), grey(10));
+        assert!(held.get(&(1, 10, 10)).is_none());
+        for n in [0, 2, 3] {
             assert!(held.get(&(n, 10, 10)).is_some(), "copy {n} held");
         }
         assert_eq!(held.bytes, 600);
