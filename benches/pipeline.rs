@@ -4,7 +4,8 @@
 //! edition adds to the issue's build, `stock` for the ratio against stock
 //! Typst compiling briefpress's own `--emit-typst` export, `unchanged` for
 //! `check` and a rebuild with nothing changed, `watch` for the time from a
-//! save to the replaced PDF, over 40 articles that each
+//! save to the replaced PDF, `rebuild` for in-process rebuilds after a
+//! one-word edit, over 40 articles that each
 //! have their own print-resolution image; `BENCH_KEEP=1` keeps the corpus
 //! for a profiler).
 //!
@@ -54,6 +55,7 @@ fn main() {
         Ok("stock") => against_stock_typst(&bin, &root, repeats),
         Ok("unchanged") => unchanged_and_check(&bin, &root, repeats),
         Ok("watch") => watch_latency(&bin, &root, repeats),
+        Ok("rebuild") => rebuild_rows(&root, repeats),
         _ => {}
     }
     if std::env::var("BENCH_ONLY").is_ok() {
@@ -184,13 +186,18 @@ fn main() {
         );
     }
     validation_share(&bin, &root, repeats);
-    let (lone, in_issue) = watch_rebuilds(&root, repeats);
+    rebuild_rows(&root, repeats);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The rows of [`watch_rebuilds`] (`BENCH_ONLY=rebuild` for these alone).
+fn rebuild_rows(root: &Path, repeats: usize) {
+    let (lone, in_issue) = watch_rebuilds(root, repeats);
     row("watch: one-word edit, lone article", (lone, None));
     row(
         "watch: one-word edit, article of the issue (+ issue)",
         (in_issue, None),
     );
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 fn row(what: &str, (time, rss): (Duration, Option<u64>)) {
