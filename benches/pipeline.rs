@@ -205,6 +205,17 @@ fn row(what: &str, (time, rss): (Duration, Option<u64>)) {
     println!("| {what} | {:.0} ms | {rss} |", time.as_secs_f64() * 1000.0);
 }
 
+/// The median, least and greatest of `times`, in milliseconds.
+fn spread(times: &mut [Duration]) -> (f64, f64, f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    (
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        ms(times[times.len() - 1]),
+    )
+}
+
 fn median(repeats: usize, mut f: impl FnMut() -> Duration) -> Duration {
     let mut times: Vec<Duration> = (0..repeats).map(|_| f()).collect();
     times.sort();
@@ -309,15 +320,6 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
             stock.push(time);
             stock_rss = stock_rss.max(rss);
         }
-        let spread = |times: &mut Vec<Duration>| {
-            times.sort();
-            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-            (
-                ms(times[times.len() / 2]),
-                ms(times[0]),
-                ms(times[times.len() - 1]),
-            )
-        };
         let (ours_median, ours_min, ours_max) = spread(&mut briefpress);
         let (stock_median, stock_min, stock_max) = spread(&mut stock);
         let ratio = ours_median / stock_median;
@@ -658,7 +660,8 @@ fn watch_latency(bin: &Path, root: &Path, repeats: usize) {
             "headline = \"",
         ),
     ] {
-        let pdf = root.join(format!("out/watch-{}.pdf", &what[..5]));
+        let stem = Path::new(doc).file_stem().expect("a TOML file");
+        let pdf = root.join("out/watch").join(stem).with_extension("pdf");
         let _ = std::fs::remove_file(&pdf);
         let mut watcher = Command::new(bin)
             .args(["watch", doc, "-q", "-o"])
@@ -699,13 +702,9 @@ fn watch_latency(bin: &Path, root: &Path, repeats: usize) {
         std::fs::write(&source, original).expect("the sample is restored");
         let _ = watcher.kill();
         let _ = watcher.wait();
-        latencies.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let (median, min, max) = spread(&mut latencies);
         println!(
-            "| watch: save -> PDF replaced, {what} ({repeats} saves) | {:.0} ms (min {:.0}, max {:.0}) | |",
-            ms(latencies[latencies.len() / 2]),
-            ms(latencies[0]),
-            ms(latencies[latencies.len() - 1]),
+            "| watch: save -> PDF replaced, {what} ({repeats} saves) | {median:.0} ms (min {min:.0}, max {max:.0}) | |",
         );
     }
 }
