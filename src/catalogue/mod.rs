@@ -73,36 +73,50 @@ pub fn thumbnail(page: &typst_layout::Page) -> Result<Thumbnails, String> {
         ..Default::default()
     };
     let pixmap = typst_render::render(page, &options);
-    let screen = pixmap.encode_png().map_err(|err| err.to_string())?;
-    let print = print_png(
-        pixmap.data(),
-        4,
-        (pixmap.width() as usize, pixmap.height() as usize),
-    )?;
-    Ok(Thumbnails { screen, print })
+    let size = (pixmap.width() as usize, pixmap.height() as usize);
+    let rgb = on_white(pixmap.data());
+    Ok(Thumbnails {
+        screen: png(&rgb, size)?,
+        print: print_png(&rgb, size)?,
+    })
 }
 
-/// Pixels (`channels` bytes each; the first three red, green and blue)
-/// shrunk to the print thumbnail's width, as an RGB PNG. Pages are
-/// opaque, so any alpha is dropped.
-fn print_png(pixels: &[u8], channels: usize, size: (usize, usize)) -> Result<Vec<u8>, String> {
-    let width = (PRINT_THUMBNAIL_WIDTH as usize).min(size.0).max(1);
-    let height = (size.1 * width / size.0.max(1)).max(1);
-    let small = crate::typeset::downsample::shrink(pixels, channels, size, (width, height));
-    let rgb: Vec<u8> = small
-        .chunks_exact(channels)
-        .flat_map(|pixel| pixel[..3].iter().copied())
-        .collect();
-    let image = image::RgbImage::from_raw(width as u32, height as u32, rgb)
-        .ok_or("thumbnail size mismatch")?;
+/// Premultiplied RGBA pixels laid on white, as RGB: a page is opaque, and
+/// a thumbnail without alpha is a quarter smaller to compress and to serve.
+fn on_white(rgba: &[u8]) -> Vec<u8> {
+    rgba.chunks_exact(4)
+        .flat_map(|pixel| {
+            let under = 255 - pixel[3];
+            [pixel[0], pixel[1], pixel[2]].map(|channel| channel.saturating_add(under))
+        })
+        .collect()
+}
+
+/// RGB pixels as a PNG, compressed fast: a run writes two for every
+/// document it builds. Deflate level 1 without filters (pages are mostly
+/// flat colour) took 0.75 ms and 18 KB for a brief's page, the default
+/// level 1.7 ms and 16 KB, and the fastest level 0.2 ms and 29 KB.
+fn png(rgb: &[u8], (width, height): (usize, usize)) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder as _;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let mut bytes = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
+    PngEncoder::new_with_quality(&mut bytes, CompressionType::Level(1), FilterType::NoFilter)
+        .write_image(
+            rgb,
+            width as u32,
+            height as u32,
+            image::ExtendedColorType::Rgb8,
         )
         .map_err(|err| err.to_string())?;
     Ok(bytes)
+}
+
+/// RGB pixels shrunk to the print thumbnail's width, as a PNG.
+fn print_png(rgb: &[u8], size: (usize, usize)) -> Result<Vec<u8>, String> {
+    let width = (PRINT_THUMBNAIL_WIDTH as usize).min(size.0).max(1);
+    let height = (size.1 * width / size.0.max(1)).max(1);
+    let small = crate::typeset::downsample::shrink(rgb, 3, size, (width, height));
+    png(&small, (width, height))
 }
 
 /// One listed document.
@@ -516,7 +530,7 @@ fn print_thumbnail(gate: &Gate, out_dir: &Path, relative: &str) -> Option<(Vec<u
     };
     let rgb = image.to_rgb8();
     let size = (rgb.width() as usize, rgb.height() as usize);
-    let bytes = print_png(rgb.as_raw(), 3, size).ok()?;
+    let bytes = print_png(rgb.as_raw(), size).ok()?;
     let _ = gate.write(&cached, &bytes);
     Some((bytes, "png".into()))
 }
