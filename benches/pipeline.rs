@@ -1,13 +1,13 @@
-//! The benchmark harness (not a timed test): `cargo bench --bench pipeline`
-//! (`BENCH_ONLY=verify` for the cost of verifying PDFs alone, `resample`
-//! for what the cache of resampled images saves, `epub` for what the EPUB
-//! edition adds to the issue's build, `stock` for the ratio against stock
-//! Typst compiling briefpress's own `--emit-typst` export, `unchanged` for
-//! `check` and a rebuild with nothing changed, `watch` for the time from a
-//! save to the replaced PDF, `rebuild` for in-process rebuilds after a
-//! one-word edit, over 40 articles that each
-//! have their own print-resolution image; `BENCH_KEEP=1` keeps the corpus
-//! for a profiler).
+//! The benchmark harness (not a timed test): `cargo bench --bench pipeline`.
+//! `BENCH_ONLY=<mode>` runs one part: `verify` the cost of verifying PDFs
+//! alone, `resample` what the cache of resampled images saves, `epub` what
+//! the EPUB edition adds to the issue's build, `stock` the ratio against
+//! stock Typst compiling briefpress's own `--emit-typst` export,
+//! `unchanged` `check` and a rebuild with nothing changed (over 40 articles
+//! that each have their own print-resolution image), `watch` the time from
+//! a save to the replaced PDF, `rebuild` in-process rebuilds after a
+//! one-word edit, `catalogue` what the catalogue adds to 40 distinct
+//! briefs. `BENCH_KEEP=1` keeps the corpus for a profiler.
 //!
 //! Inputs are generated deterministically from the samples in a temporary
 //! project: the four sample articles cycled to 40, an issue of those 40, and
@@ -56,6 +56,7 @@ fn main() {
         Ok("unchanged") => unchanged_and_check(&bin, &root, repeats),
         Ok("watch") => watch_latency(&bin, &root, repeats),
         Ok("rebuild") => rebuild_rows(&root, repeats),
+        Ok("catalogue") => catalogue_cost(&bin, &root, repeats),
         _ => {}
     }
     if std::env::var("BENCH_ONLY").is_ok() {
@@ -345,10 +346,25 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
 /// Wall time and peak RSS (KB, from GNU time where installed) of a
 /// command that must succeed.
 fn timed(command: &mut Command) -> (Duration, Option<u64>) {
+    let run = run_timed(command);
+    (run.wall, run.kb)
+}
+
+/// What one run of a command took.
+struct Timed {
+    wall: Duration,
+    /// Peak RSS in KB, where GNU time is installed (as CPU is).
+    kb: Option<u64>,
+    /// User plus system time.
+    cpu: Option<Duration>,
+}
+
+/// Runs a command that must succeed, under GNU time where installed.
+fn run_timed(command: &mut Command) -> Timed {
     let gnu_time = Path::new("/usr/bin/time").exists();
     let mut run = if gnu_time {
         let mut time = Command::new("/usr/bin/time");
-        time.args(["-f", "%M"]).arg(command.get_program());
+        time.args(["-f", "%M %U %S"]).arg(command.get_program());
         time
     } else {
         Command::new(command.get_program())
@@ -359,13 +375,26 @@ fn timed(command: &mut Command) -> (Duration, Option<u64>) {
     }
     let started = Instant::now();
     let out = run.output().expect("the command runs");
-    let elapsed = started.elapsed();
+    let wall = started.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{command:?}: {stderr}");
-    let kb = gnu_time
-        .then(|| stderr.lines().last()?.trim().parse().ok())
-        .flatten();
-    (elapsed, kb)
+    let fields: Vec<&str> = match gnu_time {
+        true => stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect(),
+        false => Vec::new(),
+    };
+    let seconds = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    Timed {
+        wall,
+        kb: fields.first().and_then(|f| f.parse().ok()),
+        cpu: seconds(1)
+            .zip(seconds(2))
+            .map(|(user, system)| Duration::from_secs_f64(user + system)),
+    }
 }
 
 /// Median wall time and the largest peak RSS of `briefpress args`.
@@ -452,9 +481,6 @@ fn distinct_articles(root: &Path) {
     }
 }
 
-/// Medians of two commands run alternately, so that the machine's load
-/// falls on both alike; each into an empty output folder (its last
-/// argument), so that nothing is skipped.
 /// What the EPUB edition adds to the 40-article issue's build (with its
 /// members' PDFs, as a folder build makes them), interleaved runs into
 /// empty folders; and the size of the issue's book against its PDF.
@@ -509,6 +535,47 @@ fn epub_share(bin: &Path, root: &Path, repeats: usize) {
     }
 }
 
+/// What the catalogue (thumbnails, `index.html`, `catalogue.pdf`,
+/// `SHA256SUMS`) adds to a forced build of 40 distinct briefs: runs with
+/// and without it alternately, each into an empty folder, medians of wall
+/// and CPU time (issue 18's goal: at most 15 % more).
+fn catalogue_cost(bin: &Path, root: &Path, repeats: usize) {
+    let (mut walls, mut cpus) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+    for _ in 0..repeats {
+        for (with, out) in [(0, "out/catalogue-without"), (1, "out/catalogue-with")] {
+            let _ = std::fs::remove_dir_all(root.join(out));
+            let mut command = Command::new(bin);
+            command
+                .args(["build", "long-40", "--quiet", "--out-dir", out])
+                .current_dir(root);
+            if with == 0 {
+                command.arg("--no-catalogue");
+            }
+            let run = run_timed(&mut command);
+            walls[with].push(run.wall);
+            cpus[with].extend(run.cpu);
+        }
+    }
+    let middle = |times: &mut Vec<Duration>| {
+        times.sort();
+        times.get(times.len() / 2).copied()
+    };
+    for (what, times) in [("wall", &mut walls), ("CPU", &mut cpus)] {
+        let [without, with] = times;
+        if let (Some(without), Some(with)) = (middle(without), middle(with)) {
+            println!(
+                "| 40 distinct briefs, {what}: {:.0} ms without the catalogue, {:.0} ms with | +{:.0} % | goal <= +15 % |",
+                without.as_secs_f64() * 1000.0,
+                with.as_secs_f64() * 1000.0,
+                (with.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0
+            );
+        }
+    }
+}
+
+/// Medians of two commands run alternately, so that the machine's load
+/// falls on both alike; each into an empty output folder (its last
+/// argument), so that nothing is skipped.
 fn interleaved(
     bin: &Path,
     root: &Path,
@@ -827,7 +894,7 @@ fn generate(root: &Path) {
     }
     // Long runs: 100 and 1,000 briefs, each with a distinct title so no two
     // compilations are alike.
-    for (dir, count) in [("long-100", 100), ("long-1000", 1000)] {
+    for (dir, count) in [("long-40", 40), ("long-100", 100), ("long-1000", 1000)] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
         for i in 1..=count {
             let text = brief
