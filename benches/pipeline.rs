@@ -263,48 +263,11 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
     for (name, document, extra, goal) in cases {
         // The export, once: main.typ and the flags stock Typst needs.
         let export = root.join("out/stock").join(name.replace(' ', "-"));
-        let _ = std::fs::remove_dir_all(&export);
         let mut args = vec!["build", document, "--force", "-q", "--no-catalogue"];
         args.extend_from_slice(extra);
         let pdf = export.join("briefpress.pdf");
-        timed(
-            Command::new(bin)
-                .args(&args)
-                .arg("-o")
-                .arg(&pdf)
-                .arg("--emit-typst")
-                .arg(export.join("typst"))
-                .current_dir(root),
-        );
-        let project = std::fs::read_dir(export.join("typst"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.join("main.typ").exists())
-            .expect("an exported project");
-        let script = std::fs::read_to_string(project.join("compile.sh")).unwrap();
-        let flag = |name: &str| -> Vec<String> {
-            let words: Vec<&str> = script.split_whitespace().collect();
-            words
-                .windows(2)
-                .filter(|w| w[0] == name)
-                .map(|w| w[1].to_string())
-                .collect()
-        };
-        let standards = flag("--pdf-standard")
-            .iter()
-            .map(|s| format!("{s:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let timestamp = flag("--creation-timestamp")
-            .first()
-            .cloned()
-            .unwrap_or("None".into());
-        let compile = format!(
-            "import typst; typst.compile('main.typ', output='stock.pdf', root='.', \
-             font_paths=['../fonts'], ignore_system_fonts=True, pdf_standards=[{standards}], \
-             timestamp={timestamp})"
-        );
+        let projects = emit_typst(bin, root, &args, &["-o".as_ref(), pdf.as_os_str()], &export);
+        let project = &projects[0];
         let ours: Vec<&str> = args.iter().copied().chain(["-o"]).collect();
         let mut briefpress = Vec::new();
         let mut stock = Vec::new();
@@ -313,11 +276,7 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
             let (time, rss) = timed(Command::new(bin).args(&ours).arg(&pdf).current_dir(root));
             briefpress.push(time);
             ours_rss = ours_rss.max(rss);
-            let (time, rss) = timed(
-                Command::new(&python)
-                    .args(["-c", &compile])
-                    .current_dir(&project),
-            );
+            let (time, rss) = timed(&mut stock_compile(&python, project));
             stock.push(time);
             stock_rss = stock_rss.max(rss);
         }
@@ -325,12 +284,6 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
         let (stock_median, stock_min, stock_max) = spread(&mut stock);
         let ratio = ours_median / stock_median;
         // The same work: the same number of pages from both.
-        let pages = |pdf: &Path| {
-            let info = Command::new("pdfinfo").arg(pdf).output().ok()?;
-            String::from_utf8_lossy(&info.stdout)
-                .lines()
-                .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()))
-        };
         let (ours_pages, stock_pages) = (pages(&pdf), pages(&project.join("stock.pdf")));
         assert_eq!(ours_pages, stock_pages, "{name}: page counts differ");
         println!(
@@ -340,7 +293,142 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
             stock_rss.map_or(0, |kb| kb / 1024),
             if ratio <= goal { "met" } else { "missed" }
         );
+        if name == "issue of 40 alone" {
+            // The issue with its members' PDFs, against the same stock
+            // compile of the issue alone.
+            let with_members = median(repeats, || {
+                let out = root.join("out/stock/members");
+                let _ = std::fs::remove_dir_all(&out);
+                timed(
+                    Command::new(bin)
+                        .args(["build", document, "--force", "-q", "--no-catalogue"])
+                        .arg("--out-dir")
+                        .arg(&out)
+                        .current_dir(root),
+                )
+                .0
+            });
+            let ratio = with_members.as_secs_f64() * 1000.0 / stock_median;
+            println!(
+                "| the same issue with its 40 member PDFs | {:.0} ms | | {stock_median:.0} ms (the issue alone) | | {ratio:.2} | <= 1.40 {} |",
+                with_members.as_secs_f64() * 1000.0,
+                if ratio <= 1.40 { "met" } else { "missed" }
+            );
+        }
     }
+    forty_articles_against_forty_processes(bin, root, &python, repeats);
+}
+
+/// The 40 articles built in one call, against 40 fresh stock processes
+/// compiling their exports one after the other (issue 18: at least 3x
+/// faster), alternating, medians.
+fn forty_articles_against_forty_processes(bin: &Path, root: &Path, python: &Path, repeats: usize) {
+    let export = root.join("out/stock/forty");
+    let args = ["build", "articles", "--force", "-q", "--no-catalogue"];
+    let out = root.join("out/stock/forty-pdf");
+    let projects = emit_typst(
+        bin,
+        root,
+        &args,
+        &["--out-dir".as_ref(), out.as_os_str()],
+        &export,
+    );
+    assert_eq!(projects.len(), 40, "one export a document");
+    let (mut ours, mut stock) = (Vec::new(), Vec::new());
+    for _ in 0..repeats {
+        let _ = std::fs::remove_dir_all(&out);
+        ours.push(
+            timed(
+                Command::new(bin)
+                    .args(args)
+                    .arg("--out-dir")
+                    .arg(&out)
+                    .current_dir(root),
+            )
+            .0,
+        );
+        let started = Instant::now();
+        for project in &projects {
+            timed(&mut stock_compile(python, project));
+        }
+        stock.push(started.elapsed());
+    }
+    let (ours, ours_min, ours_max) = spread(&mut ours);
+    let (stock, stock_min, stock_max) = spread(&mut stock);
+    let faster = stock / ours;
+    println!(
+        "| 40 articles in one call, against 40 fresh stock processes | {ours:.0} ms ({ours_min:.0}-{ours_max:.0}) | | {stock:.0} ms ({stock_min:.0}-{stock_max:.0}) | | {faster:.2}x faster | >= 3x {} |",
+        if faster >= 3.0 { "met" } else { "missed" }
+    );
+}
+
+/// Builds with `--emit-typst` into `export` (emptied first), with `output`
+/// naming where the PDFs go, and returns the exported projects (a folder
+/// with `main.typ` each), in name order.
+fn emit_typst(
+    bin: &Path,
+    root: &Path,
+    args: &[&str],
+    output: &[&std::ffi::OsStr],
+    export: &Path,
+) -> Vec<PathBuf> {
+    let _ = std::fs::remove_dir_all(export);
+    timed(
+        Command::new(bin)
+            .args(args)
+            .args(output)
+            .arg("--emit-typst")
+            .arg(export.join("typst"))
+            .current_dir(root),
+    );
+    let mut projects: Vec<PathBuf> = std::fs::read_dir(export.join("typst"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("main.typ").exists())
+        .collect();
+    projects.sort();
+    assert!(!projects.is_empty(), "an exported project");
+    projects
+}
+
+/// A fresh Python process compiling an exported project into `stock.pdf`
+/// with the fonts, standards and timestamp its `compile.sh` names.
+fn stock_compile(python: &Path, project: &Path) -> Command {
+    let script = std::fs::read_to_string(project.join("compile.sh")).unwrap();
+    let flag = |name: &str| -> Vec<String> {
+        let words: Vec<&str> = script.split_whitespace().collect();
+        words
+            .windows(2)
+            .filter(|w| w[0] == name)
+            .map(|w| w[1].to_string())
+            .collect()
+    };
+    let standards = flag("--pdf-standard")
+        .iter()
+        .map(|s| format!("{s:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let timestamp = flag("--creation-timestamp")
+        .first()
+        .cloned()
+        .unwrap_or("None".into());
+    let compile = format!(
+        "import typst; typst.compile('main.typ', output='stock.pdf', root='.', \
+         font_paths=['../fonts'], ignore_system_fonts=True, pdf_standards=[{standards}], \
+         timestamp={timestamp})"
+    );
+    let mut command = Command::new(python);
+    command.args(["-c", &compile]).current_dir(project);
+    command
+}
+
+/// The page count `pdfinfo` reads from a PDF.
+fn pages(pdf: &Path) -> Option<String> {
+    let info = Command::new("pdfinfo").arg(pdf).output().ok()?;
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()))
 }
 
 /// Wall time and peak RSS (KB, from GNU time where installed) of a
