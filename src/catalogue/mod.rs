@@ -699,3 +699,32 @@ fn write_sums(gate: &Gate, out_dir: &Path) -> Result<(), String> {
     gate.write(&out_dir.join(SUMS), sums.as_bytes())
         .map_err(|err| err.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Typst renders premultiplied RGBA: an opaque pixel keeps its colour,
+    /// a transparent one turns white, and one half covered by black is
+    /// grey, never the black that dropping the alpha would give.
+    #[test]
+    fn pixels_are_laid_on_white() {
+        let rgba = [10, 20, 30, 255, 0, 0, 0, 0, 0, 0, 0, 128];
+        assert_eq!(on_white(&rgba), [10, 20, 30, 255, 255, 255, 127, 127, 127]);
+    }
+
+    /// Both thumbnails decode as RGB PNGs of the sizes they promise.
+    #[test]
+    fn thumbnails_are_rgb_pngs_of_their_sizes() {
+        let size = (240, 340);
+        let rgb: Vec<u8> = (0..size.0 * size.1 * 3).map(|i| (i % 251) as u8).collect();
+        for (bytes, width, height) in [
+            (png(&rgb, size).unwrap(), 240, 340),
+            (print_png(&rgb, size).unwrap(), PRINT_THUMBNAIL_WIDTH, 170),
+        ] {
+            let image = image::load_from_memory(&bytes).unwrap();
+            assert_eq!(image.color(), image::ColorType::Rgb8);
+            assert_eq!((image.width(), image.height()), (width, height));
+        }
+    }
+}
