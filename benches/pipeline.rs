@@ -901,7 +901,7 @@ fn watch_rebuilds(root: &Path, repeats: usize) -> (Duration, Duration) {
             .into_iter()
             .filter(|j| j.prepared.id == id || j.prepared.kind == briefpress::model::Kind::Issue)
             .collect();
-        pool.install(|| run::run(typesetter, &pages, &changed, None, |_| {}));
+        pool.install(|| run::run(typesetter, &pages, &changed, run::Then::Again, None, |_| {}));
     };
     let mut timed_edits = |article: &Path, with_issue: bool| {
         let original = std::fs::read_to_string(article).unwrap();

@@ -55,6 +55,11 @@ pub struct Wanted {
     pub thumbnail: bool,
     /// What the EPUB edition takes from the layout.
     pub pagination: bool,
+    /// Nothing compiles after this document (a run of one that no `watch`
+    /// repeats): its layout and the compiler's memory are let go once the
+    /// PDF is exported, before the validator reads it, so that the two do
+    /// not take memory at the same time.
+    pub last_compile: bool,
 }
 
 /// Loads and prepares a document: every error that needs no layout.
@@ -174,7 +179,14 @@ pub fn build_with(
                 verified: Vec::new(),
             });
         }
-        let done = final_pdf(&typeset.document, prepared, project)?;
+        let pages = typeset.document.pages().len();
+        let pdf = final_bytes(&typeset.document, prepared, project)?;
+        if wanted.last_compile {
+            drop(typeset.document);
+            typst::comemo::evict(0);
+            trim_heap();
+        }
+        let done = verified(pdf, project);
         if done.problems.iter().any(Diagnostic::is_error) {
             return Err(done
                 .problems
@@ -188,7 +200,7 @@ pub fn build_with(
             pdf: done.pdf,
             pagination,
             thumbnail,
-            pages: typeset.document.pages().len(),
+            pages,
             warnings,
             files_read: typeset.files_read,
             verified: done.verified,
@@ -215,12 +227,21 @@ fn final_pdf(
     prepared: &Prepared,
     project: &Project,
 ) -> Result<Final, Vec<Diagnostic>> {
-    let standards = project.standards();
+    final_bytes(document, prepared, project).map(|pdf| verified(pdf, project))
+}
+
+/// The bytes that will be written: exported, the bidi controls out of the
+/// text layer, the print profile's page boxes added.
+fn final_bytes(
+    document: &PagedDocument,
+    prepared: &Prepared,
+    project: &Project,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let mut pdf = export::pdf::export(
         document,
         &prepared.id,
         prepared.stamp,
-        &standards,
+        &project.standards(),
         project.time(),
     )?;
     if export::text_layer::has_bidi_controls(document) {
@@ -239,12 +260,17 @@ fn final_pdf(
             },
         )?;
     }
-    let verification = export::verify::verify(&pdf, &standards);
-    Ok(Final {
+    Ok(pdf)
+}
+
+/// `pdf` with what the validator and the accessibility checks say of it.
+fn verified(pdf: Vec<u8>, project: &Project) -> Final {
+    let verification = export::verify::verify(&pdf, &project.standards());
+    Final {
         pdf,
         verified: verification.verified,
         problems: verification.problems,
-    })
+    }
 }
 
 /// The catalogue's thumbnails of the first page of `part` of a document
@@ -289,19 +315,22 @@ fn preflight(document: &PagedDocument, prepared: &Prepared, project: &Project) -
 /// thousands of documents the resident size creeps up (measured: 1,000
 /// briefs peaked 1.19 x higher than 100 without this).
 fn release_freed_memory() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Trimming walks the heap: not after every small document.
+    const EVERY: usize = 8;
+    static BUILT: AtomicUsize = AtomicUsize::new(0);
+    if BUILT.fetch_add(1, Ordering::Relaxed) % EVERY == EVERY - 1 {
+        trim_heap();
+    }
+}
+
+/// Returns the allocator's free pages to the system (the validator's
+/// threads allocate from arenas of their own).
+fn trim_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        /// Trimming walks the heap: not after every small document.
-        const EVERY: usize = 8;
-        static BUILT: AtomicUsize = AtomicUsize::new(0);
-        if BUILT.fetch_add(1, Ordering::Relaxed) % EVERY == EVERY - 1 {
-            // SAFETY: malloc_trim only releases free pages of the
-            // allocator's own arenas; it takes no pointers and may be
-            // called from any thread.
-            unsafe {
-                libc::malloc_trim(0);
-            }
-        }
+    // SAFETY: malloc_trim only releases free pages of the allocator's own
+    // arenas; it takes no pointers and may be called from any thread.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

@@ -116,15 +116,29 @@ pub struct Timeout<'a> {
     pub expired: &'a (dyn Fn(Duration, &[PathBuf]) + Sync),
 }
 
+/// Whether another run follows this one in the same process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// `watch` builds again on the next save: the compiler keeps what it
+    /// laid out, for the next build to reuse.
+    Again,
+    /// Nothing follows: a run of one document lets its layout go once the
+    /// PDF is exported, before verifying it (the issue of 40 peaked at 329
+    /// MB holding both, 240-257 MB now).
+    Done,
+}
+
 /// Builds and writes the jobs on the current pool; `report` sees each as
 /// it finishes (from the worker's thread). Called inside [`Pool::install`].
 pub fn run<'a>(
     typesetter: &Typesetter,
     pages: &Pages,
     jobs: &'a [Job],
+    then: Then,
     timeout: Option<Timeout<'_>>,
     report: impl Fn(Finished<'a>) + Sync,
 ) {
+    let last_compile = then == Then::Done && jobs.len() == 1;
     let done = AtomicUsize::new(0);
     let in_flight: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());
     std::thread::scope(|scope| {
@@ -155,7 +169,7 @@ pub fn run<'a>(
                 set.insert(index);
             }
             let clock = Instant::now();
-            let outcome = contained(|| build_one(typesetter, pages, job));
+            let outcome = contained(|| build_one(typesetter, pages, job, last_compile));
             report(Finished {
                 job,
                 outcome,
@@ -169,7 +183,7 @@ pub fn run<'a>(
     });
 }
 
-fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
+fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job, last_compile: bool) -> Outcome {
     // Test hook (feature `test-hooks` only): a panic in one document.
     #[cfg(feature = "test-hooks")]
     if std::env::var("BRIEFPRESS_TEST_PANIC_ON").is_ok_and(|id| id == job.prepared.id) {
@@ -209,6 +223,7 @@ fn build_one(typesetter: &Typesetter, pages: &Pages, job: &Job) -> Outcome {
         pdf: job.edition == Edition::Pdf,
         thumbnail: job.thumbnail.is_some(),
         pagination: book.is_some(),
+        last_compile,
     };
     let gate = typesetter.project().gate();
     let written = |err: WriteError| {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
 use std::time::{Duration, SystemTime};
 
-use briefpress::build::{Action, Engine, Stop};
+use briefpress::build::{Action, Engine, Options, Stop};
 use briefpress::load::config;
 use clap::Args;
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
@@ -56,7 +56,10 @@ const POLL: Duration = Duration::from_millis(200);
 pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
     let mut console = Console::new(reporter);
     let options = match args.build.options() {
-        Ok(options) => options,
+        Ok(options) => Options {
+            repeated: true,
+            ..options
+        },
         Err(message) => return reporter.usage_error(&message),
     };
     let mut engine = match Engine::new(options, &mut console) {
