@@ -129,6 +129,7 @@ fn main() {
         ],
         repeats,
     );
+    let (pdf, web) = (pdf.wall, web.wall);
     row("issue of 40 with members, PDFs (interleaved)", (pdf, None));
     row("the same with the web edition (interleaved)", (web, None));
     println!(
@@ -293,25 +294,24 @@ fn against_stock_typst(bin: &Path, root: &Path, repeats: usize) {
             stock_rss.map_or(0, |kb| kb / 1024),
             if ratio <= goal { "met" } else { "missed" }
         );
-        if name == "issue of 40 alone" {
-            // The issue with its members' PDFs, against the same stock
-            // compile of the issue alone.
-            let with_members = median(repeats, || {
-                let out = root.join("out/stock/members");
-                let _ = std::fs::remove_dir_all(&out);
-                timed(
-                    Command::new(bin)
-                        .args(["build", document, "--force", "-q", "--no-catalogue"])
-                        .arg("--out-dir")
-                        .arg(&out)
-                        .current_dir(root),
-                )
-                .0
-            });
-            let ratio = with_members.as_secs_f64() * 1000.0 / stock_median;
+        if extra.contains(&"--no-members") {
+            // The same document with its members' PDFs, against the same
+            // stock compile of it alone.
+            let out = root.join("out/stock/members");
+            let out = out.to_str().expect("a UTF-8 temporary path");
+            let build = [
+                "build",
+                document,
+                "--force",
+                "--no-catalogue",
+                "--out-dir",
+                out,
+            ];
+            let (with_members, _) = measure_process(bin, root, &build, repeats);
+            let with_members = with_members.as_secs_f64() * 1000.0;
+            let ratio = with_members / stock_median;
             println!(
-                "| the same issue with its 40 member PDFs | {:.0} ms | | {stock_median:.0} ms (the issue alone) | | {ratio:.2} | <= 1.40 {} |",
-                with_members.as_secs_f64() * 1000.0,
+                "| the same with its member PDFs | {with_members:.0} ms | | {stock_median:.0} ms (alone) | | {ratio:.2} | <= 1.40 {} |",
                 if ratio <= 1.40 { "met" } else { "missed" }
             );
         }
@@ -594,6 +594,7 @@ fn epub_share(bin: &Path, root: &Path, repeats: usize) {
         ],
         repeats,
     );
+    let (pdf, epub) = (pdf.wall, epub.wall);
     row("issue of 40 with members, PDFs (interleaved)", (pdf, None));
     row("the same with the EPUB edition (interleaved)", (epub, None));
     println!(
@@ -628,29 +629,25 @@ fn epub_share(bin: &Path, root: &Path, repeats: usize) {
 /// and without it alternately, each into an empty folder, medians of wall
 /// and CPU time (issue 18's goal: at most 15 % more).
 fn catalogue_cost(bin: &Path, root: &Path, repeats: usize) {
-    let (mut walls, mut cpus) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
-    for _ in 0..repeats {
-        for (with, out) in [(0, "out/catalogue-without"), (1, "out/catalogue-with")] {
-            let _ = std::fs::remove_dir_all(root.join(out));
-            let mut command = Command::new(bin);
-            command
-                .args(["build", "long-40", "--quiet", "--out-dir", out])
-                .current_dir(root);
-            if with == 0 {
-                command.arg("--no-catalogue");
-            }
-            let run = run_timed(&mut command);
-            walls[with].push(run.wall);
-            cpus[with].extend(run.cpu);
-        }
-    }
-    let middle = |times: &mut Vec<Duration>| {
-        times.sort();
-        times.get(times.len() / 2).copied()
-    };
-    for (what, times) in [("wall", &mut walls), ("CPU", &mut cpus)] {
-        let [without, with] = times;
-        if let (Some(without), Some(with)) = (middle(without), middle(with)) {
+    let (without, with) = interleaved(
+        bin,
+        root,
+        &[
+            "build",
+            "long-40",
+            "--no-catalogue",
+            "--out-dir",
+            "out/catalogue-without",
+        ],
+        &["build", "long-40", "--out-dir", "out/catalogue-with"],
+        repeats,
+    );
+    let rows = [
+        ("wall", Some(without.wall), Some(with.wall)),
+        ("CPU", without.cpu, with.cpu),
+    ];
+    for (what, without, with) in rows {
+        if let (Some(without), Some(with)) = (without, with) {
             println!(
                 "| 40 distinct briefs, {what}: {:.0} ms without the catalogue, {:.0} ms with | +{:.0} % | goal <= +15 % |",
                 without.as_secs_f64() * 1000.0,
@@ -670,27 +667,45 @@ fn interleaved(
     a: &[&str],
     b: &[&str],
     repeats: usize,
-) -> (Duration, Duration) {
+) -> (Medians, Medians) {
     let once = |args: &[&str]| {
         if let Some(out) = args.last() {
             let _ = std::fs::remove_dir_all(root.join(out));
         }
-        timed(
+        run_timed(
             Command::new(bin)
                 .args(args)
                 .arg("--quiet")
                 .current_dir(root),
         )
-        .0
     };
     let (mut first, mut second) = (Vec::new(), Vec::new());
     for _ in 0..repeats {
         first.push(once(a));
         second.push(once(b));
     }
-    first.sort();
-    second.sort();
-    (first[repeats / 2], second[repeats / 2])
+    (Medians::of(first), Medians::of(second))
+}
+
+/// The median wall time of some runs, and their median CPU time where
+/// every run measured it.
+struct Medians {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+impl Medians {
+    fn of(runs: Vec<Timed>) -> Self {
+        let middle = |mut times: Vec<Duration>| {
+            times.sort();
+            times[times.len() / 2]
+        };
+        let cpu: Option<Vec<Duration>> = runs.iter().map(|run| run.cpu).collect();
+        Medians {
+            wall: middle(runs.iter().map(|run| run.wall).collect()),
+            cpu: cpu.map(middle),
+        }
+    }
 }
 
 /// What verifying the final bytes costs (`export::verify`, run by every

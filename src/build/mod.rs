@@ -65,9 +65,9 @@ pub struct Options {
     pub editions: Option<Vec<Edition>>,
     /// When the run builds (`SOURCE_DATE_EPOCH`, read by the caller).
     pub time: BuildTime,
-    /// The engine builds again after this run (`watch`): the compiler
-    /// keeps its memory between runs.
-    pub repeated: bool,
+    /// Whether the engine builds again after this run (`watch`), so that
+    /// the compiler keeps its memory between runs.
+    pub then: run::Then,
 }
 
 /// What the engine does with the documents.
@@ -536,15 +536,11 @@ impl Run<'_, '_> {
             after,
             expired: &expired,
         });
-        let then = match options.repeated {
-            true => run::Then::Again,
-            false => run::Then::Done,
-        };
         run::run(
             typesetter,
             self.pages,
             &stale,
-            then,
+            options.then,
             timeout,
             |finished: Finished| {
                 let job = finished.job;

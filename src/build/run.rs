@@ -117,7 +117,7 @@ pub struct Timeout<'a> {
 }
 
 /// Whether another run follows this one in the same process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Then {
     /// `watch` builds again on the next save: the compiler keeps what it
     /// laid out, for the next build to reuse.
@@ -125,6 +125,7 @@ pub enum Then {
     /// Nothing follows: a run of one document lets its layout go once the
     /// PDF is exported, before verifying it (the issue of 40 peaked at 329
     /// MB holding both, 240-257 MB now).
+    #[default]
     Done,
 }
 

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
 use std::time::{Duration, SystemTime};
 
+use briefpress::build::run::Then;
 use briefpress::build::{Action, Engine, Options, Stop};
 use briefpress::load::config;
 use clap::Args;
@@ -57,7 +58,7 @@ pub fn run(args: &WatchArgs, reporter: &Reporter) -> ExitCode {
     let mut console = Console::new(reporter);
     let options = match args.build.options() {
         Ok(options) => Options {
-            repeated: true,
+            then: Then::Again,
             ..options
         },
         Err(message) => return reporter.usage_error(&message),
