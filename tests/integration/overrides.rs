@@ -152,3 +152,45 @@ fn a_lib_typ_from_the_old_layout_is_refused_with_where_its_parts_went() {
             .exists()
     );
 }
+
+/// The issue's contents read each article's page from its headline's
+/// label. Entries are laid out whole before any article is placed (so the
+/// pages keep their places between Typst's layouts), which must not turn
+/// a headline override that drops the label into entries without numbers:
+/// it is an error that names the label, and no PDF is written.
+#[test]
+fn a_headline_override_without_its_label_is_an_error_of_the_contents() {
+    let project = TempProject::new("unlabelled-headline");
+    let config = std::fs::read(repo().join("briefpress.toml")).unwrap();
+    project.write("briefpress.toml", config);
+    let logo = std::fs::read(repo().join("assets/logo.svg")).unwrap();
+    project.write("assets/logo.svg", logo);
+    let mut files = Vec::new();
+    for folder in ["briefs/issues", "briefs/central-asia"] {
+        crate::support::toml_files(&repo().join(folder), &mut files);
+        for image in std::fs::read_dir(repo().join(folder).join("images")).unwrap() {
+            let image = image.unwrap().path();
+            let relative = image.strip_prefix(repo()).unwrap().to_str().unwrap();
+            project.write(relative, std::fs::read(&image).unwrap());
+        }
+    }
+    for file in &files {
+        let relative = file.strip_prefix(repo()).unwrap().to_str().unwrap();
+        project.write(relative, std::fs::read(file).unwrap());
+    }
+    let headline = std::fs::read_to_string(repo().join("templates/components/headline.typ"))
+        .unwrap()
+        .replace(r#"#label("bp:" + data.id)"#, "");
+    project.write("templates/components/headline.typ", headline);
+    let issue = "briefs/issues/oe-watch-2024-02.toml";
+    let run = project.run(&["build", issue, "--no-members", "--no-catalogue"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the contents find no headline labelled <bp:china-bri-security>"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("contents.typ"), "{}", run.stderr);
+    assert!(!project.path("out/issues/oe-watch-2024-02.pdf").exists());
+}
