@@ -211,7 +211,7 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>
             };
             let bytes = match kept.and_then(|kept| kept.cache.get(&recipe)) {
                 Some(bytes) => bytes,
-                None => made(source, jpeg, alpha, (width, height), &recipe, kept)?,
+                None => Bytes::new(made(source, jpeg, alpha, (width, height), &recipe, kept)?),
             };
             let format = if jpeg {
                 RasterFormat::Exchange(ExchangeFormat::Jpg)
@@ -227,7 +227,7 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>
                 })
             };
             let icc = raster.icc().cloned().map_or(Smart::Auto, Smart::Custom);
-            let copy = RasterImage::new(Bytes::new(bytes), format, icc).ok()?;
+            let copy = RasterImage::new(bytes, format, icc).ok()?;
             if let Ok(mut held) = HELD.lock() {
                 held.put(key, copy.clone());
             }

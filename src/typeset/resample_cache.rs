@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
+use typst::foundations::Bytes;
 
 use crate::fsgate::{Gate, read_regular, touch, trim_to};
 
@@ -24,6 +25,19 @@ pub const CAP_BYTES: u64 = 1 << 30;
 #[derive(Debug, Clone)]
 pub struct ResampleCache {
     dir: PathBuf,
+}
+
+/// Bytes of the SHA-256 in front of each entry.
+const SUM: usize = 32;
+
+/// An entry as read, served without its checksum: the payload (megabytes
+/// of pixels) goes to the compiler without being copied.
+struct Payload(Vec<u8>);
+
+impl AsRef<[u8]> for Payload {
+    fn as_ref(&self) -> &[u8] {
+        &self.0[SUM..]
+    }
 }
 
 /// What a copy is made of and made into: its key.
@@ -45,10 +59,10 @@ impl ResampleCache {
     }
 
     /// The copy made for `recipe` by an earlier build, if it is intact.
-    pub fn get(&self, recipe: &Recipe) -> Option<Vec<u8>> {
+    pub fn get(&self, recipe: &Recipe) -> Option<Bytes> {
         let path = self.path(recipe);
         let stored = read_regular(&path, CAP_BYTES).ok()?;
-        let Some((sum, payload)) = stored.split_at_checked(32) else {
+        let Some((sum, payload)) = stored.split_at_checked(SUM) else {
             let _ = std::fs::remove_file(&path);
             return None;
         };
@@ -59,7 +73,7 @@ impl ResampleCache {
         }
         // Recently used: the last to go when the cache is trimmed.
         touch(&path);
-        Some(payload.to_vec())
+        Some(Bytes::new(Payload(stored)))
     }
 
     /// Keeps `bytes`, the copy made for `recipe`. A copy that cannot be
