@@ -3,22 +3,7 @@
 //! one), without a panic and without an output file. Documents over the size
 //! limits are generated here rather than stored.
 
-use std::path::Path;
-
-use crate::support::{TempProject, repo};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use crate::support::{TempProject, copy_tree, repo};
 
 /// Builds `docs/<name>.toml`, then checks it with and without layout, and
 /// checks that each fails the same way.
@@ -77,7 +62,7 @@ fn fails_the_same(
 #[test]
 fn every_broken_document_fails_cleanly_at_its_place() {
     let project = TempProject::new("corpus");
-    copy_dir(&repo().join("tests/corpus"), &project.root);
+    copy_tree(&repo().join("tests/corpus"), &project.root);
     let expected: toml::Table =
         toml::from_str(&std::fs::read_to_string(project.path("expected.toml")).unwrap()).unwrap();
     let on_disk = std::fs::read_dir(project.path("docs")).unwrap().count();

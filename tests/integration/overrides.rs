@@ -161,23 +161,7 @@ fn a_lib_typ_from_the_old_layout_is_refused_with_where_its_parts_went() {
 #[test]
 fn a_headline_override_without_its_label_is_an_error_of_the_contents() {
     let project = TempProject::new("unlabelled-headline");
-    let config = std::fs::read(repo().join("briefpress.toml")).unwrap();
-    project.write("briefpress.toml", config);
-    let logo = std::fs::read(repo().join("assets/logo.svg")).unwrap();
-    project.write("assets/logo.svg", logo);
-    let mut files = Vec::new();
-    for folder in ["briefs/issues", "briefs/central-asia"] {
-        crate::support::toml_files(&repo().join(folder), &mut files);
-        for image in std::fs::read_dir(repo().join(folder).join("images")).unwrap() {
-            let image = image.unwrap().path();
-            let relative = image.strip_prefix(repo()).unwrap().to_str().unwrap();
-            project.write(relative, std::fs::read(&image).unwrap());
-        }
-    }
-    for file in &files {
-        let relative = file.strip_prefix(repo()).unwrap().to_str().unwrap();
-        project.write(relative, std::fs::read(file).unwrap());
-    }
+    project.copy_samples();
     let headline = std::fs::read_to_string(repo().join("templates/components/headline.typ"))
         .unwrap()
         .replace(r#"#label("bp:" + data.id)"#, "");

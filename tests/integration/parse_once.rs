@@ -10,7 +10,7 @@ use briefpress::build::{Action, Engine, Observer, Options};
 use briefpress::diag::Diagnostic;
 use briefpress::load::parses;
 
-use crate::support::{TempProject, repo};
+use crate::support::TempProject;
 
 /// Remembers failures; says nothing.
 #[derive(Default)]
@@ -31,34 +31,15 @@ impl Observer for Quiet {
     fn timed_out(&mut self, _after: Duration, _building: &[PathBuf]) {}
 }
 
-/// Copies the folder `from` into `to`, recursively; returns the `*.toml`
-/// files copied.
-fn copy_tree(from: &Path, to: &Path) -> Vec<PathBuf> {
-    let mut tomls = Vec::new();
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            tomls.extend(copy_tree(&entry.path(), &target));
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-            if target.extension().is_some_and(|e| e == "toml") {
-                tomls.push(target);
-            }
-        }
-    }
-    tomls
-}
-
 #[test]
 fn each_file_is_read_once_and_parsed_once_in_a_build() {
     let project = TempProject::new("parse-once");
     let root = project.root.canonicalize().unwrap();
-    let mut tomls = copy_tree(&repo().join("briefs"), &root.join("briefs"));
-    copy_tree(&repo().join("assets"), &root.join("assets"));
-    std::fs::copy(repo().join("briefpress.toml"), root.join("briefpress.toml")).unwrap();
-    tomls.push(root.join("briefpress.toml"));
+    let tomls: Vec<PathBuf> = project
+        .copy_samples()
+        .iter()
+        .map(|toml| root.join(toml.strip_prefix(&project.root).unwrap()))
+        .collect();
     // The notice and the compendium's parts are read too (the catalogue
     // lists the notice; the compendium includes its parts).
     assert!(tomls.len() >= 10, "{tomls:?}");

@@ -81,6 +81,37 @@ impl TempProject {
     pub fn path(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }
+
+    /// Copies the repository's sample project in: `briefs/`, `assets/`
+    /// and `briefpress.toml`. Returns the `*.toml` files copied.
+    pub fn copy_samples(&self) -> Vec<PathBuf> {
+        let mut tomls = copy_tree(&repo().join("briefs"), &self.root.join("briefs"));
+        copy_tree(&repo().join("assets"), &self.root.join("assets"));
+        let config = self.root.join("briefpress.toml");
+        std::fs::copy(repo().join("briefpress.toml"), &config).unwrap();
+        tomls.push(config);
+        tomls
+    }
+}
+
+/// Copies the folder `from` into `to`, recursively; returns the `*.toml`
+/// files copied.
+pub fn copy_tree(from: &Path, to: &Path) -> Vec<PathBuf> {
+    let mut tomls = Vec::new();
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            tomls.extend(copy_tree(&entry.path(), &target));
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+            if target.extension().is_some_and(|e| e == "toml") {
+                tomls.push(target);
+            }
+        }
+    }
+    tomls
 }
 
 impl Drop for TempProject {
