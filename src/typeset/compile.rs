@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use typst::WorldExt;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime};
@@ -46,10 +48,6 @@ pub fn typeset_part(
     let (year, month, day) = prepared.stamp.first_day();
     let today = Datetime::from_ymd(year, month, day)
         .ok_or_else(|| vec![Diagnostic::error("the document date is out of range")])?;
-    let unusable = undecodable(typesetter.project(), &prepared.images_placed(), true);
-    if !unusable.is_empty() {
-        return Err(unusable);
-    }
     let world = match typesetter.project().profile() {
         Profile::Screen | Profile::Print => {
             typesetter.world(prepared.kind.name(), prepared.data.clone(), part, today)
@@ -62,9 +60,22 @@ pub fn typeset_part(
             super::archive::note(typesetter),
         ),
     };
-    let (document, warnings) = compile(&world, |d| {
-        anchored(prepared, file, d).unwrap_or_else(|| in_template(typesetter, &world, d))
-    })?;
+    // The images are decoded (into Typst's memoized decoder, which the
+    // layout then finds filled) while the templates are evaluated, on the
+    // pool's other threads when they are free; an image that does not
+    // decode is reported where the TOML names it, whatever the layout said.
+    let (compiled, unusable) = rayon::join(
+        || {
+            compile(&world, |d| {
+                anchored(prepared, file, d).unwrap_or_else(|| in_template(typesetter, &world, d))
+            })
+        },
+        || undecodable(typesetter.project(), &prepared.images_placed(), true),
+    );
+    if !unusable.is_empty() {
+        return Err(unusable);
+    }
+    let (document, warnings) = compiled?;
     let sheet_margin = match typesetter.project().profile() {
         Profile::Print => typst::layout::Abs::mm(super::output::BLEED_MM + super::output::SLUG_MM),
         Profile::Screen | Profile::Archive => typst::layout::Abs::zero(),
@@ -111,30 +122,27 @@ pub fn image_decodes(project: &Project, path: &str, keep: bool) -> Result<(), St
 }
 
 /// The images among `images` that do not decode (see [`image_decodes`]),
-/// each reported where its document names it. Prepare judged images from
+/// each reported where its document names it, in order; decoded on all
+/// the threads of the pool. Prepare judged images from
 /// their headers; this runs only where the pixels are needed.
 pub fn undecodable(project: &Project, images: &[&ImageRef], keep: bool) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    for image in images {
-        if let Err(why) = image_decodes(project, &image.path, keep) {
+    images
+        .par_iter()
+        .filter_map(|image| {
+            let why = image_decodes(project, &image.path, keep).err()?;
             let written = image
                 .file
                 .text
                 .get(image.span.clone())
                 .unwrap_or_default()
                 .trim_matches(['"', '\'']);
-            found.push(
-                image
-                    .file
-                    .error_at(
-                        image.span.clone(),
-                        format!("image `{written}` cannot be used: {why}"),
-                    )
-                    .with_code("image"),
+            let error = image.file.error_at(
+                image.span.clone(),
+                format!("image `{written}` cannot be used: {why}"),
             );
-        }
-    }
-    found
+            Some(error.with_code("image"))
+        })
+        .collect()
 }
 
 /// Lays out a page briefpress makes itself (the catalogue): `template`
