@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::build::discover::{Failure, Input};
 use crate::build::document::{self, Ready};
 use crate::diag::Diagnostic;
@@ -236,69 +238,36 @@ pub fn plan(
         Placeholders::Warn => (Vec::new(), found),
         Placeholders::Refuse => lint::refused_placeholders(found),
     };
+    // Loading and preparing is each input's own work: done on every
+    // thread, then taken in the order of the inputs, so that failures,
+    // warnings and job order do not depend on which finished first.
+    let staged: Vec<Staged> = inputs
+        .par_iter()
+        .map(|input| stage(typesetter, input, destination, &gate))
+        .collect();
     let mut jobs: Vec<Job> = Vec::new();
     // Top-level documents by id: (display, the index of its jobs' origin).
     let mut ids: HashMap<String, Vec<(PathBuf, usize)>> = HashMap::new();
-    for (origin, input) in inputs.iter().enumerate() {
-        let loaded = document::load_in_project(typesetter, &input.path, &input.display);
-        if let Ok(loaded) = &loaded
-            && matches!(loaded.document, Document::CompendiumPart(_))
-            && !input.explicit
-        {
-            continue;
-        }
-        if let Ok(loaded) = &loaded
-            && let Document::Notice(notice) = &loaded.document
-        {
-            // The catalogue prints a notice's text: its glyphs are checked
-            // here, as a document's are, so check and build agree.
-            let mut missing = coverage::missing_glyphs(&loaded.file, typesetter.font_book());
-            let (refused, warned) = gate(lint::placeholders(&loaded.file));
-            missing.extend(refused);
-            let prepared = prepare::notice::prepare(loaded, notice, typesetter.project());
-            match prepared {
-                Ok(notice) if missing.is_empty() => {
-                    notices.push(notice);
-                    warnings.extend(warned);
-                }
-                Ok(_) => failures.push(Failure {
-                    display: input.display.clone(),
-                    diagnostics: missing.into_iter().chain(warned).collect(),
-                }),
-                Err(diagnostics) => failures.push(Failure {
-                    display: input.display.clone(),
-                    diagnostics,
-                }),
+    for (origin, (input, staged)) in inputs.iter().zip(staged).enumerate() {
+        let failed = |diagnostics| Failure {
+            display: input.display.clone(),
+            diagnostics,
+        };
+        match staged {
+            Staged::Skipped => {}
+            Staged::Notice(Ok((notice, warned))) => {
+                notices.push(*notice);
+                warnings.extend(warned);
             }
-            continue;
-        }
-        let doc = loaded.and_then(|loaded| {
-            let mut prepared = prepare::prepare(&loaded, typesetter.project())?;
-            let (refused, warned) = gate(std::mem::take(&mut prepared.warnings));
-            if !refused.is_empty() {
-                return Err(refused.into_iter().chain(warned).collect());
+            Staged::Notice(Err(diagnostics)) | Staged::Document(Err(diagnostics)) => {
+                failures.push(failed(diagnostics));
             }
-            prepared.warnings = warned;
-            let missing: Vec<Diagnostic> = std::iter::once(&loaded.file)
-                .chain(&prepared.included)
-                .flat_map(|file| coverage::missing_glyphs(file, typesetter.font_book()))
-                .collect();
-            if !missing.is_empty() {
-                return Err(missing);
-            }
-            let doc = Ready { loaded, prepared };
-            match (destination, reserved_output(typesetter.project(), &doc)) {
-                (Destination::Folder(_), Some(reserved)) => Err(vec![reserved]),
-                _ => Ok(doc),
-            }
-        });
-        match doc {
-            Ok(doc) => {
+            Staged::Document(Ok(doc)) => {
                 ids.entry(doc.prepared.id.clone())
                     .or_default()
                     .push((doc.loaded.file.display.clone(), origin));
                 let start = jobs.len();
-                plan_document(typesetter, doc, destination, editions, &mut jobs);
+                plan_document(typesetter, *doc, destination, editions, &mut jobs);
                 for job in &mut jobs[start..] {
                     job.origin = origin;
                     if keep == Keep::Light && !job.member && job.standalone() {
@@ -306,10 +275,6 @@ pub fn plan(
                     }
                 }
             }
-            Err(diagnostics) => failures.push(Failure {
-                display: input.display.clone(),
-                diagnostics,
-            }),
         }
     }
     let mut duplicated = HashSet::new();
@@ -336,6 +301,69 @@ pub fn plan(
         notices,
         warnings,
     }
+}
+
+/// One input loaded and prepared, before it is planned.
+enum Staged {
+    /// A compendium part found in a folder: its compendium builds it.
+    Skipped,
+    /// A notice for the catalogue, with its warnings.
+    Notice(Result<(Box<NoticeData>, Vec<Diagnostic>), Vec<Diagnostic>>),
+    /// A document. (Both are boxed: they are far larger than `Skipped`.)
+    Document(Result<Box<Ready>, Vec<Diagnostic>>),
+}
+
+/// Loads and prepares one input, with the checks that need nothing but
+/// it: placeholders (as `gate` takes them), glyphs no font has, an output
+/// name that is reserved in `destination`.
+fn stage(
+    typesetter: &Typesetter,
+    input: &Input,
+    destination: &Destination,
+    gate: &(impl Fn(Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) + Sync),
+) -> Staged {
+    let loaded = document::load_in_project(typesetter, &input.path, &input.display);
+    if let Ok(loaded) = &loaded
+        && matches!(loaded.document, Document::CompendiumPart(_))
+        && !input.explicit
+    {
+        return Staged::Skipped;
+    }
+    if let Ok(loaded) = &loaded
+        && let Document::Notice(notice) = &loaded.document
+    {
+        // The catalogue prints a notice's text: its glyphs are checked
+        // here, as a document's are, so check and build agree.
+        let mut missing = coverage::missing_glyphs(&loaded.file, typesetter.font_book());
+        let (refused, warned) = gate(lint::placeholders(&loaded.file));
+        missing.extend(refused);
+        let prepared = prepare::notice::prepare(loaded, notice, typesetter.project());
+        return Staged::Notice(match prepared {
+            Ok(notice) if missing.is_empty() => Ok((Box::new(notice), warned)),
+            Ok(_) => Err(missing.into_iter().chain(warned).collect()),
+            Err(diagnostics) => Err(diagnostics),
+        });
+    }
+    Staged::Document(loaded.and_then(|loaded| {
+        let mut prepared = prepare::prepare(&loaded, typesetter.project())?;
+        let (refused, warned) = gate(std::mem::take(&mut prepared.warnings));
+        if !refused.is_empty() {
+            return Err(refused.into_iter().chain(warned).collect());
+        }
+        prepared.warnings = warned;
+        let missing: Vec<Diagnostic> = std::iter::once(&loaded.file)
+            .chain(&prepared.included)
+            .flat_map(|file| coverage::missing_glyphs(file, typesetter.font_book()))
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let doc = Ready { loaded, prepared };
+        match (destination, reserved_output(typesetter.project(), &doc)) {
+            (Destination::Folder(_), Some(reserved)) => Err(vec![reserved]),
+            _ => Ok(Box::new(doc)),
+        }
+    }))
 }
 
 /// The jobs of one document: its PDF and, for an issue, each member's own;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use toml::Spanned;
 
 use super::data::{IssueData, IssueRef, IssueSectionData, PublicationData};
@@ -10,7 +11,7 @@ use super::listing::{self, Listing};
 use super::notes::NoteNumbering;
 use super::{Context, Member, Meta, Piece, Prepared};
 use crate::load::SourceFile;
-use crate::model::Kind;
+use crate::model::{Document, Issue, Kind};
 
 /// A member document, prepared but not yet serialized.
 struct Gathered {
@@ -19,7 +20,6 @@ struct Gathered {
     anchors: Vec<(&'static str, std::ops::Range<usize>)>,
     images: Vec<super::ImageRef>,
 }
-use crate::model::{Document, Issue};
 
 impl Context<'_> {
     pub(super) fn issue(&mut self, issue: &Issue) -> Option<Prepared> {
@@ -58,6 +58,22 @@ impl Context<'_> {
                     .with_hint("add [[sections]] with a `name` and the `articles` they gather"),
             );
         }
+        // Each member is its own file: loaded and prepared on every thread,
+        // then taken in the order the issue lists them, so that numbering
+        // and diagnostics do not depend on which finished first.
+        let mut loaded = issue
+            .sections
+            .iter()
+            .flat_map(|section| &section.articles)
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|path| {
+                let mut found = Context::new(self.file, self.project);
+                let member = found.member(path);
+                (member, found)
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
         for section in &issue.sections {
             if section.articles.is_empty() {
                 // The section's name as written (the model keeps no span).
@@ -75,8 +91,9 @@ impl Context<'_> {
                 );
             }
             let mut pieces = Vec::new();
-            for path in &section.articles {
-                let Some(member) = self.member(path) else {
+            for (path, (member, found)) in section.articles.iter().zip(loaded.by_ref()) {
+                self.absorb(found);
+                let Some(member) = member else {
                     continue;
                 };
                 let id = member.piece.common().id.clone();
@@ -121,7 +138,7 @@ impl Context<'_> {
             sections,
         };
         let members = gathered
-            .into_iter()
+            .into_par_iter()
             .enumerate()
             .filter_map(|(index, member)| {
                 let mut cx = Context::new(&member.file, self.project);
@@ -194,6 +211,15 @@ impl Context<'_> {
             );
         }
         publication
+    }
+
+    /// Takes in what a context of the same file found: its diagnostics,
+    /// images and the files it loaded.
+    fn absorb(&mut self, found: Context) {
+        self.errors.extend(found.errors);
+        self.warnings.extend(found.warnings);
+        self.images.extend(found.images);
+        self.included.extend(found.included);
     }
 
     /// Loads and prepares one member file, named relative to the issue.

@@ -663,3 +663,54 @@ fn every_thread_of_a_build_is_one_of_ours() {
         "threads not named briefpress-…: {strangers:?} (all: {seen:?})"
     );
 }
+
+/// Documents are loaded and prepared on every thread, and an issue's
+/// members too; what they report still comes in the order of the inputs,
+/// and of the issue's list, whichever thread finished first.
+#[test]
+fn diagnostics_come_in_the_order_of_the_inputs_and_of_the_issue() {
+    let project = TempProject::new("diagnostic-order");
+    for i in 0..8 {
+        project.write(
+            &format!("briefs/b{i}.toml"),
+            format!("kind = \"article\"\nheadlin = \"Broken {i}\"\n"),
+        );
+    }
+    let places = |stderr: &str, order: &[usize]| -> Vec<usize> {
+        order
+            .iter()
+            .map(|i| {
+                let at = format!("--> briefs/b{i}.toml:2:1");
+                stderr
+                    .find(&at)
+                    .unwrap_or_else(|| panic!("no `{at}` in:\n{stderr}"))
+            })
+            .collect()
+    };
+    let run = project.run(&["check", "briefs"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let found = places(&run.stderr, &[0, 1, 2, 3, 4, 5, 6, 7]);
+    assert!(found.is_sorted(), "out of order: {found:?}\n{}", run.stderr);
+
+    let listed = [5, 2, 7, 0, 3];
+    let articles: Vec<String> = listed
+        .iter()
+        .map(|i| format!("\"../briefs/b{i}.toml\""))
+        .collect();
+    project.write(
+        "issues/n.toml",
+        format!(
+            "kind = \"issue\"\npublication = \"Test Watch\"\nvolume = 1\nnumber = 1\ndate = \"2024-01\"\n\n\
+             [[sections]]\nname = \"Region\"\narticles = [{}]\n",
+            articles.join(", ")
+        ),
+    );
+    let run = project.run(&["check", "issues/n.toml"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let found = places(&run.stderr, &listed);
+    assert!(
+        found.is_sorted(),
+        "out of the issue's order: {found:?}\n{}",
+        run.stderr
+    );
+}
