@@ -238,40 +238,44 @@ pub fn plan(
         Placeholders::Warn => (Vec::new(), found),
         Placeholders::Refuse => lint::refused_placeholders(found),
     };
-    // Loading and preparing is each input's own work: done on every
-    // thread, then taken in the order of the inputs, so that failures,
-    // warnings and job order do not depend on which finished first.
-    let staged: Vec<Staged> = inputs
-        .par_iter()
-        .map(|input| stage(typesetter, input, destination, &gate))
-        .collect();
     let mut jobs: Vec<Job> = Vec::new();
     // Top-level documents by id: (display, the index of its jobs' origin).
     let mut ids: HashMap<String, Vec<(PathBuf, usize)>> = HashMap::new();
-    for (origin, (input, staged)) in inputs.iter().zip(staged).enumerate() {
-        let failed = |diagnostics| Failure {
-            display: input.display.clone(),
-            diagnostics,
-        };
-        match staged {
-            Staged::Skipped => {}
-            Staged::Notice(Ok((notice, warned))) => {
-                notices.push(*notice);
-                warnings.extend(warned);
-            }
-            Staged::Notice(Err(diagnostics)) | Staged::Document(Err(diagnostics)) => {
-                failures.push(failed(diagnostics));
-            }
-            Staged::Document(Ok(doc)) => {
-                ids.entry(doc.prepared.id.clone())
-                    .or_default()
-                    .push((doc.loaded.file.display.clone(), origin));
-                let start = jobs.len();
-                plan_document(typesetter, *doc, destination, editions, &mut jobs);
-                for job in &mut jobs[start..] {
-                    job.origin = origin;
-                    if keep == Keep::Light && !job.member && job.standalone() {
-                        job.lighten();
+    // Loading and preparing is each input's own work: done on every
+    // thread, a batch at a time (so that a light plan holds only one batch
+    // whole), then taken in the order of the inputs, so that failures,
+    // warnings and job order do not depend on which finished first.
+    for (batch, inputs) in inputs.chunks(STAGED_AT_ONCE).enumerate() {
+        let staged: Vec<Staged> = inputs
+            .par_iter()
+            .map(|input| stage(typesetter, input, destination, &gate))
+            .collect();
+        for (index, (input, staged)) in inputs.iter().zip(staged).enumerate() {
+            let origin = batch * STAGED_AT_ONCE + index;
+            let failed = |diagnostics| Failure {
+                display: input.display.clone(),
+                diagnostics,
+            };
+            match staged {
+                Staged::Skipped => {}
+                Staged::Notice(Ok((notice, warned))) => {
+                    notices.push(*notice);
+                    warnings.extend(warned);
+                }
+                Staged::Notice(Err(diagnostics)) | Staged::Document(Err(diagnostics)) => {
+                    failures.push(failed(diagnostics));
+                }
+                Staged::Document(Ok(doc)) => {
+                    ids.entry(doc.prepared.id.clone())
+                        .or_default()
+                        .push((doc.loaded.file.display.clone(), origin));
+                    let start = jobs.len();
+                    plan_document(typesetter, *doc, destination, editions, &mut jobs);
+                    for job in &mut jobs[start..] {
+                        job.origin = origin;
+                        if keep == Keep::Light && !job.member && job.standalone() {
+                            job.lighten();
+                        }
                     }
                 }
             }
@@ -302,6 +306,10 @@ pub fn plan(
         warnings,
     }
 }
+
+/// How many inputs are loaded and prepared together, on every thread,
+/// before they are planned (and, in a light plan, lightened).
+const STAGED_AT_ONCE: usize = 64;
 
 /// One input loaded and prepared, before it is planned.
 enum Staged {
