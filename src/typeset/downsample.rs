@@ -5,6 +5,7 @@
 
 use image::ImageEncoder;
 use image::codecs::jpeg::JpegEncoder;
+use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{LazyLock, Mutex};
 use typst::foundations::{Bytes, Smart};
@@ -107,28 +108,37 @@ pub struct Kept<'a> {
 /// sizes, alt text and scaling.
 pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> PagedDocument {
     // The largest share of its pixels each image needs, by the hash of
-    // its bytes.
-    let mut needed: HashMap<u128, f64> = HashMap::new();
+    // its bytes, with one of its placements.
+    let mut needed: HashMap<u128, (f64, Image)> = HashMap::new();
     for page in document.pages() {
         scan(&page.frame, max_dpi, &mut needed);
     }
-    // The images worth resampling, with the share to keep; each copy is
-    // made when first met.
-    let mut replacements: HashMap<u128, (f64, Option<Image>)> = needed
+    // The images worth resampling, each resampled once, on every thread
+    // (an issue has an image per article).
+    let wanted: Vec<(u128, f64, Image)> = needed
         .into_iter()
-        .filter(|&(_, share)| share <= WORTH_IT)
-        .map(|(data, share)| (data, (share, None)))
+        .filter(|(_, (share, _))| *share <= WORTH_IT)
+        .map(|(data, (share, image))| (data, share, image))
         .collect();
-    if replacements.is_empty() {
+    if wanted.is_empty() {
         return document;
     }
+    let copies: HashMap<u128, RasterImage> = wanted
+        .into_par_iter()
+        .filter_map(|(data, share, image)| {
+            let ImageKind::Raster(raster) = image.kind() else {
+                return None;
+            };
+            Some((data, resampled(raster, share, kept)?))
+        })
+        .collect();
     let info = typst::model::Document::info(&document).clone();
     let pages: Vec<Page> = document
         .pages()
         .iter()
         .map(|page| {
             let mut page = page.clone();
-            replace(&mut page.frame, &mut replacements, kept);
+            replace(&mut page.frame, &copies);
             page
         })
         .collect();
@@ -136,8 +146,8 @@ pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> 
 }
 
 /// Records, for each raster image, the share of its pixels its most
-/// demanding placement needs (1 or more: all of them).
-fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, f64>) {
+/// demanding placement needs (1 or more: all of them), and one placement.
+fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, (f64, Image)>) {
     for (_, item) in frame.items() {
         match item {
             FrameItem::Group(group) => scan(&group.frame, max_dpi, needed),
@@ -145,8 +155,10 @@ fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, f64>) {
                 if let ImageKind::Raster(raster) = image.kind() {
                     let share = (size.x.to_inches() * max_dpi / f64::from(raster.width()))
                         .max(size.y.to_inches() * max_dpi / f64::from(raster.height()));
-                    let entry = needed.entry(hash128(raster.data())).or_insert(0.0);
-                    *entry = entry.max(share);
+                    let entry = needed
+                        .entry(hash128(raster.data()))
+                        .or_insert_with(|| (0.0, image.clone()));
+                    entry.0 = entry.0.max(share);
                 }
             }
             _ => {}
@@ -154,26 +166,18 @@ fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, f64>) {
     }
 }
 
-/// Swaps the images `replacements` names for their resampled copies,
-/// resampling each once, to the share its most demanding placement needs.
-fn replace(
-    frame: &mut Frame,
-    replacements: &mut HashMap<u128, (f64, Option<Image>)>,
-    kept: Option<Kept>,
-) {
+/// Swaps each image `copies` has a copy of for that copy, keeping the
+/// placement's own alt text and scaling (one image may be placed twice,
+/// described differently).
+fn replace(frame: &mut Frame, copies: &HashMap<u128, RasterImage>) {
     frame.retain(|item| {
         match item {
-            FrameItem::Group(group) => replace(&mut group.frame, replacements, kept),
+            FrameItem::Group(group) => replace(&mut group.frame, copies),
             FrameItem::Image(image, _, _) => {
                 if let ImageKind::Raster(raster) = image.kind()
-                    && let Some((share, slot)) = replacements.get_mut(&hash128(raster.data()))
+                    && let Some(copy) = copies.get(&hash128(raster.data()))
                 {
-                    if slot.is_none() {
-                        *slot = resampled(image, raster, *share, kept);
-                    }
-                    if let Some(smaller) = slot {
-                        *image = smaller.clone();
-                    }
+                    *image = Image::new(copy.clone(), image.alt().map(Into::into), image.scaling());
                 }
             }
             _ => {}
@@ -187,7 +191,7 @@ fn replace(
 /// pixels otherwise (the PDF compresses them losslessly, as it would have
 /// the original's). Made once: later builds take it from `kept`, and later
 /// documents of this process from [`HELD`].
-fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>) -> Option<Image> {
+fn resampled(raster: &RasterImage, share: f64, kept: Option<Kept>) -> Option<RasterImage> {
     let source = raster.dynamic();
     let width = ((f64::from(source.width()) * share).ceil() as u32).max(1);
     let height = ((f64::from(source.height()) * share).ceil() as u32).max(1);
@@ -234,11 +238,7 @@ fn resampled(image: &Image, raster: &RasterImage, share: f64, kept: Option<Kept>
             copy
         }
     };
-    Some(Image::new(
-        copy,
-        image.alt().map(Into::into),
-        image.scaling(),
-    ))
+    Some(copy)
 }
 
 /// Resamples `source` to `size` and encodes it (JPEG for a photograph,
@@ -349,6 +349,53 @@ mod tests {
         assert!(held.get(&(3, 5, 5)).is_some());
         assert!(held.get(&(3, 10, 10)).is_some());
         assert!(held.bytes <= 600);
+    }
+
+    /// One image placed twice, described differently each time (an issue's
+    /// cover and an article's lead image): both placements get the one
+    /// resampled copy, and each keeps its own alt text.
+    #[test]
+    fn an_image_placed_twice_keeps_each_placements_alt_text() {
+        use typst::layout::{Abs, Point, Size};
+        let original = grey(1000);
+        let placed = |alt: &str| {
+            FrameItem::Image(
+                Image::new(original.clone(), Some(alt.into()), Smart::Auto),
+                Size::new(Abs::inches(1.0), Abs::inches(1.0)),
+                typst::syntax::Span::detached(),
+            )
+        };
+        let mut frame = Frame::soft(Size::new(Abs::inches(8.0), Abs::inches(8.0)));
+        frame.push(Point::zero(), placed("The cover's photograph"));
+        frame.push(Point::zero(), placed("A convoy on the highway"));
+        let page = Page {
+            frame,
+            bleed: typst::layout::Sides::splat(Abs::zero()),
+            fill: Smart::Auto,
+            numbering: None,
+            supplement: typst::foundations::Content::empty(),
+            number: 1,
+        };
+        let document = PagedDocument::new([page].into_iter().collect(), Default::default());
+        let smaller = downsample(document, SCREEN_DPI, None);
+        let placed: Vec<(String, u32)> = smaller.pages()[0]
+            .frame
+            .items()
+            .filter_map(|(_, item)| match item {
+                FrameItem::Image(image, _, _) => Some((
+                    image.alt().unwrap_or_default().to_string(),
+                    image.width() as u32,
+                )),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            placed,
+            vec![
+                ("The cover's photograph".to_string(), 200),
+                ("A convoy on the highway".to_string(), 200),
+            ]
+        );
     }
 
     #[test]
