@@ -113,8 +113,7 @@ pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> 
     for page in document.pages() {
         scan(&page.frame, max_dpi, &mut needed);
     }
-    // The images worth resampling, each resampled once, on every thread
-    // (an issue has an image per article).
+    // The images worth resampling, each resampled once.
     let wanted: Vec<(u128, f64, Image)> = needed
         .into_iter()
         .filter(|(_, (share, _))| *share <= WORTH_IT)
@@ -123,25 +122,35 @@ pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> 
     if wanted.is_empty() {
         return document;
     }
-    let copies: HashMap<u128, RasterImage> = wanted
-        .into_par_iter()
-        .filter_map(|(data, share, image)| {
-            let ImageKind::Raster(raster) = image.kind() else {
-                return None;
-            };
-            Some((data, resampled(raster, share, kept)?))
-        })
-        .collect();
     let info = typst::model::Document::info(&document).clone();
-    let pages: Vec<Page> = document
-        .pages()
-        .iter()
-        .map(|page| {
-            let mut page = page.clone();
+    // The pages alone, so that frames are changed in place and an
+    // original's pixels go as soon as its placements have their copy
+    // (unless something else holds them, such as Typst's cache).
+    let mut pages: Vec<Page> = document.pages().to_vec();
+    drop(document);
+    // As many images at a time as there are threads (an issue has one per
+    // article): their copies made on every thread, then swapped in, so
+    // that the originals and all their copies are never held at once.
+    let batch = rayon::current_num_threads().max(1);
+    let mut wanted = wanted.into_iter();
+    loop {
+        let some: Vec<(u128, f64, Image)> = wanted.by_ref().take(batch).collect();
+        if some.is_empty() {
+            break;
+        }
+        let copies: HashMap<u128, RasterImage> = some
+            .into_par_iter()
+            .filter_map(|(data, share, image)| {
+                let ImageKind::Raster(raster) = image.kind() else {
+                    return None;
+                };
+                Some((data, resampled(raster, share, kept)?))
+            })
+            .collect();
+        for page in &mut pages {
             replace(&mut page.frame, &copies);
-            page
-        })
-        .collect();
+        }
+    }
     PagedDocument::new(pages.into_iter().collect(), info)
 }
 
