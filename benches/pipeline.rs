@@ -583,9 +583,13 @@ fn distinct_articles(root: &Path) {
 /// `distinct/issue.toml`: the 40 articles of [`distinct_articles`] in
 /// four sections.
 fn distinct_issue(root: &Path) {
-    let sections: Vec<String> = (1..=40)
-        .map(|i| format!("\"d{i:02}.toml\""))
-        .collect::<Vec<_>>()
+    let members: Vec<String> = (1..=40).map(|i| format!("\"d{i:02}.toml\"")).collect();
+    write_issue(&root.join("distinct/issue.toml"), 2, &members);
+}
+
+/// An issue of `members` (quoted paths), ten to a section.
+fn write_issue(path: &Path, number: u32, members: &[String]) {
+    let sections: Vec<String> = members
         .chunks(10)
         .enumerate()
         .map(|(n, chunk)| {
@@ -597,9 +601,9 @@ fn distinct_issue(root: &Path) {
         })
         .collect();
     std::fs::write(
-        root.join("distinct/issue.toml"),
+        path,
         format!(
-            "kind = \"issue\"\npublication = \"Bench Watch\"\nvolume = 1\nnumber = 2\ndate = \"2024-02\"\n\n{}",
+            "kind = \"issue\"\npublication = \"Bench Watch\"\nvolume = 1\nnumber = {number}\ndate = \"2024-02\"\n\n{}",
             sections.join("\n")
         ),
     )
@@ -1004,25 +1008,7 @@ fn generate(root: &Path) {
         std::fs::write(root.join(format!("articles/a{i:02}.toml")), text).unwrap();
         members.push(format!("\"../articles/a{i:02}.toml\""));
     }
-    let sections: Vec<String> = members
-        .chunks(10)
-        .enumerate()
-        .map(|(n, chunk)| {
-            format!(
-                "[[sections]]\nname = \"Region {}\"\narticles = [{}]\n",
-                n + 1,
-                chunk.join(", ")
-            )
-        })
-        .collect();
-    std::fs::write(
-        root.join("issue/number.toml"),
-        format!(
-            "kind = \"issue\"\npublication = \"Bench Watch\"\nvolume = 1\nnumber = 1\ndate = \"2024-02\"\n\n{}",
-            sections.join("\n")
-        ),
-    )
-    .unwrap();
+    write_issue(&root.join("issue/number.toml"), 1, &members);
     std::fs::write(root.join("compendium/big.toml"), big_compendium(1200)).unwrap();
     let brief = std::fs::read_to_string(samples.join("china-tajikistan-security.toml")).unwrap();
     for i in 1..=200 {
