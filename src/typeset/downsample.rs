@@ -108,16 +108,16 @@ pub struct Kept<'a> {
 /// sizes, alt text and scaling.
 pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> PagedDocument {
     // The largest share of its pixels each image needs, by the hash of
-    // its bytes, with one of its placements.
-    let mut needed: HashMap<u128, (f64, Image)> = HashMap::new();
+    // its bytes, with the image itself.
+    let mut needed: HashMap<u128, (f64, RasterImage)> = HashMap::new();
     for page in document.pages() {
         scan(&page.frame, max_dpi, &mut needed);
     }
     // The images worth resampling, each resampled once.
-    let wanted: Vec<(u128, f64, Image)> = needed
+    let wanted: Vec<(u128, f64, RasterImage)> = needed
         .into_iter()
         .filter(|(_, (share, _))| *share <= WORTH_IT)
-        .map(|(data, (share, image))| (data, share, image))
+        .map(|(data, (share, raster))| (data, share, raster))
         .collect();
     if wanted.is_empty() {
         return document;
@@ -134,18 +134,13 @@ pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> 
     let batch = rayon::current_num_threads().max(1);
     let mut wanted = wanted.into_iter();
     loop {
-        let some: Vec<(u128, f64, Image)> = wanted.by_ref().take(batch).collect();
+        let some: Vec<(u128, f64, RasterImage)> = wanted.by_ref().take(batch).collect();
         if some.is_empty() {
             break;
         }
         let copies: HashMap<u128, RasterImage> = some
             .into_par_iter()
-            .filter_map(|(data, share, image)| {
-                let ImageKind::Raster(raster) = image.kind() else {
-                    return None;
-                };
-                Some((data, resampled(raster, share, kept)?))
-            })
+            .filter_map(|(data, share, raster)| Some((data, resampled(&raster, share, kept)?)))
             .collect();
         for page in &mut pages {
             replace(&mut page.frame, &copies);
@@ -155,8 +150,8 @@ pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> 
 }
 
 /// Records, for each raster image, the share of its pixels its most
-/// demanding placement needs (1 or more: all of them), and one placement.
-fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, (f64, Image)>) {
+/// demanding placement needs (1 or more: all of them), and the image.
+fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, (f64, RasterImage)>) {
     for (_, item) in frame.items() {
         match item {
             FrameItem::Group(group) => scan(&group.frame, max_dpi, needed),
@@ -166,7 +161,7 @@ fn scan(frame: &Frame, max_dpi: f64, needed: &mut HashMap<u128, (f64, Image)>) {
                         .max(size.y.to_inches() * max_dpi / f64::from(raster.height()));
                     let entry = needed
                         .entry(hash128(raster.data()))
-                        .or_insert_with(|| (0.0, image.clone()));
+                        .or_insert_with(|| (0.0, raster.clone()));
                     entry.0 = entry.0.max(share);
                 }
             }
