@@ -136,7 +136,14 @@ pub fn build_with(
     wanted: Wanted,
 ) -> Result<Built, Vec<Diagnostic>> {
     let project = typesetter.project();
-    let result = typeset::typeset_part(typesetter, prepared, file, part).and_then(|mut typeset| {
+    // A screen PDF's images are laid out as stand-ins and swapped for their
+    // resampled copies (or originals) before anything is drawn.
+    let images = match project.profile() {
+        Profile::Screen => typeset::Images::StandIns,
+        Profile::Print | Profile::Archive => typeset::Images::Originals,
+    };
+    let laid_out = typeset::typeset_part(typesetter, prepared, file, part, images);
+    let result = laid_out.and_then(|mut typeset| {
         if wanted.last_compile {
             typst::comemo::evict(0);
         }
@@ -158,7 +165,14 @@ pub fn build_with(
                     typeset.document,
                     typeset::downsample::SCREEN_DPI,
                     kept,
-                );
+                    &typeset.stood_in,
+                )
+                .map_err(|unusable| {
+                    unusable
+                        .iter()
+                        .map(|(path, why)| typeset::unusable_image(prepared, path, why))
+                        .collect::<Vec<_>>()
+                })?;
             }
             Profile::Archive => {}
         }
@@ -188,7 +202,11 @@ pub fn build_with(
         let pages = typeset.document.pages().len();
         let pdf = final_bytes(&typeset.document, prepared, project)?;
         if wanted.last_compile {
+            // The pages, and the resampled copies Typst's cache still holds
+            // (a copy is made through its memoized decoder), go before the
+            // bytes are verified.
             drop(typeset.document);
+            typst::comemo::evict(0);
             trim_heap();
         }
         let done = verified(pdf, project);
@@ -286,7 +304,8 @@ pub fn thumbnails(
     file: &SourceFile,
     part: Part,
 ) -> Option<catalogue::Thumbnails> {
-    let laid_out = typeset::typeset_part(typesetter, prepared, file, part).ok();
+    let laid_out =
+        typeset::typeset_part(typesetter, prepared, file, part, typeset::Images::Originals).ok();
     let thumbnails = laid_out
         .as_ref()
         .and_then(|laid_out| laid_out.document.pages().first())

@@ -13,6 +13,7 @@ use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
 use super::output::{PRINT_SHEET_PAGES, Part};
+use super::stand_in::{self, Facts, Originals, StandIns};
 use super::world::{DocumentWorld, Typesetter};
 use crate::diag::{Diagnostic, Severity};
 use crate::images;
@@ -27,6 +28,19 @@ pub struct Typeset {
     pub warnings: Vec<Diagnostic>,
     /// Project files the compilation read (images, override templates).
     pub files_read: Vec<PathBuf>,
+    /// The images laid out as stand-ins, which must be swapped for their
+    /// copies or originals before the pages are drawn.
+    pub stood_in: Originals,
+}
+
+/// What the layout sees of a document's raster images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Images {
+    /// The images themselves.
+    Originals,
+    /// Stand-ins for PNG and JPEG images (see [`stand_in`]): for screen
+    /// PDFs, whose pages get resampled copies.
+    StandIns,
 }
 
 /// Lays out one prepared document, whole.
@@ -35,7 +49,7 @@ pub fn typeset(
     prepared: &Prepared,
     file: &SourceFile,
 ) -> Result<Typeset, Vec<Diagnostic>> {
-    typeset_part(typesetter, prepared, file, Part::Whole)
+    typeset_part(typesetter, prepared, file, Part::Whole, Images::Originals)
 }
 
 /// Lays out one part of a prepared document (see [`Part`]).
@@ -44,6 +58,7 @@ pub fn typeset_part(
     prepared: &Prepared,
     file: &SourceFile,
     part: Part,
+    images: Images,
 ) -> Result<Typeset, Vec<Diagnostic>> {
     let (year, month, day) = prepared.stamp.first_day();
     let today = Datetime::from_ymd(year, month, day)
@@ -60,17 +75,55 @@ pub fn typeset_part(
             super::archive::note(typesetter),
         ),
     };
-    // The images are decoded (into Typst's memoized decoder, which the
-    // layout then finds filled) while the templates are evaluated, on the
-    // pool's other threads when they are free; an image that does not
-    // decode is reported where the TOML names it, whatever the layout said.
+    let placed = prepared.images_placed();
+    let stood_in: Vec<String> = match images {
+        Images::Originals => Vec::new(),
+        Images::StandIns => {
+            // An SVG's decoder loads the files it links: those it must see
+            // as they are.
+            let linked: Vec<&str> = placed
+                .iter()
+                .filter(|image| image.pixels == 0)
+                .map(|image| image.path.as_str())
+                .collect();
+            placed
+                .iter()
+                .filter(|image| image.pixels > 0 && stand_in::has_stand_in(&image.path))
+                .filter(|image| !linked.contains(&image.path.as_str()))
+                .map(|image| image.path.clone())
+                .collect()
+        }
+    };
+    let world = if stood_in.is_empty() {
+        world
+    } else {
+        world.standing_in(StandIns::for_paths(stood_in.iter().cloned()))
+    };
+    // The images laid out as themselves, and the stand-ins, are decoded
+    // (into Typst's memoized decoder, which the layout then finds filled)
+    // while the templates are evaluated, on the pool's other threads when
+    // they are free; an image that does not decode is reported where the
+    // TOML names it, whatever the layout said. Stand-ins' originals are
+    // decoded, if at all, when they are swapped in.
+    let decoded: Vec<&ImageRef> = placed
+        .into_iter()
+        .filter(|image| !stood_in.contains(&image.path))
+        .collect();
+    let project = typesetter.project();
     let (compiled, unusable) = rayon::join(
         || {
             compile(&world, |d| {
                 anchored(prepared, file, d).unwrap_or_else(|| in_template(typesetter, &world, d))
             })
         },
-        || undecodable(typesetter.project(), &prepared.images_placed(), true),
+        || {
+            stood_in.par_iter().for_each(|path| {
+                if let Ok(data) = project.read_asset(Path::new(path.trim_start_matches('/'))) {
+                    stand_in::warm(&data);
+                }
+            });
+            undecodable(project, &decoded, true)
+        },
     );
     if !unusable.is_empty() {
         return Err(unusable);
@@ -101,24 +154,55 @@ pub fn typeset_part(
         document,
         warnings,
         files_read: world.files_read(),
+        stood_in: world.stood_in(),
     })
 }
 
-/// Whether an image's data decodes, kept with the bytes the gate read: a
-/// file is decoded to be checked once however many stages ask (its PDF's
-/// layout, its web page, `check`), and again only when it is read again
-/// (changed, in `watch`).
-struct Decodes(Result<(), String>);
-
-/// Whether the image at `path` (as templates name it) decodes. The first
-/// stage to ask decodes it, `keep` as in [`images::decodes`].
+/// Whether the image at `path` (as templates name it) decodes, kept with
+/// the bytes the gate read: a file is decoded to be checked once however
+/// many stages ask (its PDF's layout, its web page, `check`), and again
+/// only when it is read again (changed, in `watch`). The first stage to ask
+/// decodes it, `keep` as in [`images::decodes`].
 pub fn image_decodes(project: &Project, path: &str, keep: bool) -> Result<(), String> {
     let inside = Path::new(path.trim_start_matches('/'));
     let data = project.read_asset(inside).map_err(|why| why.to_string())?;
-    match data.derived(|_| Decodes(images::decodes(&data.bytes, keep))) {
-        Some(verdict) => verdict.0.clone(),
+    match Facts::of(&data) {
+        Some(facts) => facts
+            .decodes
+            .get_or_init(|| images::decodes(&data.bytes, keep))
+            .clone(),
         None => images::decodes(&data.bytes, keep),
     }
+}
+
+/// The error for the image at `path` (as templates name it) of `prepared`
+/// that cannot be used, `why`: at the TOML line that names it.
+pub fn unusable_image(prepared: &Prepared, path: &str, why: &str) -> Diagnostic {
+    let path = path.trim_start_matches('/');
+    match prepared
+        .images_placed()
+        .into_iter()
+        .find(|image| image.path.trim_start_matches('/') == path)
+    {
+        Some(image) => unusable(image, why),
+        None => {
+            Diagnostic::error(format!("image `{path}` cannot be used: {why}")).with_code("image")
+        }
+    }
+}
+
+fn unusable(image: &ImageRef, why: &str) -> Diagnostic {
+    let written = image
+        .file
+        .text
+        .get(image.span.clone())
+        .unwrap_or_default()
+        .trim_matches(['"', '\'']);
+    let error = image.file.error_at(
+        image.span.clone(),
+        format!("image `{written}` cannot be used: {why}"),
+    );
+    error.with_code("image")
 }
 
 /// The images among `images` that do not decode (see [`image_decodes`]),
@@ -130,17 +214,7 @@ pub fn undecodable(project: &Project, images: &[&ImageRef], keep: bool) -> Vec<D
         .par_iter()
         .filter_map(|image| {
             let why = image_decodes(project, &image.path, keep).err()?;
-            let written = image
-                .file
-                .text
-                .get(image.span.clone())
-                .unwrap_or_default()
-                .trim_matches(['"', '\'']);
-            let error = image.file.error_at(
-                image.span.clone(),
-                format!("image `{written}` cannot be used: {why}"),
-            );
-            Some(error.with_code("image"))
+            Some(unusable(image, &why))
         })
         .collect()
 }

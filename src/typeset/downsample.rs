@@ -7,7 +7,9 @@ use image::ImageEncoder;
 use image::codecs::jpeg::JpegEncoder;
 use rayon::prelude::*;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use image::DynamicImage;
 use typst::foundations::{Bytes, Smart};
 use typst::layout::{Frame, FrameItem};
 use typst::utils::hash128;
@@ -18,6 +20,7 @@ use typst_layout::{Page, PagedDocument};
 
 use crate::fsgate::Gate;
 use crate::typeset::resample_cache::{Recipe, ResampleCache};
+use crate::typeset::stand_in::{self, Original, Originals};
 
 /// Enough for any screen at 100 % zoom and a sharp print at home.
 pub const SCREEN_DPI: f64 = 200.0;
@@ -104,23 +107,30 @@ pub struct Kept<'a> {
 
 /// `document` with every raster image above `max_dpi` at its largest
 /// placement replaced by a resampled copy (taken from `kept` when an
-/// earlier build made it). Layout is untouched: images keep their placed
-/// sizes, alt text and scaling.
-pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> PagedDocument {
+/// earlier build made it), and every stand-in of `stood_in` by its copy or,
+/// when it needs none, its original. Layout is untouched: images keep their
+/// placed sizes, alt text and scaling. An original that does not decode is
+/// returned as its path and why.
+pub fn downsample(
+    document: PagedDocument,
+    max_dpi: f64,
+    kept: Option<Kept>,
+    stood_in: &Originals,
+) -> Result<PagedDocument, Vec<Unusable>> {
     // The largest share of its pixels each image needs, by the hash of
     // its bytes, with the image itself.
     let mut needed: HashMap<u128, (f64, RasterImage)> = HashMap::new();
     for page in document.pages() {
         scan(&page.frame, max_dpi, &mut needed);
     }
-    // The images worth resampling, each resampled once.
+    // The images worth resampling, and every stand-in.
     let wanted: Vec<(u128, f64, RasterImage)> = needed
         .into_iter()
-        .filter(|(_, (share, _))| *share <= WORTH_IT)
+        .filter(|(data, (share, _))| *share <= WORTH_IT || stood_in.get(*data).is_some())
         .map(|(data, (share, raster))| (data, share, raster))
         .collect();
     if wanted.is_empty() {
-        return document;
+        return Ok(document);
     }
     let info = typst::model::Document::info(&document).clone();
     // The pages alone, so that frames are changed in place and an
@@ -133,20 +143,73 @@ pub fn downsample(document: PagedDocument, max_dpi: f64, kept: Option<Kept>) -> 
     // that the originals and all their copies are never held at once.
     let batch = rayon::current_num_threads().max(1);
     let mut wanted = wanted.into_iter();
+    let mut unusable = Vec::new();
     loop {
         let some: Vec<(u128, f64, RasterImage)> = wanted.by_ref().take(batch).collect();
         if some.is_empty() {
             break;
         }
-        let copies: HashMap<u128, RasterImage> = some
+        let made: Vec<Result<Option<(u128, RasterImage)>, Unusable>> = some
             .into_par_iter()
-            .filter_map(|(data, share, raster)| Some((data, resampled(&raster, share, kept)?)))
+            .map(|(data, share, placed)| match stood_in.get(data) {
+                Some(original) => swapped_in(original, &placed, share, kept)
+                    .map(|image| Some((data, image)))
+                    .map_err(|why| (original.path.clone(), why)),
+                None => Ok(copy_of(&Source::placed(&placed), share, kept)
+                    .ok()
+                    .map(|copy| (data, copy))),
+            })
             .collect();
+        let mut copies = HashMap::new();
+        for result in made {
+            match result {
+                Ok(copy) => copies.extend(copy),
+                Err(why) => unusable.push(why),
+            }
+        }
         for page in &mut pages {
             replace(&mut page.frame, &copies);
         }
     }
-    PagedDocument::new(pages.into_iter().collect(), info)
+    if !unusable.is_empty() {
+        unusable.sort();
+        return Err(unusable);
+    }
+    Ok(PagedDocument::new(pages.into_iter().collect(), info))
+}
+
+/// An original that does not decode: its path and why.
+type Unusable = (String, String);
+
+/// What takes a stand-in's place: a copy of its original when it needs
+/// fewer pixels, else the original, decoded as Typst decodes it.
+fn swapped_in(
+    original: &Original,
+    stand_in: &RasterImage,
+    share: f64,
+    kept: Option<Kept>,
+) -> Result<RasterImage, String> {
+    if share <= WORTH_IT {
+        let source = Source {
+            data: &original.data,
+            width: stand_in.width(),
+            height: stand_in.height(),
+            alpha: stand_in::has_alpha(original),
+            jpeg: original.format == ExchangeFormat::Jpg,
+            icc: stand_in
+                .icc()
+                .cloned()
+                .or_else(|| stand_in::embedded_icc(original)),
+            pixels: Pixels::Original(original),
+        };
+        if let Ok(copy) = copy_of(&source, share, kept) {
+            return Ok(copy);
+        }
+    }
+    // A profile the template gave is the stand-in's too.
+    let icc = stand_in.icc().cloned().map_or(Smart::Auto, Smart::Custom);
+    RasterImage::new(original.data.clone(), original.format, icc)
+        .map_err(|err| format!("it does not decode ({err})"))
 }
 
 /// Records, for each raster image, the share of its pixels its most
@@ -190,59 +253,126 @@ fn replace(frame: &mut Frame, copies: &HashMap<u128, RasterImage>) {
     });
 }
 
-/// A copy of `raster` with `share` of its width and height: JPEG for a
+/// What a copy is made of: the image's bytes (its key), its size as
+/// decoded (EXIF turn applied), whether its pixels have alpha, whether it
+/// was a JPEG, its ICC profile, and its pixels, asked for only when no copy
+/// is kept.
+struct Source<'a> {
+    data: &'a Bytes,
+    width: u32,
+    height: u32,
+    alpha: bool,
+    jpeg: bool,
+    icc: Option<Bytes>,
+    pixels: Pixels<'a>,
+}
+
+/// Where a source's pixels come from.
+enum Pixels<'a> {
+    /// The layout decoded them.
+    Decoded(&'a RasterImage),
+    /// The stand-in's original, decoded when asked.
+    Original(&'a Original),
+}
+
+impl Pixels<'_> {
+    fn get(&self) -> Result<Arc<DynamicImage>, String> {
+        match self {
+            Pixels::Decoded(raster) => Ok(raster.dynamic().clone()),
+            Pixels::Original(original) => stand_in::decode(original).map(Arc::new),
+        }
+    }
+}
+
+impl<'a> Source<'a> {
+    /// An image as the layout decoded it.
+    fn placed(raster: &'a RasterImage) -> Self {
+        Source {
+            data: raster.data(),
+            width: raster.width(),
+            height: raster.height(),
+            alpha: raster.dynamic().color().has_alpha(),
+            jpeg: raster.format() == RasterFormat::Exchange(ExchangeFormat::Jpg),
+            icc: raster.icc().cloned(),
+            pixels: Pixels::Decoded(raster),
+        }
+    }
+}
+
+/// A copy of `source` with `share` of its width and height: JPEG for a
 /// photograph that was JPEG (so the PDF keeps it compressed as one), raw
 /// pixels otherwise (the PDF compresses them losslessly, as it would have
 /// the original's). Made once: later builds take it from `kept`, and later
 /// documents of this process from [`HELD`].
-fn resampled(raster: &RasterImage, share: f64, kept: Option<Kept>) -> Option<RasterImage> {
-    let source = raster.dynamic();
-    let width = ((f64::from(source.width()) * share).ceil() as u32).max(1);
-    let height = ((f64::from(source.height()) * share).ceil() as u32).max(1);
-    let alpha = source.color().has_alpha();
-    let jpeg = !alpha && raster.format() == RasterFormat::Exchange(ExchangeFormat::Jpg);
-    let encoding = match (jpeg, alpha) {
+fn copy_of(source: &Source, share: f64, kept: Option<Kept>) -> Result<RasterImage, String> {
+    let width = ((f64::from(source.width) * share).ceil() as u32).max(1);
+    let height = ((f64::from(source.height) * share).ceil() as u32).max(1);
+    let key = (hash128(source.data), width, height);
+    if let Some(copy) = HELD.lock().ok().and_then(|mut held| held.get(&key)) {
+        return Ok(copy);
+    }
+    let encoding = |alpha: bool| match (source.jpeg && !alpha, alpha) {
         (true, _) => format!("jpeg-{JPEG_QUALITY}"),
         (false, true) => "rgba8".to_string(),
         (false, false) => "rgb8".to_string(),
     };
-    let key = (hash128(raster.data()), width, height);
-    let held = HELD.lock().ok().and_then(|mut held| held.get(&key));
-    let copy = match held {
-        Some(copy) => copy,
+    let kept_copy = |alpha: bool| {
+        let recipe = Recipe {
+            source: source.data,
+            width,
+            height,
+            encoding: &encoding(alpha),
+        };
+        kept.and_then(|kept| kept.cache.get(&recipe))
+    };
+    // Whether the pixels have alpha is known before decoding them when
+    // the header says (a stand-in's original); checked once decoded.
+    let (alpha, bytes) = match kept_copy(source.alpha) {
+        Some(bytes) => (source.alpha, bytes),
         None => {
-            let recipe = Recipe {
-                source: raster.data(),
-                width,
-                height,
-                encoding: &encoding,
-            };
-            let bytes = match kept.and_then(|kept| kept.cache.get(&recipe)) {
-                Some(bytes) => bytes,
-                None => Bytes::new(made(source, jpeg, alpha, (width, height), &recipe, kept)?),
-            };
-            let format = if jpeg {
-                RasterFormat::Exchange(ExchangeFormat::Jpg)
+            let pixels = source.pixels.get()?;
+            let alpha = pixels.color().has_alpha();
+            let again = if alpha == source.alpha {
+                None
             } else {
-                RasterFormat::Pixel(PixelFormat {
-                    encoding: if alpha {
-                        PixelEncoding::Rgba8
-                    } else {
-                        PixelEncoding::Rgb8
-                    },
-                    width,
-                    height,
-                })
+                kept_copy(alpha)
             };
-            let icc = raster.icc().cloned().map_or(Smart::Auto, Smart::Custom);
-            let copy = RasterImage::new(bytes, format, icc).ok()?;
-            if let Ok(mut held) = HELD.lock() {
-                held.put(key, copy.clone());
+            match again {
+                Some(bytes) => (alpha, bytes),
+                None => {
+                    let recipe = Recipe {
+                        source: source.data,
+                        width,
+                        height,
+                        encoding: &encoding(alpha),
+                    };
+                    let jpeg = source.jpeg && !alpha;
+                    let bytes = made(&pixels, jpeg, alpha, (width, height), &recipe, kept)
+                        .ok_or("it could not be resampled")?;
+                    (alpha, Bytes::new(bytes))
+                }
             }
-            copy
         }
     };
-    Some(copy)
+    let format = if source.jpeg && !alpha {
+        RasterFormat::Exchange(ExchangeFormat::Jpg)
+    } else {
+        RasterFormat::Pixel(PixelFormat {
+            encoding: if alpha {
+                PixelEncoding::Rgba8
+            } else {
+                PixelEncoding::Rgb8
+            },
+            width,
+            height,
+        })
+    };
+    let icc = source.icc.clone().map_or(Smart::Auto, Smart::Custom);
+    let copy = RasterImage::new(bytes, format, icc).map_err(|err| err.to_string())?;
+    if let Ok(mut held) = HELD.lock() {
+        held.put(key, copy.clone());
+    }
+    Ok(copy)
 }
 
 /// Resamples `source` to `size` and encodes it (JPEG for a photograph,
@@ -381,7 +511,8 @@ mod tests {
             number: 1,
         };
         let document = PagedDocument::new([page].into_iter().collect(), Default::default());
-        let smaller = downsample(document, SCREEN_DPI, None);
+        let smaller = downsample(document, SCREEN_DPI, None, &Originals::default())
+            .unwrap_or_else(|_| panic!("grey pixels resample"));
         let placed: Vec<(String, u32)> = smaller.pages()[0]
             .frame
             .items()

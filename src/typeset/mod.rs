@@ -11,10 +11,13 @@ pub mod output;
 pub mod pagination;
 pub mod resample_cache;
 pub mod resolution;
+pub mod stand_in;
 pub mod templates;
 pub mod world;
 
-pub use compile::{Typeset, image_decodes, typeset, typeset_own, typeset_part, undecodable};
+pub use compile::{
+    Images, Typeset, image_decodes, typeset, typeset_own, typeset_part, undecodable, unusable_image,
+};
 pub use output::Part;
 pub use world::Typesetter;
 

@@ -19,6 +19,7 @@ use typst_kit::fonts::FontStore;
 use super::fonts::Fonts;
 use super::output::{self, Part};
 use super::resample_cache::{self, ResampleCache};
+use super::stand_in::{Originals, StandIns};
 use crate::fsgate::hash_bytes;
 
 use super::templates::{self, DATA_PATH};
@@ -151,6 +152,7 @@ impl Typesetter {
             output: Bytes::new(output::json(self.project.profile(), part)),
             served: Vec::new(),
             archive: None,
+            stand_ins: None,
             today,
             read: Mutex::new(BTreeSet::new()),
         }
@@ -255,6 +257,9 @@ pub struct DocumentWorld<'a> {
     /// Files made by briefpress for this compilation (the catalogue's
     /// thumbnails), served under `/.briefpress/`.
     served: Vec<(FileId, Bytes)>,
+    /// Images the layout sees as stand-ins (screen PDFs: see
+    /// [`super::stand_in`]).
+    stand_ins: Option<StandIns>,
     today: Datetime,
     /// Project files the compiler asked for, so that incremental builds
     /// know what a document depends on.
@@ -270,6 +275,33 @@ impl DocumentWorld<'_> {
             .map(|(name, bytes)| (project_file(&format!("/.briefpress/{name}")), bytes))
             .collect();
         self
+    }
+
+    /// This world, serving stand-ins for the images of `stand_ins`.
+    pub fn standing_in(mut self, stand_ins: StandIns) -> Self {
+        self.stand_ins = Some(stand_ins);
+        self
+    }
+
+    /// The stand-ins this world served, with their originals.
+    pub fn stood_in(&self) -> Originals {
+        self.stand_ins
+            .as_ref()
+            .map(StandIns::served)
+            .unwrap_or_default()
+    }
+
+    /// The stand-in for the file `id`, if it is an image stood in for (an
+    /// image that cannot be read is served, or refused, as usual).
+    fn stand_in(&self, id: FileId) -> Option<Bytes> {
+        let stand_ins = self.stand_ins.as_ref()?;
+        let vpath = id.vpath().get_without_slash();
+        if id.root() != &VirtualRoot::Project || !stand_ins.covers(vpath) {
+            return None;
+        }
+        let project = &self.typesetter.project;
+        let data = project.read_asset(&inside_of(project, vpath)?).ok()?;
+        stand_ins.serve(vpath, &data)
     }
 
     /// The project files (images, override templates, anything a template
@@ -336,6 +368,9 @@ impl World for DocumentWorld<'_> {
             }
         }
         self.note_read(id);
+        if let Some(stand_in) = self.stand_in(id) {
+            return Ok(stand_in);
+        }
         self.typesetter.files.file(id)
     }
 

@@ -344,3 +344,144 @@ fn resampled_images_are_kept_between_builds_and_checked_when_read() {
         "made again and kept"
     );
 }
+
+/// Screen PDFs are laid out with stand-ins for their PNG and JPEG images
+/// (black pixels, one grey byte each, of the same size and metadata:
+/// `src/typeset/stand_in.rs`), each swapped for its resampled copy or its
+/// original before anything is drawn. None reaches a PDF: not through a
+/// copy (a 3,000-pixel JPEG), an original placed at about its size (the
+/// issue's cover), or an SVG linking a PNG the issue also places itself
+/// (the SVG's decoder is served the PNG as it is), in the issue or its
+/// members' PDFs; and the issue's images are the same whether their copies
+/// were kept from an earlier build or made.
+#[test]
+fn no_stand_in_reaches_a_screen_pdf() {
+    let project = TempProject::new("stand-ins");
+    project.png("briefs/images/photo.png", 1700, 956);
+    let shot = image::RgbImage::from_fn(3000, 1688, |x, y| {
+        image::Rgb([(x / 12) as u8, (y / 7) as u8, ((x + y) / 19) as u8])
+    });
+    let mut jpeg = Vec::new();
+    shot.write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    project.write("briefs/images/shot.jpg", jpeg);
+    project.write(
+        "briefs/images/frame.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"170\" height=\"96\">\
+         <image width=\"170\" height=\"96\" href=\"photo.png\"/></svg>",
+    );
+    let sample = std::fs::read_to_string(
+        crate::support::repo().join("briefs/central-asia/china-bri-security.toml"),
+    )
+    .unwrap();
+    for (id, image) in [("a", "shot.jpg"), ("b", "frame.svg")] {
+        let text = sample
+            .replace("id = \"china-bri-security\"", &format!("id = \"{id}\""))
+            .replace("images/kyrgyz-highway.png", &format!("images/{image}"));
+        project.write(&format!("briefs/{id}.toml"), text);
+    }
+    project.write(
+        "briefs/issue.toml",
+        "kind = \"issue\"\nid = \"issue\"\npublication = \"The Test\"\nvolume = 1\nnumber = 1\ndate = \"2024-02\"\n\
+         [cover]\npath = \"images/photo.png\"\nalt = \"A photograph.\"\ncaption = \"A cover.\"\n\
+         source = \"Test\"\nlicense = \"CC0 1.0\"\n\
+         [[sections]]\nname = \"One\"\narticles = [\"a.toml\", \"b.toml\"]\n",
+    );
+    let build = || {
+        let run = project.run(&["build", "briefs/issue.toml", "--force"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        crate::support::files_named(&project.path("out"), "pdf")
+    };
+    let pdfs = build();
+    assert!(pdfs.len() >= 3, "the issue and its two members: {pdfs:?}");
+    let images = |pdf: &Path| -> Vec<(i64, bool)> {
+        let document = Document::load(pdf).unwrap();
+        document
+            .objects
+            .values()
+            .filter_map(|object| object.as_stream().ok())
+            .filter(|stream| {
+                stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
+            })
+            .filter(|stream| stream.dict.get(b"SMask").is_ok() || !is_mask(&document, stream))
+            .map(|stream| {
+                let width = stream.dict.get(b"Width").and_then(Object::as_i64).unwrap();
+                (width, grey(&document, stream))
+            })
+            .collect()
+    };
+    let before: Vec<Vec<(i64, bool)>> = pdfs.iter().map(|pdf| images(pdf)).collect();
+    for (pdf, found) in pdfs.iter().zip(&before) {
+        assert!(
+            found.iter().all(|(_, grey)| !grey),
+            "{}: a grey image, a stand-in drawn: {found:?}",
+            pdf.display()
+        );
+    }
+    let issue = project.path("out/issue.pdf");
+    let issue_images = images(&issue);
+    // The JPEG's copy (1,320 wide), the cover's original and the PNG the
+    // SVG links.
+    assert!(
+        issue_images
+            .iter()
+            .any(|(width, _)| (1315..=1325).contains(width)),
+        "{issue_images:?}"
+    );
+    assert!(
+        issue_images
+            .iter()
+            .filter(|(width, _)| *width == 1700)
+            .count()
+            >= 1,
+        "{issue_images:?}"
+    );
+    let first = std::fs::read(&issue).unwrap();
+    // Built again, the copies come from the cache: the same bytes.
+    build();
+    assert_eq!(std::fs::read(&issue).unwrap(), first);
+}
+
+/// Whether an image stream is another image's soft mask (grey by nature).
+fn is_mask(document: &Document, stream: &lopdf::Stream) -> bool {
+    let id = document
+        .objects
+        .iter()
+        .find(|(_, object)| {
+            object
+                .as_stream()
+                .ok()
+                .is_some_and(|s| std::ptr::eq(s, stream))
+        })
+        .map(|(id, _)| *id);
+    document.objects.values().any(|object| {
+        object
+            .as_stream()
+            .ok()
+            .is_some_and(|other| other.dict.get(b"SMask").and_then(Object::as_reference).ok() == id)
+    })
+}
+
+/// Whether an image's colour space has one component.
+fn grey(document: &Document, stream: &lopdf::Stream) -> bool {
+    let space = match stream.dict.get(b"ColorSpace") {
+        Ok(Object::Reference(id)) => document.get_object(*id).ok(),
+        other => other.ok(),
+    };
+    match space {
+        Some(Object::Name(name)) => name == b"DeviceGray",
+        Some(Object::Array(parts)) => parts.get(1).is_some_and(|icc| {
+            let icc = match icc {
+                Object::Reference(id) => document.get_object(*id).ok(),
+                other => Some(other),
+            };
+            icc.and_then(|icc| icc.as_stream().ok())
+                .and_then(|icc| icc.dict.get(b"N").and_then(Object::as_i64).ok())
+                == Some(1)
+        }),
+        _ => false,
+    }
+}
