@@ -202,11 +202,12 @@ pub fn build_with(
         let pages = typeset.document.pages().len();
         let pdf = final_bytes(&typeset.document, prepared, project)?;
         if wanted.last_compile {
-            // The pages, and the resampled copies Typst's cache still holds
-            // (a copy is made through its memoized decoder), go before the
-            // bytes are verified.
+            // The pages, and the resampled copies Typst's cache and this
+            // process still hold (a copy is made through Typst's memoized
+            // decoder), go before the bytes are verified.
             drop(typeset.document);
             typst::comemo::evict(0);
+            typeset::downsample::let_go_of_held();
             trim_heap();
         }
         let done = verified(pdf, project);

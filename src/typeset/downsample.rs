@@ -92,6 +92,14 @@ impl Held {
     }
 }
 
+/// Lets go of the copies this process holds, when nothing will be laid out
+/// again (the last document of a run that `watch` does not repeat).
+pub fn let_go_of_held() {
+    if let Ok(mut held) = HELD.lock() {
+        *held = Held::new(held.cap);
+    }
+}
+
 /// What a copy holds: its encoded bytes and its decoded pixels.
 fn held_size(copy: &RasterImage) -> usize {
     copy.data().len() + copy.dynamic().as_bytes().len()
