@@ -336,38 +336,65 @@ pub fn image_size(head: &[u8]) -> Option<(u64, u64)> {
         };
     }
     if head.starts_with(&[0xFF, 0xD8]) {
-        // Walk the segments to the first start-of-frame, however far into
-        // the file it is (comments and metadata may come first).
-        let mut pos = 2;
-        loop {
+        // The first start-of-frame, however far into the file it is
+        // (comments and metadata may come first).
+        let (_, frame) = jpeg_segments(head).find(|(marker, _)| is_jpeg_frame(*marker))?;
+        let size = frame.get(5..9)?;
+        return Some((be16(&size[2..4]), be16(&size[0..2])));
+    }
+    None
+}
+
+/// Whether a JPEG marker starts a frame (its header gives the size).
+pub fn is_jpeg_frame(marker: u8) -> bool {
+    matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
+}
+
+/// The marker segments at the head of a JPEG, each as its marker and its
+/// bytes (marker and length included), up to and including the first frame
+/// header (which may be cut short); they end early where the data does or
+/// is malformed, and at the image data or the end of the image.
+pub fn jpeg_segments(data: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+    let mut pos = 2;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done {
             // Markers may be padded with fill bytes.
-            while head.get(pos) == Some(&0xFF) && head.get(pos + 1) == Some(&0xFF) {
+            while data.get(pos) == Some(&0xFF) && data.get(pos + 1) == Some(&0xFF) {
                 pos += 1;
             }
-            if head.get(pos) != Some(&0xFF) {
-                return None;
-            }
-            let marker = *head.get(pos + 1)?;
+            let (Some(0xFF), Some(&marker)) = (data.get(pos), data.get(pos + 1)) else {
+                done = true;
+                break;
+            };
             if matches!(marker, 0x01 | 0xD0..=0xD7) {
                 pos += 2;
                 continue;
             }
-            if matches!(marker, 0xD9 | 0xDA) {
-                return None;
-            }
-            let length = be16(head.get(pos + 2..pos + 4)?) as usize;
-            let frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-            if frame {
-                let segment = head.get(pos + 5..pos + 9)?;
-                return Some((be16(&segment[2..4]), be16(&segment[0..2])));
-            }
-            if length < 2 {
-                return None;
-            }
-            pos += 2 + length;
+            let length = data
+                .get(pos + 2..pos + 4)
+                .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+            // A frame header may be cut short: its size comes first.
+            let segment = length
+                .filter(|length| *length >= 2 && !matches!(marker, 0xD9 | 0xDA))
+                .map(|length| pos + 2 + length)
+                .and_then(|end| {
+                    if is_jpeg_frame(marker) {
+                        data.get(pos..end.min(data.len()))
+                    } else {
+                        data.get(pos..end)
+                    }
+                });
+            let Some(segment) = segment else {
+                done = true;
+                break;
+            };
+            pos += segment.len();
+            done = is_jpeg_frame(marker);
+            return Some((marker, segment));
         }
-    }
-    None
+        None
+    })
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use typst::utils::hash128;
 use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::fsgate::FileData;
+use crate::limits::{is_jpeg_frame, jpeg_segments};
 
 /// What is worked out once from an image file's bytes as read, kept with
 /// the gate's copy: whether it decodes (asked by layout, web pages and
@@ -266,25 +267,15 @@ fn crc32(bytes: &[u8]) -> u32 {
 fn jpeg_stand_in(data: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
     let (width, height) = jpeg_size(data)?;
     let mut kept: Vec<&[u8]> = Vec::new();
-    let mut at = 2;
-    // The segments before the frame header; metadata comes first.
-    loop {
-        while data.get(at) == Some(&0xFF) && data.get(at + 1) == Some(&0xFF) {
-            at += 1;
-        }
-        if data.get(at) != Some(&0xFF) {
-            return None;
-        }
-        let marker = *data.get(at + 1)?;
-        let length = usize::from(u16::from_be_bytes([*data.get(at + 2)?, *data.get(at + 3)?]));
-        let segment = data.get(at..at + 2 + length)?;
+    let mut framed = false;
+    for (marker, segment) in jpeg_segments(data) {
         match marker {
             0xE0 | 0xE1 => kept.push(segment),
-            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => break,
-            0xDA | 0xD9 => return None,
-            _ => {}
+            _ => framed = is_jpeg_frame(marker),
         }
-        at += 2 + length;
+    }
+    if !framed {
+        return None;
     }
     let mut out = vec![0xFF, 0xD8];
     let jfif_first = data.get(2..4) == Some(&[0xFF, 0xE0]);
