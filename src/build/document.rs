@@ -136,13 +136,7 @@ pub fn build_with(
     wanted: Wanted,
 ) -> Result<Built, Vec<Diagnostic>> {
     let project = typesetter.project();
-    // A screen PDF's images are laid out as stand-ins and swapped for their
-    // resampled copies (or originals) before anything is drawn.
-    let images = match project.profile() {
-        Profile::Screen => typeset::Images::StandIns,
-        Profile::Print | Profile::Archive => typeset::Images::Originals,
-    };
-    let laid_out = typeset::typeset_part(typesetter, prepared, file, part, images);
+    let laid_out = typeset::typeset_part(typesetter, prepared, file, part, images_of(project));
     let result = laid_out.and_then(|mut typeset| {
         if wanted.last_compile {
             typst::comemo::evict(0);
@@ -154,26 +148,7 @@ pub fn build_with(
                     return Err(low);
                 }
             }
-            Profile::Screen => {
-                let kept = typesetter
-                    .resample_cache()
-                    .map(|cache| typeset::downsample::Kept {
-                        cache,
-                        gate: project.gate(),
-                    });
-                typeset.document = typeset::downsample::downsample(
-                    typeset.document,
-                    typeset::downsample::SCREEN_DPI,
-                    kept,
-                    &typeset.stood_in,
-                )
-                .map_err(|unusable| {
-                    unusable
-                        .iter()
-                        .map(|(path, why)| typeset::unusable_image(prepared, path, why))
-                        .collect::<Vec<_>>()
-                })?;
-            }
+            Profile::Screen => typeset = screen_copies(typesetter, prepared, typeset)?,
             Profile::Archive => {}
         }
         let first_page = typeset.document.pages().first();
@@ -233,6 +208,47 @@ pub fn build_with(
     typst::comemo::evict(2);
     release_freed_memory();
     result
+}
+
+/// How a build in `project`'s profile lays images out: a screen PDF's as
+/// stand-ins, swapped for their resampled copies (or originals) by
+/// [`screen_copies`] before anything is drawn. Every layout of a screen
+/// run (its PDFs, pages, books and thumbnails) does so, so that no two
+/// layouts of one process see the same image file differently.
+fn images_of(project: &Project) -> typeset::Images {
+    match project.profile() {
+        Profile::Screen => typeset::Images::StandIns,
+        Profile::Print | Profile::Archive => typeset::Images::Originals,
+    }
+}
+
+/// Swaps `typeset`'s images for their screen copies, and its stand-ins for
+/// their copies or originals; an original that does not decode is an error
+/// at its TOML line.
+fn screen_copies(
+    typesetter: &Typesetter,
+    prepared: &Prepared,
+    mut typeset: typeset::Typeset,
+) -> Result<typeset::Typeset, Vec<Diagnostic>> {
+    let kept = typesetter
+        .resample_cache()
+        .map(|cache| typeset::downsample::Kept {
+            cache,
+            gate: typesetter.project().gate(),
+        });
+    typeset.document = typeset::downsample::downsample(
+        typeset.document,
+        typeset::downsample::SCREEN_DPI,
+        kept,
+        &typeset.stood_in,
+    )
+    .map_err(|unusable| {
+        unusable
+            .iter()
+            .map(|(path, why)| typeset::unusable_image(prepared, path, why))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(typeset)
 }
 
 /// A PDF's final bytes, what the validator said of each standard it
@@ -305,8 +321,13 @@ pub fn thumbnails(
     file: &SourceFile,
     part: Part,
 ) -> Option<catalogue::Thumbnails> {
-    let laid_out =
-        typeset::typeset_part(typesetter, prepared, file, part, typeset::Images::Originals).ok();
+    let project = typesetter.project();
+    let laid_out = typeset::typeset_part(typesetter, prepared, file, part, images_of(project))
+        .and_then(|typeset| match project.profile() {
+            Profile::Screen => screen_copies(typesetter, prepared, typeset),
+            Profile::Print | Profile::Archive => Ok(typeset),
+        })
+        .ok();
     let thumbnails = laid_out
         .as_ref()
         .and_then(|laid_out| laid_out.document.pages().first())
