@@ -64,7 +64,8 @@ impl Format {
         }
     }
 
-    fn exchange(self) -> Option<ExchangeFormat> {
+    /// The format Typst decodes it as, for a raster image.
+    pub fn exchange(self) -> Option<ExchangeFormat> {
         match self {
             Format::Png => Some(ExchangeFormat::Png),
             Format::Jpeg => Some(ExchangeFormat::Jpg),

@@ -76,7 +76,7 @@ pub fn typeset_part(
         ),
     };
     let placed = prepared.images_placed();
-    let stood_in: Vec<String> = match images {
+    let mut stood_in: Vec<String> = match images {
         Images::Originals => Vec::new(),
         Images::StandIns => {
             // An SVG's decoder loads the files it links: those it must see
@@ -94,6 +94,9 @@ pub fn typeset_part(
                 .collect()
         }
     };
+    // An issue's members may share an image.
+    stood_in.sort_unstable();
+    stood_in.dedup();
     let world = if stood_in.is_empty() {
         world
     } else {
@@ -107,7 +110,7 @@ pub fn typeset_part(
     // decoded, if at all, when they are swapped in.
     let decoded: Vec<&ImageRef> = placed
         .into_iter()
-        .filter(|image| !stood_in.contains(&image.path))
+        .filter(|image| stood_in.binary_search(&image.path).is_err())
         .collect();
     let project = typesetter.project();
     let (compiled, unusable) = rayon::join(

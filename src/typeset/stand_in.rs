@@ -25,6 +25,7 @@ use typst::utils::hash128;
 use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::fsgate::FileData;
+use crate::images;
 use crate::limits::{is_jpeg_frame, jpeg_segments};
 
 /// What is worked out once from an image file's bytes as read, kept with
@@ -151,13 +152,9 @@ fn made(data: &[u8]) -> Option<StandIn> {
 
 /// The format Typst decodes `data` as, among those with stand-ins.
 fn exchange(data: &[u8]) -> Option<ExchangeFormat> {
-    if data.starts_with(PNG_SIGNATURE) {
-        Some(ExchangeFormat::Png)
-    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(ExchangeFormat::Jpg)
-    } else {
-        None
-    }
+    images::Format::detect(data)?
+        .exchange()
+        .filter(|format| matches!(format, ExchangeFormat::Png | ExchangeFormat::Jpg))
 }
 
 /// Whether a file's name makes the compiler decode it as a format with
