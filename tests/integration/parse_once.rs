@@ -1,7 +1,9 @@
 //! One read and one parse per file: every stage of a build (limits, the
 //! model, review comments, placeholders, glyph coverage, the build key)
-//! works from the bytes the gate read once and the tree parsed once. The
-//! counts come from the library built with the `test-hooks` feature.
+//! works from the bytes the gate read once and the tree parsed once. And
+//! an image's original is decoded once, to make its screen copy, and not
+//! again while the copy is kept. The counts come from the library built
+//! with the `test-hooks` feature.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -72,4 +74,53 @@ fn each_file_is_read_once_and_parsed_once_in_a_build() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A screen build lays its images out as stand-ins and decodes an original
+/// only to make its copy: a second build that finds the copy kept in the
+/// output folder decodes none (the process's own held copies let go first,
+/// as a fresh process starts without them), and writes the same PDF.
+#[test]
+fn a_build_whose_copies_are_kept_decodes_no_original() {
+    use briefpress::typeset::downsample::let_go_of_held;
+    use briefpress::typeset::stand_in::decodes;
+
+    let project = TempProject::new("decode-once");
+    let article = "briefs/central-asia/china-bri-security.toml";
+    let text = std::fs::read_to_string(crate::support::repo().join(article)).unwrap();
+    // A name no other test uses: decodes are counted per process.
+    project.write(
+        article,
+        text.replace("images/kyrgyz-highway.png", "images/decoded-once.png"),
+    );
+    project.png("briefs/central-asia/images/decoded-once.png", 3000, 1688);
+    let original = "briefs/central-asia/images/decoded-once.png";
+    let root = project.root.canonicalize().unwrap();
+    let build = || {
+        let options = Options {
+            paths: vec![root.join(article)],
+            root: Some(root.clone()),
+            out_dir: Some(root.join("out")),
+            force: true,
+            ..Default::default()
+        };
+        let mut quiet = Quiet::default();
+        let engine = Engine::new(options, &mut quiet).expect("the project opens");
+        let summary = engine
+            .run(Action::Build, &mut quiet)
+            .expect("the build runs");
+        assert!(quiet.failures.is_empty(), "{:?}", quiet.failures);
+        assert_eq!(summary.built, 1, "{summary:?}");
+        std::fs::read(root.join("out/central-asia/china-bri-security.pdf")).unwrap()
+    };
+    let first = build();
+    assert_eq!(decodes::of(original), 1, "the first build makes the copy");
+    let_go_of_held();
+    let second = build();
+    assert_eq!(
+        decodes::of(original),
+        1,
+        "the copy was kept: nothing decoded"
+    );
+    assert_eq!(first, second);
 }
