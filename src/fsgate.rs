@@ -827,6 +827,47 @@ fn partial_pid(name: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
+/// Work done per file in this process, counted for the tests that show it
+/// done once (how often each file was parsed, each original decoded).
+/// Counting is nothing without the `test-hooks` feature.
+pub struct PerFile {
+    #[cfg(feature = "test-hooks")]
+    counts: Mutex<std::collections::BTreeMap<PathBuf, usize>>,
+}
+
+impl PerFile {
+    pub const fn new() -> Self {
+        Self {
+            #[cfg(feature = "test-hooks")]
+            counts: Mutex::new(std::collections::BTreeMap::new()),
+        }
+    }
+
+    /// Notes one more for `path`.
+    pub fn count(&self, path: &Path) {
+        #[cfg(feature = "test-hooks")]
+        if let Ok(mut counts) = self.counts.lock() {
+            *counts.entry(path.to_path_buf()).or_default() += 1;
+        }
+        #[cfg(not(feature = "test-hooks"))]
+        let _ = path;
+    }
+
+    /// How many were noted for `path`.
+    #[cfg(feature = "test-hooks")]
+    pub fn of(&self, path: &Path) -> usize {
+        self.counts
+            .lock()
+            .map_or(0, |counts| counts.get(path).copied().unwrap_or(0))
+    }
+}
+
+impl Default for PerFile {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

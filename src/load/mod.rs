@@ -33,39 +33,8 @@ pub struct SourceFile {
     pub toml: Option<Arc<Toml>>,
 }
 
-/// How often each file was parsed, for the test that each is parsed once
-/// (feature `test-hooks` only; otherwise counting is nothing).
-pub mod parses {
-    use std::path::Path;
-
-    #[cfg(feature = "test-hooks")]
-    static COUNTS: std::sync::Mutex<Vec<(std::path::PathBuf, usize)>> =
-        std::sync::Mutex::new(Vec::new());
-
-    /// Notes a parse of `path`.
-    pub fn count(path: &Path) {
-        #[cfg(feature = "test-hooks")]
-        if let Ok(mut counts) = COUNTS.lock() {
-            match counts.iter_mut().find(|(counted, _)| counted == path) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((path.to_path_buf(), 1)),
-            }
-        }
-        #[cfg(not(feature = "test-hooks"))]
-        let _ = path;
-    }
-
-    /// How often `path` was parsed in this process.
-    #[cfg(feature = "test-hooks")]
-    pub fn of(path: &Path) -> usize {
-        COUNTS.lock().map_or(0, |counts| {
-            counts
-                .iter()
-                .find(|(counted, _)| counted == path)
-                .map_or(0, |(_, n)| *n)
-        })
-    }
-}
+/// How often each file was parsed, for the test that each is parsed once.
+pub static PARSES: crate::fsgate::PerFile = crate::fsgate::PerFile::new();
 
 /// A parsed TOML file, with the span of every key and value.
 pub type Toml = toml_edit::ImDocument<String>;
@@ -209,7 +178,7 @@ impl Parsed {
 
 /// The one place a file's text is parsed.
 fn parse_toml(path: &Path, text: &str) -> Result<Toml, toml_edit::TomlError> {
-    parses::count(path);
+    PARSES.count(path);
     toml_edit::ImDocument::parse(text.to_string())
 }
 

@@ -15,6 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Write};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use image::codecs::jpeg::JpegDecoder;
@@ -24,7 +25,7 @@ use typst::foundations::{Bytes, Smart};
 use typst::utils::hash128;
 use typst::visualize::{ExchangeFormat, RasterImage};
 
-use crate::fsgate::FileData;
+use crate::fsgate::{FileData, PerFile};
 use crate::images;
 use crate::limits::{is_jpeg_frame, jpeg_segments};
 
@@ -361,44 +362,15 @@ pub fn embedded_icc(original: &Original) -> Option<Bytes> {
         .map(Bytes::new)
 }
 
-/// How often this process decoded each original (a stand-in's) to make a
-/// copy: counted with the `test-hooks` feature, so that a test can show
-/// that a build whose copies are kept decodes none.
-pub mod decodes {
-    #[cfg(feature = "test-hooks")]
-    static COUNTS: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
-
-    /// Notes a decode of the original at `path`.
-    pub(super) fn count(path: &str) {
-        #[cfg(feature = "test-hooks")]
-        if let Ok(mut counts) = COUNTS.lock() {
-            match counts.iter_mut().find(|(counted, _)| counted == path) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((path.to_string(), 1)),
-            }
-        }
-        #[cfg(not(feature = "test-hooks"))]
-        let _ = path;
-    }
-
-    /// How often the original at `path` (inside the root, as templates
-    /// name it) was decoded in this process.
-    #[cfg(feature = "test-hooks")]
-    pub fn of(path: &str) -> usize {
-        COUNTS.lock().map_or(0, |counts| {
-            counts
-                .iter()
-                .find(|(counted, _)| counted == path)
-                .map_or(0, |(_, n)| *n)
-        })
-    }
-}
+/// How often this process decoded each original (by its path inside the
+/// root), for the test that a build whose copies are kept decodes none.
+pub static DECODES: PerFile = PerFile::new();
 
 /// The original's pixels as Typst decodes them (the same decoder, limits and
 /// EXIF turn), without keeping them in Typst's memoized decoder: each
 /// original goes as soon as its copy is made.
 pub fn decode(original: &Original) -> Result<DynamicImage, String> {
-    decodes::count(&original.path);
+    DECODES.count(Path::new(&original.path));
     fn pixels(decoder: image::ImageResult<impl ImageDecoder>) -> image::ImageResult<DynamicImage> {
         let mut decoder = decoder?;
         decoder.set_limits(Limits::default())?;

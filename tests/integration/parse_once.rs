@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use briefpress::build::{Action, Engine, Observer, Options};
+use briefpress::build::{Action, Engine, Observer, Options, Summary};
 use briefpress::diag::Diagnostic;
-use briefpress::load::parses;
+use briefpress::load::PARSES;
 
 use crate::support::TempProject;
 
@@ -33,6 +33,25 @@ impl Observer for Quiet {
     fn timed_out(&mut self, _after: Duration, _building: &[PathBuf]) {}
 }
 
+/// A forced build of `path` in the project at `root` into `root/out`,
+/// through the library; it must build without a failure.
+fn forced_build(root: &Path, path: PathBuf) -> (Engine, Summary) {
+    let options = Options {
+        paths: vec![path],
+        root: Some(root.to_path_buf()),
+        out_dir: Some(root.join("out")),
+        force: true,
+        ..Default::default()
+    };
+    let mut quiet = Quiet::default();
+    let engine = Engine::new(options, &mut quiet).expect("the project opens");
+    let summary = engine
+        .run(Action::Build, &mut quiet)
+        .expect("the build runs");
+    assert!(quiet.failures.is_empty(), "{:?}", quiet.failures);
+    (engine, summary)
+}
+
 #[test]
 fn each_file_is_read_once_and_parsed_once_in_a_build() {
     let project = TempProject::new("parse-once");
@@ -46,26 +65,14 @@ fn each_file_is_read_once_and_parsed_once_in_a_build() {
     // lists the notice; the compendium includes its parts).
     assert!(tomls.len() >= 10, "{tomls:?}");
 
-    let options = Options {
-        paths: vec![root.join("briefs")],
-        root: Some(root.clone()),
-        out_dir: Some(root.join("out")),
-        force: true,
-        ..Default::default()
-    };
-    let mut quiet = Quiet::default();
-    let engine = Engine::new(options, &mut quiet).expect("the project opens");
-    let summary = engine
-        .run(Action::Build, &mut quiet)
-        .expect("the build runs");
-    assert!(quiet.failures.is_empty(), "{:?}", quiet.failures);
+    let (engine, summary) = forced_build(&root, root.join("briefs"));
     assert!(summary.built >= 12, "{summary:?}");
     assert!(root.join("out/index.html").is_file());
 
     let gate = engine.projects().next().unwrap().gate();
     let mut wrong = Vec::new();
     for toml in &tomls {
-        let (reads, parses) = (gate.times_read(toml), parses::of(toml));
+        let (reads, parses) = (gate.times_read(toml), PARSES.of(toml));
         if (reads, parses) != (1, 1) {
             wrong.push(format!(
                 "{}: read {reads} times, parsed {parses} times",
@@ -83,7 +90,7 @@ fn each_file_is_read_once_and_parsed_once_in_a_build() {
 #[test]
 fn a_build_whose_copies_are_kept_decodes_no_original() {
     use briefpress::typeset::downsample::let_go_of_held;
-    use briefpress::typeset::stand_in::decodes;
+    use briefpress::typeset::stand_in::DECODES;
 
     let project = TempProject::new("decode-once");
     let article = "briefs/central-asia/china-bri-security.toml";
@@ -94,31 +101,19 @@ fn a_build_whose_copies_are_kept_decodes_no_original() {
         text.replace("images/kyrgyz-highway.png", "images/decoded-once.png"),
     );
     project.png("briefs/central-asia/images/decoded-once.png", 3000, 1688);
-    let original = "briefs/central-asia/images/decoded-once.png";
+    let original = Path::new("briefs/central-asia/images/decoded-once.png");
     let root = project.root.canonicalize().unwrap();
     let build = || {
-        let options = Options {
-            paths: vec![root.join(article)],
-            root: Some(root.clone()),
-            out_dir: Some(root.join("out")),
-            force: true,
-            ..Default::default()
-        };
-        let mut quiet = Quiet::default();
-        let engine = Engine::new(options, &mut quiet).expect("the project opens");
-        let summary = engine
-            .run(Action::Build, &mut quiet)
-            .expect("the build runs");
-        assert!(quiet.failures.is_empty(), "{:?}", quiet.failures);
+        let (_, summary) = forced_build(&root, root.join(article));
         assert_eq!(summary.built, 1, "{summary:?}");
         std::fs::read(root.join("out/central-asia/china-bri-security.pdf")).unwrap()
     };
     let first = build();
-    assert_eq!(decodes::of(original), 1, "the first build makes the copy");
+    assert_eq!(DECODES.of(original), 1, "the first build makes the copy");
     let_go_of_held();
     let second = build();
     assert_eq!(
-        decodes::of(original),
+        DECODES.of(original),
         1,
         "the copy was kept: nothing decoded"
     );
