@@ -3,8 +3,10 @@
 //! named by what decides its bytes: the source image's bytes, the target
 //! size and encoding, and this briefpress's version (a path never enters
 //! the key, so an issue and its members, or two documents sharing a photo,
-//! share the copy). Each entry starts with the SHA-256 of what follows and
-//! is used only when that matches. Least recently used entries go when the
+//! share the copy). Each entry starts with the content hash Typst itself
+//! computes of what follows (`Bytes` hashes its data once and keeps the
+//! hash), and is used only when that matches: checking an entry costs no
+//! pass over its megabytes beyond the one the compiler makes anyway. Least recently used entries go when the
 //! folder passes its cap; the folder is hidden, so the catalogue and
 //! `SHA256SUMS` leave it out.
 
@@ -12,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use typst::foundations::Bytes;
+use typst::utils::hash128;
 
 use crate::fsgate::{Gate, read_regular, touch, trim_to};
 
@@ -27,8 +30,8 @@ pub struct ResampleCache {
     dir: PathBuf,
 }
 
-/// Bytes of the SHA-256 in front of each entry.
-const SUM: usize = 32;
+/// Bytes of the content hash in front of each entry.
+const SUM: usize = 16;
 
 /// An entry as read, served without its checksum: the payload (megabytes
 /// of pixels) goes to the compiler without being copied.
@@ -36,7 +39,7 @@ struct Payload(Vec<u8>);
 
 impl AsRef<[u8]> for Payload {
     fn as_ref(&self) -> &[u8] {
-        &self.0[SUM..]
+        self.0.get(SUM..).unwrap_or_default()
     }
 }
 
@@ -62,24 +65,28 @@ impl ResampleCache {
     pub fn get(&self, recipe: &Recipe) -> Option<Bytes> {
         let path = self.path(recipe);
         let stored = read_regular(&path, CAP_BYTES).ok()?;
-        let Some((sum, payload)) = stored.split_at_checked(SUM) else {
-            let _ = std::fs::remove_file(&path);
-            return None;
-        };
-        if Sha256::digest(payload).as_slice() != sum {
-            // Damaged: made again, and written over.
+        let sum = stored
+            .first_chunk::<SUM>()
+            .map(|sum| u128::from_be_bytes(*sum));
+        // `Bytes` hashes as its data's hash: computed here once, it is the
+        // one the compiler then finds kept.
+        let bytes = Bytes::new(Payload(stored));
+        if sum.is_none_or(|sum| hash128(&bytes) != hash128(&sum)) {
+            // Damaged, or kept by a briefpress that summed another way: made
+            // again, and written over.
             let _ = std::fs::remove_file(&path);
             return None;
         }
         // Recently used: the last to go when the cache is trimmed.
         touch(&path);
-        Some(Bytes::new(Payload(stored)))
+        Some(bytes)
     }
 
     /// Keeps `bytes`, the copy made for `recipe`. A copy that cannot be
     /// written is only a later build's loss.
     pub fn put(&self, gate: &Gate, recipe: &Recipe, bytes: &[u8]) {
-        let mut stored = Sha256::digest(bytes).to_vec();
+        // The hash `Bytes` computes of its data (see `get`).
+        let mut stored = hash128(bytes).to_be_bytes().to_vec();
         stored.extend_from_slice(bytes);
         let _ = gate.write(&self.path(recipe), &stored);
     }
@@ -171,8 +178,8 @@ mod tests {
         }
         // `a` is used again: now the most recent.
         assert!(cache.get(&recipe(b"a")).is_some());
-        // Each entry is 32 + 100 bytes: room for two.
-        let trimmed = ResampleCache::open(&root.join("out"), 2 * 132);
+        // Each entry is 16 + 100 bytes: room for two.
+        let trimmed = ResampleCache::open(&root.join("out"), 2 * 116);
         assert!(trimmed.get(&recipe(b"b")).is_none(), "the oldest goes");
         assert!(trimmed.get(&recipe(b"a")).is_some());
         assert!(trimmed.get(&recipe(b"c")).is_some());
