@@ -29,6 +29,8 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("Arabic", "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"),
     ("Persian", "پچژگکی"),
     ("Chinese (Han)", "中国的一是不了人我在有他这"),
+    // Ideographs GB 2312 lacks, some of them in names (Zhu Rongji's 镕).
+    ("Chinese (ideographs outside GB 2312)", "镕喆堃昇丟"),
     ("Hebrew", "אבגדהוזחט"),
     ("Devanagari", "अआइईउऊकखग"),
     ("Japanese kana", "あいうえおアイウエオ"),

@@ -10,7 +10,7 @@ use super::report::say;
 /// Each notice, under its heading, in the order printed.
 const NOTICES: &[(&str, &str)] = &[
     (
-        "Bundled fonts (Noto Serif, Noto Sans, Noto Naskh Arabic, Noto Serif SC): SIL Open Font License 1.1",
+        "Bundled fonts (Noto Serif, Noto Sans, Noto Naskh Arabic, Noto Serif SC and its supplement): SIL Open Font License 1.1",
         include_str!("../../fonts/OFL.txt"),
     ),
     (

@@ -2,13 +2,18 @@
 //! output never depends on the machine's fonts. They are parsed lazily: a
 //! run that sets no Chinese never parses the Chinese font. What the font
 //! book needs of each (names, styles, coverage) is read from
-//! `fonts/info.json`, computed once from the same files: computing it at
-//! start-up took 4.5 ms a process, most of it the Chinese coverage.
+//! `fonts/info.json` and `fonts/coverage.bin`, computed once from the same
+//! files: computing it at start-up took 4.5 ms a process, most of it the
+//! Chinese coverage. The coverage is binary because the split Chinese
+//! font's is fragmented (GB 2312 is scattered over Unicode): as JSON it was
+//! 58 KB of numbers, 0.3 ms of every start to parse.
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+use serde::de::value::SeqDeserializer;
 use typst::foundations::Bytes;
-use typst::text::{Font, FontInfo};
+use typst::text::{Coverage, Font, FontInfo};
 use typst_kit::fonts::{FontSource, FontStore};
 
 use crate::fsgate::{Identity, files_outside, hash_bytes, read_regular_with_identity};
@@ -27,7 +32,10 @@ macro_rules! bundled {
 
 /// Noto Serif and Noto Sans (Latin, Greek, Cyrillic including Uzbek, Kyrgyz
 /// and Tajik letters), Noto Naskh Arabic (Arabic, Persian), Noto Serif SC
-/// (Chinese). The templates name them in this fallback order. A `static`,
+/// (Chinese: the GB 2312 ideographs, punctuation and the rest) and Noto
+/// Serif SC Supplement (the other ideographs), split so that most Chinese
+/// text loads 4 MB, not 15 (Typst hashes a font's whole data on first
+/// use). The templates name them in this fallback order. A `static`,
 /// not a `const`: a constant is copied into every place that uses it, and
 /// with it 34.5 MB of font data (the binary held four copies).
 pub static BUNDLED: &[BundledFont] = bundled![
@@ -43,12 +51,19 @@ pub static BUNDLED: &[BundledFont] = bundled![
     "NotoNaskhArabic-Bold.ttf",
     "NotoSerifSC-Regular.ttf",
     "NotoSerifSC-Bold.ttf",
+    "NotoSerifSCSupplement-Regular.ttf",
+    "NotoSerifSCSupplement-Bold.ttf",
 ];
 
 /// What the font book knows of each bundled font, in [`BUNDLED`] order,
-/// with each file's size. Written by the test `stored_info_is_what_the_fonts_say`
-/// (`BRIEFPRESS_BLESS=1`), which fails when a font changes without it.
+/// with each file's size, its coverage left empty. Written by the test
+/// `stored_info_is_what_the_fonts_say` (`BRIEFPRESS_BLESS=1`), which fails
+/// when a font changes without it.
 const STORED_INFO: &str = include_str!("../../fonts/info.json");
+
+/// The coverage of each, in the same order: a little-endian `u32` count,
+/// then that many `u32` of Typst's run-length encoding.
+const STORED_COVERAGE: &[u8] = include_bytes!("../../fonts/coverage.bin");
 
 /// One entry of `fonts/info.json`.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -58,16 +73,53 @@ struct StoredInfo {
     info: FontInfo,
 }
 
+/// The runs of each coverage in `stored`, or none if it is cut short.
+fn coverages(mut stored: &[u8]) -> Option<Vec<Coverage>> {
+    let mut all = Vec::new();
+    while let Some((count, rest)) = stored.split_first_chunk::<4>() {
+        let count = u32::from_le_bytes(*count) as usize;
+        let (runs, rest) = rest.split_at_checked(count.checked_mul(4)?)?;
+        let runs = runs
+            .chunks_exact(4)
+            .map(|run| u32::from_le_bytes([run[0], run[1], run[2], run[3]]));
+        // `Coverage` is its runs to serde, and has no other constructor
+        // from them.
+        let runs = SeqDeserializer::<_, serde::de::value::Error>::new(runs);
+        all.push(Coverage::deserialize(runs).ok()?);
+        stored = rest;
+    }
+    Some(all)
+}
+
+/// `coverage.bin`'s form of `coverages`.
+#[cfg(test)]
+fn coverage_bytes(all: &[&Coverage]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for coverage in all {
+        let runs: Vec<u32> =
+            serde_json::from_value(serde_json::to_value(coverage).unwrap()).unwrap();
+        out.extend((runs.len() as u32).to_le_bytes());
+        out.extend(runs.iter().flat_map(|run| run.to_le_bytes()));
+    }
+    out
+}
+
 /// The font book's entry for each bundled font: the stored one where it is
 /// for this file (same name and size), else computed from the font.
 fn bundled_info() -> Result<Vec<FontInfo>, String> {
     let stored: Vec<StoredInfo> = serde_json::from_str(STORED_INFO).unwrap_or_default();
+    let coverage = coverages(STORED_COVERAGE).unwrap_or_default();
     BUNDLED
         .iter()
         .enumerate()
-        .map(|(i, font)| match stored.get(i) {
-            Some(entry) if entry.file == font.file && entry.bytes == font.data.len() => {
-                Ok(entry.info.clone())
+        .map(|(i, font)| match (stored.get(i), coverage.get(i)) {
+            (Some(entry), Some(coverage))
+                if entry.file == font.file && entry.bytes == font.data.len() =>
+            {
+                Ok(FontInfo {
+                    coverage: coverage.clone(),
+                    ..entry.info.clone()
+                })
             }
             _ => FontInfo::new(font.data, 0)
                 .ok_or_else(|| format!("bundled font {} cannot be read", font.file)),
@@ -151,36 +203,58 @@ mod tests {
     /// says; `BRIEFPRESS_BLESS=1` writes it anew (after changing a font).
     #[test]
     fn stored_info_is_what_the_fonts_say() {
-        let computed: Vec<StoredInfo> = BUNDLED
+        let computed: Vec<FontInfo> = BUNDLED
             .iter()
-            .map(|font| StoredInfo {
+            .map(|font| FontInfo::new(font.data, 0).expect("a bundled font parses"))
+            .collect();
+        // What info.json holds: all but the coverage.
+        let entries: Vec<StoredInfo> = BUNDLED
+            .iter()
+            .zip(&computed)
+            .map(|(font, info)| StoredInfo {
                 file: font.file.to_string(),
                 bytes: font.data.len(),
-                info: FontInfo::new(font.data, 0).expect("a bundled font parses"),
+                info: FontInfo {
+                    coverage: Coverage::from_vec(Vec::new()),
+                    ..info.clone()
+                },
             })
             .collect();
+        let coverage = coverage_bytes(
+            &computed
+                .iter()
+                .map(|info| &info.coverage)
+                .collect::<Vec<_>>(),
+        );
         if std::env::var_os("BRIEFPRESS_BLESS").is_some() {
-            let lines: Vec<String> = computed
+            let lines: Vec<String> = entries
                 .iter()
                 .map(|entry| serde_json::to_string(entry).expect("font info serializes"))
                 .collect();
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/info.json");
-            std::fs::write(path, format!("[\n{}\n]\n", lines.join(",\n")))
-                .expect("fonts/info.json is writable");
+            let fonts = concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/");
+            std::fs::write(
+                format!("{fonts}info.json"),
+                format!("[\n{}\n]\n", lines.join(",\n")),
+            )
+            .expect("fonts/info.json is writable");
+            std::fs::write(format!("{fonts}coverage.bin"), coverage)
+                .expect("fonts/coverage.bin is writable");
             return;
         }
+        let stale = "fonts/info.json or coverage.bin is stale: run BRIEFPRESS_BLESS=1 cargo test --release --lib stored_info";
         let stored: Vec<StoredInfo> =
             serde_json::from_str(STORED_INFO).expect("fonts/info.json parses");
-        assert_eq!(stored.len(), computed.len(), "one entry per bundled font");
-        for (stored, computed) in stored.iter().zip(&computed) {
+        assert_eq!(stored.len(), entries.len(), "one entry per bundled font");
+        for (stored, entry) in stored.iter().zip(&entries) {
             assert_eq!(
                 (&stored.file, stored.bytes, &stored.info),
-                (&computed.file, computed.bytes, &computed.info),
-                "fonts/info.json is stale: run BRIEFPRESS_BLESS=1 cargo test --release --lib stored_info"
+                (&entry.file, entry.bytes, &entry.info),
+                "{stale}"
             );
         }
-        let from_store = bundled_info().expect("bundled fonts read");
-        let expected: Vec<FontInfo> = computed.into_iter().map(|entry| entry.info).collect();
-        assert_eq!(from_store, expected);
+        assert!(STORED_COVERAGE == coverage.as_slice(), "{stale}");
+        assert_eq!(bundled_info().expect("bundled fonts read"), computed);
+        // Cut short, the coverage is not used (each font is read instead).
+        assert!(coverages(&STORED_COVERAGE[..STORED_COVERAGE.len() - 2]).is_none());
     }
 }

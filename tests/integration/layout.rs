@@ -369,3 +369,73 @@ fn takeaways_too_long_for_a_page_are_an_error_at_their_line() {
         "{error}"
     );
 }
+
+/// Noto Serif SC is bundled in two files (fonts/README.md): Chinese within
+/// GB 2312 is set from the first alone, and a rarer ideograph (镕, in Zhu
+/// Rongji's name) from the supplement, the characters around it staying in
+/// the first; the PDF embeds the supplement only then, and the title comes
+/// back whole from its text layer.
+#[test]
+fn ideographs_outside_gb2312_come_from_the_supplement() {
+    let project = TempProject::new("chinese-supplement");
+    let common = scripts_article();
+    let rare = common.replace("中国与中亚国家加强安全合作", "朱镕基谈中亚安全合作");
+    assert_ne!(rare, common);
+    project.write("common.toml", &common);
+    project.write("rare.toml", &rare);
+
+    let families = |file: &str, text: &str| -> Vec<(String, String)> {
+        let document = layout(&project, file).unwrap();
+        text_runs(&document)
+            .into_iter()
+            .filter(|r| r.item.text.chars().any(|c| text.contains(c)))
+            .map(|r| (r.item.text.to_string(), r.item.font.info().family.clone()))
+            .collect()
+    };
+    let common_runs = families("common.toml", "中国与中亚国家加强安全合作");
+    assert!(!common_runs.is_empty());
+    assert!(
+        common_runs
+            .iter()
+            .all(|(_, family)| family == "Noto Serif SC"),
+        "{common_runs:?}"
+    );
+    let rare_runs = families("rare.toml", "朱镕基谈中亚安全合作");
+    assert!(
+        rare_runs.contains(&("镕".to_string(), "Noto Serif SC Supplement".to_string())),
+        "{rare_runs:?}"
+    );
+    assert!(
+        rare_runs
+            .iter()
+            .filter(|(text, _)| !text.contains('镕'))
+            .all(|(_, family)| family == "Noto Serif SC"),
+        "{rare_runs:?}"
+    );
+
+    for (file, supplement) in [("common", false), ("rare", true)] {
+        let run = project.run(&[
+            "build",
+            &format!("{file}.toml"),
+            "-o",
+            &format!("{file}.pdf"),
+        ]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let pdf = project.path(&format!("{file}.pdf"));
+        let fonts = crate::support::pdf_fonts(&pdf);
+        assert_eq!(
+            fonts
+                .iter()
+                .any(|(name, _)| name.contains("NotoSerifSCSupplement")),
+            supplement,
+            "{file}: {fonts:?}"
+        );
+        let title = if supplement {
+            "朱镕基谈中亚安全合作"
+        } else {
+            "中国与中亚国家加强安全合作"
+        };
+        let text = crate::support::pdf_text(&pdf);
+        assert!(text.contains(title), "{file}: {title} not in\n{text}");
+    }
+}

@@ -4,7 +4,7 @@
 //! still sit on their letters), declared under the family names the web
 //! edition's style sheet asks for. Each character goes to the first face
 //! that has it, in the order Typst falls back: Noto Serif or Noto Sans,
-//! then Noto Naskh Arabic, then Noto Serif SC; a face whose characters
+//! then Noto Naskh Arabic, then Noto Serif SC and its supplement; a face whose characters
 //! are not in the text is left out.
 
 use std::collections::BTreeSet;
@@ -61,6 +61,22 @@ const RANKS: &[&[Face]] = &[
     &[
         face("NotoSerifSC-Regular.ttf", "Noto Serif SC", 400, false),
         face("NotoSerifSC-Bold.ttf", "Noto Serif SC", 700, false),
+    ],
+    // The rarer ideographs: the same family to the style sheet, which
+    // tells the two files apart by their characters (`unicode-range`).
+    &[
+        face(
+            "NotoSerifSCSupplement-Regular.ttf",
+            "Noto Serif SC",
+            400,
+            false,
+        ),
+        face(
+            "NotoSerifSCSupplement-Bold.ttf",
+            "Noto Serif SC",
+            700,
+            false,
+        ),
     ],
 ];
 
