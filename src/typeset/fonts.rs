@@ -6,7 +6,7 @@
 //! files: computing it at start-up took 4.5 ms a process, most of it the
 //! Chinese coverage. The coverage is binary because the split Chinese
 //! font's is fragmented (GB 2312 is scattered over Unicode): as JSON it was
-//! 58 KB of numbers, 0.3 ms of every start to parse.
+//! 58 KB of numbers, about 0.3 ms of every `check` to parse.
 
 use std::path::{Path, PathBuf};
 
@@ -108,17 +108,18 @@ fn coverage_bytes(all: &[&Coverage]) -> Vec<u8> {
 /// for this file (same name and size), else computed from the font.
 fn bundled_info() -> Result<Vec<FontInfo>, String> {
     let stored: Vec<StoredInfo> = serde_json::from_str(STORED_INFO).unwrap_or_default();
-    let coverage = coverages(STORED_COVERAGE).unwrap_or_default();
+    let mut stored = stored
+        .into_iter()
+        .zip(coverages(STORED_COVERAGE).unwrap_or_default());
     BUNDLED
         .iter()
-        .enumerate()
-        .map(|(i, font)| match (stored.get(i), coverage.get(i)) {
-            (Some(entry), Some(coverage))
+        .map(|font| match stored.next() {
+            Some((entry, coverage))
                 if entry.file == font.file && entry.bytes == font.data.len() =>
             {
                 Ok(FontInfo {
-                    coverage: coverage.clone(),
-                    ..entry.info.clone()
+                    coverage,
+                    ..entry.info
                 })
             }
             _ => FontInfo::new(font.data, 0)

@@ -4,8 +4,8 @@
 //! still sit on their letters), declared under the family names the web
 //! edition's style sheet asks for. Each character goes to the first face
 //! that has it, in the order Typst falls back: Noto Serif or Noto Sans,
-//! then Noto Naskh Arabic, then Noto Serif SC and its supplement; a face whose characters
-//! are not in the text is left out.
+//! then Noto Naskh Arabic, then Noto Serif SC and its supplement; a face
+//! whose characters are not in the text is left out.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
