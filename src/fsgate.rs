@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use cap_std::fs::{Dir, FileType, Metadata, MetadataExt, OpenOptions};
 use typst::foundations::Bytes;
@@ -199,10 +199,15 @@ pub struct Gate {
 
 #[derive(Default)]
 struct Cache {
-    files: HashMap<PathBuf, Arc<FileData>>,
+    files: HashMap<PathBuf, Arc<Slot>>,
     order: VecDeque<PathBuf>,
     bytes: usize,
 }
+
+/// One file's place in the cache, filled by the first thread that reads
+/// it; a thread asking for it meanwhile waits for that read instead of
+/// reading again (and perhaps getting other bytes, if the file changed).
+type Slot = Mutex<Option<Arc<FileData>>>;
 
 /// Every file the run has read, so that no output lands on one.
 #[derive(Default)]
@@ -272,16 +277,27 @@ impl Gate {
     /// `cap` bytes; the same bytes for the rest of the run.
     pub fn read(&self, inside: &Path, cap: u64) -> Result<Arc<FileData>, GateError> {
         let inside = checked(inside)?;
-        if let Some(data) = self.cached(&inside) {
+        let slot = self.slot(&inside);
+        let mut filled = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(data) = filled.as_ref() {
             return if data.identity.size > cap {
                 Err(GateError::TooLarge {
                     size: data.identity.size,
                     cap,
                 })
             } else {
-                Ok(data)
+                Ok(data.clone())
             };
         }
+        let data = self.read_from_disk(&inside, cap)?;
+        *filled = Some(data.clone());
+        drop(filled);
+        self.remember(inside, data.bytes.len());
+        Ok(data)
+    }
+
+    /// The file's bytes and identity, read from disk (once a run: see `read`).
+    fn read_from_disk(&self, inside: &Path, cap: u64) -> Result<Arc<FileData>, GateError> {
         let mut options = OpenOptions::new();
         options.read(true);
         {
@@ -292,7 +308,7 @@ impl Gate {
         }
         let file = self
             .dir
-            .open_with(&inside, &options)
+            .open_with(inside, &options)
             .map_err(GateError::from_io)?;
         let meta = file.metadata().map_err(GateError::Io)?;
         if !meta.is_file() {
@@ -306,15 +322,13 @@ impl Gate {
         }
         let bytes = read_capped(file, meta.len(), cap)?;
         let identity = Identity::of(&meta);
-        self.note_read(identity, self.root.join(&inside));
-        let data = Arc::new(FileData {
+        self.note_read(identity, self.root.join(inside));
+        Ok(Arc::new(FileData {
             bytes: Bytes::new(bytes),
             identity,
             hash: OnceLock::new(),
             derived: OnceLock::new(),
-        });
-        self.remember(inside, data.clone());
-        Ok(data)
+        }))
     }
 
     /// Whether a regular file is at `inside` (no bytes are read).
@@ -469,23 +483,25 @@ impl Gate {
             .map_or(0, |read| read.times.get(path).copied().unwrap_or(0))
     }
 
-    fn cached(&self, inside: &Path) -> Option<Arc<FileData>> {
-        self.cache.lock().ok()?.files.get(inside).cloned()
+    /// The cache's slot for `inside`, made empty if it has none.
+    fn slot(&self, inside: &Path) -> Arc<Slot> {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.files.entry(inside.to_path_buf()).or_default().clone()
     }
 
-    fn remember(&self, inside: PathBuf, data: Arc<FileData>) {
-        let Ok(mut cache) = self.cache.lock() else {
-            return;
-        };
-        cache.bytes += data.bytes.len();
-        cache.order.push_back(inside.clone());
-        cache.files.insert(inside, data);
+    /// Counts a slot just filled with `len` bytes, letting the oldest go
+    /// beyond [`CACHE_BYTES`].
+    fn remember(&self, inside: PathBuf, len: usize) {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.bytes += len;
+        cache.order.push_back(inside);
         while cache.bytes > CACHE_BYTES && cache.order.len() > 1 {
             let Some(oldest) = cache.order.pop_front() else {
                 break;
             };
             if let Some(gone) = cache.files.remove(&oldest) {
-                cache.bytes -= gone.bytes.len();
+                let gone = gone.lock().unwrap_or_else(PoisonError::into_inner);
+                cache.bytes -= gone.as_ref().map_or(0, |data| data.bytes.len());
             }
         }
     }
@@ -872,6 +888,32 @@ impl Default for PerFile {
 mod tests {
     use super::*;
     use crate::testing::scratch;
+
+    /// Threads asking for one file at once share one read: the same
+    /// bytes (the same `FileData`), read from disk once.
+    #[test]
+    fn a_file_asked_for_by_many_threads_at_once_is_read_once() {
+        let dir = scratch("read-once");
+        std::fs::write(dir.join("a.toml"), vec![b'x'; 1 << 20]).unwrap();
+        let gate = Gate::open(&dir).unwrap();
+        for _ in 0..20 {
+            gate.forget();
+            let start = std::sync::Barrier::new(8);
+            let read: Vec<Arc<FileData>> = std::thread::scope(|scope| {
+                let threads: Vec<_> = (0..8)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            start.wait();
+                            gate.read(Path::new("a.toml"), 1 << 21).unwrap()
+                        })
+                    })
+                    .collect();
+                threads.into_iter().map(|t| t.join().unwrap()).collect()
+            });
+            assert!(read.iter().all(|data| Arc::ptr_eq(data, &read[0])));
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn replaces_the_target_and_leaves_no_temp_file() {
