@@ -16,7 +16,7 @@ use crate::web::{
 };
 
 /// The files of an EPUB, by name, as text where they are text.
-fn unzip(epub: &Path) -> BTreeMap<String, Vec<u8>> {
+pub fn unzip(epub: &Path) -> BTreeMap<String, Vec<u8>> {
     let file = std::fs::File::open(epub).unwrap_or_else(|err| panic!("{}: {err}", epub.display()));
     let mut zip = zip::ZipArchive::new(file).expect("a zip");
     (0..zip.len())

@@ -373,8 +373,8 @@ fn takeaways_too_long_for_a_page_are_an_error_at_their_line() {
 /// Noto Serif SC is bundled in two files (fonts/README.md): Chinese within
 /// GB 2312 is set from the first alone, and a rarer ideograph (镕, in Zhu
 /// Rongji's name) from the supplement, the characters around it staying in
-/// the first; the PDF embeds the supplement only then, and the title comes
-/// back whole from its text layer.
+/// the first; the PDF and the EPUB embed the supplement only then, and the
+/// title comes back whole from the PDF's text layer.
 #[test]
 fn ideographs_outside_gb2312_come_from_the_supplement() {
     let project = TempProject::new("chinese-supplement");
@@ -417,6 +417,8 @@ fn ideographs_outside_gb2312_come_from_the_supplement() {
         let run = project.run(&[
             "build",
             &format!("{file}.toml"),
+            "--edition",
+            "pdf,epub",
             "-o",
             &format!("{file}.pdf"),
         ]);
@@ -437,5 +439,18 @@ fn ideographs_outside_gb2312_come_from_the_supplement() {
         };
         let text = crate::support::pdf_text(&pdf);
         assert!(text.contains(title), "{file}: {title} not in\n{text}");
+        // The book embeds the supplement under the same family, for 镕.
+        let book = crate::epub::unzip(&project.path(&format!("{file}.epub")));
+        assert_eq!(
+            book.contains_key("EPUB/fonts/NotoSerifSCSupplement-Regular.ttf"),
+            supplement
+        );
+        if supplement {
+            let css = String::from_utf8(book["EPUB/fonts/fonts.css"].clone()).unwrap();
+            let face = "font-family: \"Noto Serif SC\"; font-weight: 400; font-style: normal; \
+                        src: url(\"NotoSerifSCSupplement-Regular.ttf\") format(\"truetype\"); \
+                        unicode-range: U+9555;";
+            assert!(css.contains(face), "{css}");
+        }
     }
 }
