@@ -32,6 +32,9 @@ const WORTH_IT: f64 = 0.9;
 /// JPEG quality of resampled photographs.
 const JPEG_QUALITY: u8 = 85;
 
+/// A JPEG copy's encoding, as the resample cache's keys name it.
+const JPEG_ENCODING: &str = "jpeg-85";
+
 /// The resampled copies this process holds, in bytes (encoded and decoded):
 /// enough for the images of a document being edited in `watch` (a
 /// 2,000-pixel photograph's copy holds about 6 MB), small enough that a
@@ -319,20 +322,18 @@ fn copy_of(source: &Source, share: f64, kept: Option<Kept>) -> Result<RasterImag
     if let Some(copy) = HELD.lock().ok().and_then(|mut held| held.get(&key)) {
         return Ok(copy);
     }
-    let encoding = |alpha: bool| match (source.jpeg && !alpha, alpha) {
-        (true, _) => format!("jpeg-{JPEG_QUALITY}"),
-        (false, true) => "rgba8".to_string(),
-        (false, false) => "rgb8".to_string(),
+    // What the copy is made into decides its bytes, so it is in its key.
+    let recipe = |alpha: bool| Recipe {
+        source: source.data,
+        width,
+        height,
+        encoding: match (source.jpeg && !alpha, alpha) {
+            (true, _) => JPEG_ENCODING,
+            (false, true) => "rgba8",
+            (false, false) => "rgb8",
+        },
     };
-    let kept_copy = |alpha: bool| {
-        let recipe = Recipe {
-            source: source.data,
-            width,
-            height,
-            encoding: &encoding(alpha),
-        };
-        kept.and_then(|kept| kept.cache.get(&recipe))
-    };
+    let kept_copy = |alpha: bool| kept.and_then(|kept| kept.cache.get(&recipe(alpha)));
     // Whether the pixels have alpha is known before decoding them when
     // the header says (a stand-in's original); checked once decoded.
     let (alpha, bytes) = match kept_copy(source.alpha) {
@@ -348,14 +349,8 @@ fn copy_of(source: &Source, share: f64, kept: Option<Kept>) -> Result<RasterImag
             match again {
                 Some(bytes) => (alpha, bytes),
                 None => {
-                    let recipe = Recipe {
-                        source: source.data,
-                        width,
-                        height,
-                        encoding: &encoding(alpha),
-                    };
                     let jpeg = source.jpeg && !alpha;
-                    let bytes = made(&pixels, jpeg, alpha, (width, height), &recipe, kept)
+                    let bytes = made(&pixels, jpeg, alpha, (width, height), &recipe(alpha), kept)
                         .ok_or("it could not be resampled")?;
                     (alpha, Bytes::new(bytes))
                 }
@@ -455,6 +450,11 @@ pub fn shrink(pixels: &[u8], channels: usize, from: (usize, usize), to: (usize, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_jpeg_encoding_names_the_quality_used() {
+        assert_eq!(JPEG_ENCODING, format!("jpeg-{JPEG_QUALITY}"));
+    }
 
     /// A grey `side` x `side` copy, held as it would be: 2 x side² bytes.
     fn grey(side: u32) -> RasterImage {

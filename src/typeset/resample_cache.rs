@@ -50,7 +50,7 @@ pub struct Recipe<'a> {
     pub width: u32,
     pub height: u32,
     /// The encoding made (`jpeg-85`, `rgb8`, `rgba8`).
-    pub encoding: &'a str,
+    pub encoding: &'static str,
 }
 
 impl ResampleCache {

@@ -142,7 +142,7 @@ pub fn warm(data: &FileData) {
     }
 }
 
-fn made(data: &[u8]) -> Option<StandIn> {
+fn made(data: &Bytes) -> Option<StandIn> {
     let bytes = Bytes::new(stand_in(data)?);
     // Hashed as frames hash it: as `Bytes`.
     Some(StandIn {
@@ -174,7 +174,9 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// than eight bits of zeros cost to inflate), and a private chunk or comment naming the
 /// original (two originals of one size need two stand-ins). `None` for a
 /// format or a file it cannot stand in for: the original is served then.
-pub fn stand_in(data: &[u8]) -> Option<Vec<u8>> {
+/// The name is the original's hash as `Bytes`, which `Bytes` computes once
+/// and keeps: its copy is looked up by the same hash, at no second pass.
+fn stand_in(data: &Bytes) -> Option<Vec<u8>> {
     let tag = hash128(data).to_be_bytes();
     match exchange(data)? {
         ExchangeFormat::Png => png_stand_in(data, &tag),
@@ -196,27 +198,21 @@ fn png_stand_in(data: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
     let (width, height) = (be32(16)?, be32(20)?);
     let (mut density, mut exif) = (None, None);
     let mut before_data = true;
-    let mut at = 8;
-    while let (Some(length), Some(kind)) = (be32(at), data.get(at + 4..at + 8)) {
-        let body = at + 8;
-        let Some(end) = body.checked_add(length as usize) else {
-            break;
-        };
+    for (kind, chunk) in png_chunks(data) {
         match kind {
             b"IDAT" => before_data = false,
             b"pHYs" if before_data && density.is_none() => {
                 // Copied whole, checksum included, so that Typst reads the
                 // same density (or none) from both.
-                let chunk = data.get(at..end.checked_add(4)?)?;
-                if crc32(&chunk[4..chunk.len() - 4]).to_be_bytes() != chunk[chunk.len() - 4..] {
+                let (checked, sum) = chunk.split_at(chunk.len() - 4);
+                if crc32(&checked[4..]).to_be_bytes() != sum {
                     return None;
                 }
                 density = Some(chunk);
             }
-            b"eXIf" if exif.is_none() => exif = Some(data.get(body..end)?),
+            b"eXIf" if exif.is_none() => exif = Some(&chunk[8..chunk.len() - 4]),
             _ => {}
         }
-        at = end + 4;
     }
     let mut out = PNG_SIGNATURE.to_vec();
     let mut header = Vec::with_capacity(13);
@@ -241,6 +237,19 @@ fn png_stand_in(data: &[u8], tag: &[u8]) -> Option<Vec<u8>> {
     png_chunk(&mut out, b"IDAT", &pixels.finish().ok()?);
     png_chunk(&mut out, b"IEND", &[]);
     Some(out)
+}
+
+/// The chunks of a PNG, each as its kind and its whole bytes (length, kind,
+/// body and checksum); they end where the data does.
+fn png_chunks(data: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut at = PNG_SIGNATURE.len();
+    std::iter::from_fn(move || {
+        let length = u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?);
+        let end = at.checked_add(12)?.checked_add(length as usize)?;
+        let chunk = data.get(at..end)?;
+        at = end;
+        Some((&chunk[4..8], chunk))
+    })
 }
 
 fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], body: &[u8]) {
@@ -334,15 +343,12 @@ pub fn has_alpha(original: &Original) -> bool {
     if matches!(data.get(25), Some(4 | 6)) {
         return true;
     }
-    let mut at = 8;
-    while let Some(head) = data.get(at..at + 8) {
-        let length = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
-        match &head[4..8] {
+    for (kind, _) in png_chunks(data) {
+        match kind {
             b"tRNS" => return true,
             b"IDAT" => return false,
             _ => {}
         }
-        at += 12 + length;
     }
     false
 }
@@ -456,6 +462,11 @@ mod tests {
         tiff
     }
 
+    /// The stand-in for `original`, which must have one.
+    fn stand_in_of(original: &[u8]) -> Vec<u8> {
+        stand_in(&Bytes::new(original.to_vec())).unwrap()
+    }
+
     fn raster(data: Vec<u8>, format: ExchangeFormat) -> RasterImage {
         RasterImage::new(Bytes::new(data), format, Smart::Auto).unwrap()
     }
@@ -476,7 +487,7 @@ mod tests {
         let density = [11811u32.to_be_bytes(), 11811u32.to_be_bytes()].concat();
         let with_density = png(30, 20, &[(b"pHYs", [density, vec![1]].concat())]);
         for original in [with_density, png(30, 20, &[])] {
-            let stand_in = stand_in(&original).unwrap();
+            let stand_in = stand_in_of(&original);
             assert_eq!(
                 seen(&raster(stand_in, ExchangeFormat::Png)),
                 seen(&raster(original, ExchangeFormat::Png))
@@ -486,7 +497,7 @@ mod tests {
         for orientation in 1..=8 {
             let original = png(30, 20, &[(b"eXIf", exif(orientation, 144))]);
             let typst = raster(original.clone(), ExchangeFormat::Png);
-            let stood_in = raster(stand_in(&original).unwrap(), ExchangeFormat::Png);
+            let stood_in = raster(stand_in_of(&original), ExchangeFormat::Png);
             assert_eq!(seen(&stood_in), seen(&typst), "orientation {orientation}");
             // And the original decoded here is the one Typst decodes.
             let decoded = decode(&Original {
@@ -519,7 +530,7 @@ mod tests {
         with_exif.extend(&exif);
         with_exif.extend(&plain[jfif_end..]);
         for original in [plain, with_exif] {
-            let stand_in = stand_in(&original).unwrap();
+            let stand_in = stand_in_of(&original);
             assert_eq!(
                 seen(&raster(stand_in, ExchangeFormat::Jpg)),
                 seen(&raster(original, ExchangeFormat::Jpg))
@@ -531,7 +542,7 @@ mod tests {
     fn two_originals_of_one_size_have_two_stand_ins() {
         let one = png(30, 20, &[]);
         let other = png(30, 20, &[(b"tEXt", b"Title\0Other".to_vec())]);
-        let (one, other) = (stand_in(&one).unwrap(), stand_in(&other).unwrap());
+        let (one, other) = (stand_in_of(&one), stand_in_of(&other));
         assert_ne!(one, other);
         assert_eq!(
             seen(&raster(one, ExchangeFormat::Png)),
